@@ -1,0 +1,45 @@
+package dev.browsers.operator.lifecycle;
+
+/**
+ * What the operator sees of a session's pod, reduced to what the lifecycle needs.
+ *
+ * @param detail human words from the pod (condition or container message), may be null
+ * @param agentEndpoint host:port where the session's agent listens, once known
+ */
+public record PodObservation(State state, String detail, String agentEndpoint) {
+
+    public enum State {
+        /** No pod, or a pod being deleted. */
+        ABSENT,
+        /** Exists, not ready yet (or no longer ready). */
+        NOT_READY,
+        READY,
+        UNSCHEDULABLE,
+        IMAGE_PULL_FAILED,
+        /** The browser container terminated. */
+        BROWSER_EXITED,
+        /** The pod ended for another reason: evicted, its active deadline, a node loss. */
+        POD_FAILED
+    }
+
+    public static PodObservation absent() {
+        return new PodObservation(State.ABSENT, null, null);
+    }
+
+    public static PodObservation of(State state) {
+        return new PodObservation(state, null, null);
+    }
+
+    public static PodObservation of(State state, String detail) {
+        return new PodObservation(state, detail, null);
+    }
+
+    public static PodObservation ready(String agentEndpoint) {
+        return new PodObservation(State.READY, null, agentEndpoint);
+    }
+
+    /** The pod no longer runs the browser: whatever happens next, the session is over. */
+    public boolean ended() {
+        return state == State.BROWSER_EXITED || state == State.POD_FAILED;
+    }
+}

@@ -1,0 +1,324 @@
+package dev.browsers.operator.lifecycle;
+
+import static dev.browsers.operator.lifecycle.Timestamps.format;
+import static dev.browsers.operator.lifecycle.Timestamps.parse;
+
+import dev.browsers.operator.lifecycle.ValidatedSpec.InvalidSpecException;
+import dev.browsers.operator.model.v1alpha1.BrowserSession;
+import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
+import dev.browsers.operator.model.v1alpha1.Phase;
+import dev.browsers.operator.model.v1alpha1.Reason;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The session state machine: (session, its pod, the agent's answer, now, policy) -> {@link Decision}.
+ *
+ * <p>Pure: no I/O, no clock of its own. Every deadline is derived from status and spec, so a
+ * restarted operator decides exactly as the old one would have.
+ */
+public final class SessionLifecycle {
+    public static final String CONDITION_READY = "Ready";
+    /** True when an inactivity timeout is in force; False when one is set but has no effect. */
+    public static final String CONDITION_INACTIVITY_TIMEOUT = "InactivityTimeout";
+    /** Present once the agent failed to answer; its False transition time starts the grace period. */
+    public static final String CONDITION_AGENT_REACHABLE = "AgentReachable";
+
+    private SessionLifecycle() {}
+
+    public static String podName(String sessionName) {
+        return sessionName + "-browser";
+    }
+
+    public static String connectionSecretName(String sessionName) {
+        return sessionName + "-connection";
+    }
+
+    /** The CDP endpoint clients connect to, given where the agent listens. */
+    public static String websocketUrl(String agentEndpoint) {
+        return "ws://" + agentEndpoint + "/devtools/browser";
+    }
+
+    /**
+     * True when a Live session's inactivity deadline has come: the reconciler must ask the agent for
+     * the last client activity before calling {@link #decide}.
+     */
+    public static boolean activityProbeDue(BrowserSession session, Instant now, Policy policy) {
+        BrowserSessionStatus status = session.statusOrEmpty();
+        Instant liveTime = parse(status.getLiveTime());
+        if (status.getPhase() != Phase.Live || liveTime == null || session.specOrEmpty().isReleased()) {
+            return false;
+        }
+        ValidatedSpec spec;
+        try {
+            spec = ValidatedSpec.validate(session.specOrEmpty(), policy);
+        } catch (InvalidSpecException e) {
+            return false;
+        }
+        return spec.inactivityTimeout()
+                .map(idle -> inactivityDeadline(liveTime, parse(status.getLastActivityTime()), idle))
+                .filter(deadline -> !now.isBefore(deadline) && now.isBefore(liveTime.plus(spec.timeout())))
+                .isPresent();
+    }
+
+    /**
+     * Decides the next state of a session.
+     *
+     * @param activity the agent's answer, when {@link #activityProbeDue} asked for one; else null
+     */
+    public static Decision decide(BrowserSession session, PodObservation pod, ActivityObservation activity,
+            Instant now, Policy policy) {
+        return new Evaluation(session, pod, activity, Timestamps.truncate(now), policy).run();
+    }
+
+    private static Instant inactivityDeadline(Instant liveTime, Instant lastActivity, Duration idle) {
+        Instant since = lastActivity != null && lastActivity.isAfter(liveTime) ? lastActivity : liveTime;
+        return since.plus(idle);
+    }
+
+    /** One evaluation: the previous status in, the next status and actions out. */
+    private static final class Evaluation {
+        private final BrowserSession session;
+        private final BrowserSessionStatus previous;
+        private final BrowserSessionStatus next;
+        private final PodObservation pod;
+        private final ActivityObservation activity;
+        private final Instant now;
+        private final Policy policy;
+        private final String podName;
+
+        Evaluation(BrowserSession session, PodObservation pod, ActivityObservation activity, Instant now,
+                Policy policy) {
+            this.session = session;
+            this.previous = session.statusOrEmpty();
+            this.next = previous.copy();
+            this.pod = pod;
+            this.activity = activity;
+            this.now = now;
+            this.policy = policy;
+            this.podName = podName(session.getMetadata().getName());
+            next.setObservedGeneration(session.getMetadata().getGeneration());
+        }
+
+        Decision run() {
+            Phase phase = previous.getPhase();
+            if (phase != null && phase.isTerminal()) {
+                return afterFinish();
+            }
+            ValidatedSpec spec;
+            try {
+                spec = ValidatedSpec.validate(session.specOrEmpty(), policy);
+            } catch (InvalidSpecException e) {
+                return finish(Phase.Failed, Reason.InvalidSpec, e.getMessage());
+            }
+            if (session.specOrEmpty().isReleased()) {
+                return finish(Phase.Released, Reason.Released, "released on request (spec.released)");
+            }
+            setInactivityCondition(spec);
+            return phase == Phase.Live ? live(spec) : pending(spec, phase == null);
+        }
+
+        private Decision pending(ValidatedSpec spec, boolean firstSight) {
+            if (firstSight) {
+                next.setStartTime(format(now));
+                next.setPodName(podName);
+                next.setConnectionSecretName(connectionSecretName(session.getMetadata().getName()));
+            }
+            switch (pod.state()) {
+                case ABSENT -> {
+                    if (!firstSight) {
+                        return finish(Phase.Failed, Reason.PodDeleted,
+                                "pod " + podName + " was deleted before the browser was ready");
+                    }
+                }
+                case UNSCHEDULABLE -> {
+                    return finish(Phase.Failed, Reason.Unschedulable,
+                            "pod " + podName + " cannot be scheduled" + detail());
+                }
+                case IMAGE_PULL_FAILED -> {
+                    return finish(Phase.Failed, Reason.ImagePullFailed,
+                            "pod " + podName + " cannot pull its image" + detail());
+                }
+                case BROWSER_EXITED -> {
+                    return finish(Phase.Failed, Reason.BrowserCrashed, "browser exited before it was ready" + detail());
+                }
+                case POD_FAILED -> {
+                    return finish(Phase.Failed, Reason.PodFailed, "pod " + podName + " failed" + detail());
+                }
+                case READY -> {
+                    return goLive(spec);
+                }
+                case NOT_READY -> { /* still starting */ }
+            }
+            Instant startupDeadline = parse(next.getStartTime()).plus(policy.startupTimeout());
+            if (!now.isBefore(startupDeadline)) {
+                return finish(Phase.Failed, Reason.StartupTimeout, "browser not ready within the startup timeout of "
+                        + GoDuration.format(policy.startupTimeout()) + detail());
+            }
+            next.setPhase(Phase.Pending);
+            next.setReason(Reason.Starting);
+            next.setMessage("starting browser pod " + podName);
+            setCondition(CONDITION_READY, false, Reason.Starting.name(), next.getMessage());
+            return decision(List.of(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD), startupDeadline);
+        }
+
+        private Decision goLive(ValidatedSpec spec) {
+            next.setLiveTime(format(now));
+            next.setWebsocketUrl(pod.agentEndpoint() == null ? null : websocketUrl(pod.agentEndpoint()));
+            return live(spec);
+        }
+
+        private Decision live(ValidatedSpec spec) {
+            Instant liveTime = parse(next.getLiveTime());
+            Instant expiresAt = liveTime.plus(spec.timeout());
+            next.setExpiresAt(format(expiresAt));
+            boolean expired = !now.isBefore(expiresAt);
+            if (pod.state() == PodObservation.State.ABSENT) {
+                return finish(Phase.Failed, Reason.PodDeleted, "pod " + podName + " was deleted while the session was Live");
+            }
+            if (expired) {
+                // Also when the pod already ended: the agent's backstop or activeDeadlineSeconds got there first.
+                return finish(Phase.Released, Reason.Timeout, "timeout of " + GoDuration.format(spec.timeout())
+                        + " reached at " + next.getExpiresAt());
+            }
+            if (pod.state() == PodObservation.State.BROWSER_EXITED) {
+                return finish(Phase.Failed, Reason.BrowserCrashed, "browser exited" + detail());
+            }
+            if (pod.ended()) {
+                return finish(Phase.Failed, Reason.PodFailed, "pod " + podName + " failed" + detail());
+            }
+            List<Instant> wakeUps = new ArrayList<>(List.of(expiresAt));
+            next.setInactivityDeadline(null);
+            if (spec.inactivityTimeout().isPresent()) {
+                Duration idle = spec.inactivityTimeout().get();
+                Instant inactivityDeadline = inactivityDeadline(liveTime, recordActivity(), idle);
+                next.setInactivityDeadline(format(inactivityDeadline));
+                if (!now.isBefore(inactivityDeadline)) {
+                    if (activity instanceof ActivityObservation.Reported) {
+                        return finish(Phase.Released, Reason.InactivityTimeout, "no client activity for "
+                                + GoDuration.format(idle) + " (inactivity deadline " + next.getInactivityDeadline() + ")");
+                    }
+                    if (activity instanceof ActivityObservation.Unreachable unreachable) {
+                        setCondition(CONDITION_AGENT_REACHABLE, false, "Unreachable", unreachable.error());
+                        Instant since = parse(condition(CONDITION_AGENT_REACHABLE).getLastTransitionTime());
+                        if (!now.isBefore(since.plus(policy.agentUnreachableGrace()))) {
+                            return finish(Phase.Failed, Reason.BrowserCrashed, "session agent unreachable for "
+                                    + GoDuration.format(policy.agentUnreachableGrace()) + ": " + unreachable.error());
+                        }
+                    }
+                    wakeUps.add(now.plus(policy.agentRetryInterval()));
+                } else {
+                    wakeUps.add(inactivityDeadline);
+                }
+            }
+            if (activity instanceof ActivityObservation.Reported && condition(CONDITION_AGENT_REACHABLE) != null) {
+                setCondition(CONDITION_AGENT_REACHABLE, true, "Answered", "the session agent answers");
+            }
+            next.setPhase(Phase.Live);
+            next.setReason(Reason.Running);
+            next.setMessage("browser ready for CDP connections until " + next.getExpiresAt());
+            if (pod.state() == PodObservation.State.READY) {
+                setCondition(CONDITION_READY, true, Reason.Running.name(), next.getMessage());
+            } else {
+                setCondition(CONDITION_READY, false, "BrowserNotReady",
+                        "the browser does not answer CDP at the moment" + detail());
+            }
+            return decision(List.of(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD),
+                    wakeUps.stream().min(Instant::compareTo).orElseThrow());
+        }
+
+        /** Merges the agent's answer into lastActivityTime; returns the latest known activity. */
+        private Instant recordActivity() {
+            Instant recorded = parse(previous.getLastActivityTime());
+            if (activity instanceof ActivityObservation.Reported reported && reported.lastActivity() != null) {
+                Instant reportedAt = Timestamps.truncate(reported.lastActivity());
+                if (recorded == null || reportedAt.isAfter(recorded)) {
+                    next.setLastActivityTime(format(reportedAt));
+                    return reportedAt;
+                }
+            }
+            return recorded;
+        }
+
+        private Decision finish(Phase phase, Reason reason, String message) {
+            next.setPhase(phase);
+            next.setReason(reason);
+            next.setMessage(message);
+            next.setFinishedTime(format(now));
+            Instant liveTime = parse(next.getLiveTime());
+            next.setDurationSeconds(liveTime == null ? 0.0 : Duration.between(liveTime, now).toMillis() / 1000.0);
+            setCondition(CONDITION_READY, false, reason.name(), message);
+            return afterFinish();
+        }
+
+        /** Terminal: make sure the pod is gone; delete the session itself once its TTL has passed. */
+        private Decision afterFinish() {
+            List<Action> actions = new ArrayList<>(List.of(Action.DELETE_POD));
+            Duration ttl = policy.ttlAfterFinished();
+            if (ttl.isZero() || ttl.isNegative()) {
+                return decision(actions, null);
+            }
+            Instant finished = Objects.requireNonNullElse(parse(next.getFinishedTime()), now);
+            Instant deleteAt = finished.plus(ttl);
+            if (!now.isBefore(deleteAt)) {
+                actions.add(Action.DELETE_SESSION);
+                return decision(actions, null);
+            }
+            return decision(actions, deleteAt);
+        }
+
+        private Decision decision(List<Action> actions, Instant wakeUp) {
+            Optional<Duration> requeue = Optional.ofNullable(wakeUp)
+                    .map(at -> at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO);
+            Optional<Decision.Transition> transition = Optional.empty();
+            if (next.getPhase() != previous.getPhase() || next.getReason() != previous.getReason()) {
+                transition = Optional.of(new Decision.Transition(next.getReason(), next.getMessage(),
+                        next.getPhase() == Phase.Failed));
+            }
+            return new Decision(next, List.copyOf(actions), requeue, transition);
+        }
+
+        private void setInactivityCondition(ValidatedSpec spec) {
+            if (spec.inactivityIgnoredBecause().isPresent()) {
+                setCondition(CONDITION_INACTIVITY_TIMEOUT, false, "NotShorterThanTimeout",
+                        spec.inactivityIgnoredBecause().get());
+            } else if (spec.inactivityTimeout().isPresent()) {
+                setCondition(CONDITION_INACTIVITY_TIMEOUT, true, "Enabled", "released after "
+                        + GoDuration.format(spec.inactivityTimeout().get()) + " without client activity");
+            } else {
+                next.getConditions().removeIf(c -> CONDITION_INACTIVITY_TIMEOUT.equals(c.getType()));
+            }
+        }
+
+        private String detail() {
+            return pod.detail() == null || pod.detail().isBlank() ? "" : ": " + pod.detail();
+        }
+
+        private Condition condition(String type) {
+            return next.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+        }
+
+        /** Upserts a condition; its lastTransitionTime moves only when its status flips. */
+        private void setCondition(String type, boolean status, String reason, String message) {
+            Condition existing = condition(type);
+            String statusText = status ? "True" : "False";
+            String transitionTime = existing != null && statusText.equals(existing.getStatus())
+                    ? existing.getLastTransitionTime()
+                    : format(now);
+            Condition updated = new Condition(transitionTime, message, session.getMetadata().getGeneration(),
+                    reason, statusText, type);
+            List<Condition> conditions = next.getConditions();
+            int index = conditions.indexOf(existing);
+            if (index >= 0) {
+                conditions.set(index, updated);
+            } else {
+                conditions.add(updated);
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.browsers.operator.model.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class BrowserSessionSpec {
+    /** A Go/Kubernetes duration: one or more number+unit pairs, e.g. 90s, 10m, 1h30m, 1.5h. */
+    public static final String DURATION_PATTERN = "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$";
+
+    @JsonPropertyDescription("Hard cap on the session's Live time, as a duration (90s, 10m, 1h30m). "
+            + "Default 5m; at most the operator's maximum (24h by default). May be changed on a Live session.")
+    @Pattern(DURATION_PATTERN)
+    @Size(max = 64)
+    private String timeout;
+
+    @JsonPropertyDescription("Release the session after this long with no CDP command or input from a client. "
+            + "Omitted: disabled. A value >= timeout has no effect.")
+    @Pattern(DURATION_PATTERN)
+    @Size(max = 64)
+    private String inactivityTimeout;
+
+    @JsonPropertyDescription("Set to true to release the session now. One-way: a released session never comes back.")
+    private Boolean released;
+
+    @JsonPropertyDescription("Which browser class (image, resources, flags) to run; defaults to 'default'.")
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    @Size(max = 63)
+    private String browserClassName;
+
+    public BrowserSessionSpec() {}
+
+    public String getTimeout() { return timeout; }
+    public void setTimeout(String timeout) { this.timeout = timeout; }
+    public BrowserSessionSpec withTimeout(String timeout) { this.timeout = timeout; return this; }
+
+    public String getInactivityTimeout() { return inactivityTimeout; }
+    public void setInactivityTimeout(String inactivityTimeout) { this.inactivityTimeout = inactivityTimeout; }
+    public BrowserSessionSpec withInactivityTimeout(String value) { this.inactivityTimeout = value; return this; }
+
+    public Boolean getReleased() { return released; }
+    public void setReleased(Boolean released) { this.released = released; }
+    public BrowserSessionSpec withReleased(boolean released) { this.released = released; return this; }
+
+    public String getBrowserClassName() { return browserClassName; }
+    public void setBrowserClassName(String browserClassName) { this.browserClassName = browserClassName; }
+    public BrowserSessionSpec withBrowserClassName(String name) { this.browserClassName = name; return this; }
+
+    public boolean isReleased() { return Boolean.TRUE.equals(released); }
+}

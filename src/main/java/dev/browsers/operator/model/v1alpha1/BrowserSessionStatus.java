@@ -1,0 +1,120 @@
+package dev.browsers.operator.model.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Observed state. Timestamps are RFC 3339 strings with millisecond precision (UTC). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class BrowserSessionStatus {
+    private Phase phase;
+    private Reason reason;
+    @JsonPropertyDescription("Human-readable detail of the phase and reason.")
+    private String message;
+    private String podName;
+    @JsonPropertyDescription("CDP endpoint of the session's agent, without the token (see the connection Secret).")
+    private String websocketUrl;
+    private String connectionSecretName;
+    @JsonPropertyDescription("When the operator accepted the session and started its pod.")
+    private String startTime;
+    @JsonPropertyDescription("When the browser first answered CDP; the timeout counts from here.")
+    private String liveTime;
+    @JsonPropertyDescription("Hard deadline: liveTime + timeout.")
+    private String expiresAt;
+    @JsonPropertyDescription("When the session is released for inactivity unless a client is active before then.")
+    private String inactivityDeadline;
+    @JsonPropertyDescription("Last client activity the operator has recorded from the session's agent.")
+    private String lastActivityTime;
+    private String finishedTime;
+    @JsonPropertyDescription("Seconds the session was Live, set when it finishes.")
+    private Double durationSeconds;
+    private Long observedGeneration;
+    private List<Condition> conditions = new ArrayList<>();
+
+    public BrowserSessionStatus() {}
+
+    public BrowserSessionStatus copy() {
+        var c = new BrowserSessionStatus();
+        c.phase = phase;
+        c.reason = reason;
+        c.message = message;
+        c.podName = podName;
+        c.websocketUrl = websocketUrl;
+        c.connectionSecretName = connectionSecretName;
+        c.startTime = startTime;
+        c.liveTime = liveTime;
+        c.expiresAt = expiresAt;
+        c.inactivityDeadline = inactivityDeadline;
+        c.lastActivityTime = lastActivityTime;
+        c.finishedTime = finishedTime;
+        c.durationSeconds = durationSeconds;
+        c.observedGeneration = observedGeneration;
+        c.conditions = new ArrayList<>();
+        for (Condition condition : conditions == null ? List.<Condition>of() : conditions) {
+            c.conditions.add(new Condition(condition.getLastTransitionTime(), condition.getMessage(),
+                    condition.getObservedGeneration(), condition.getReason(), condition.getStatus(),
+                    condition.getType()));
+        }
+        return c;
+    }
+
+    public Phase getPhase() { return phase; }
+    public void setPhase(Phase phase) { this.phase = phase; }
+    public Reason getReason() { return reason; }
+    public void setReason(Reason reason) { this.reason = reason; }
+    public String getMessage() { return message; }
+    public void setMessage(String message) { this.message = message; }
+    public String getPodName() { return podName; }
+    public void setPodName(String podName) { this.podName = podName; }
+    public String getWebsocketUrl() { return websocketUrl; }
+    public void setWebsocketUrl(String websocketUrl) { this.websocketUrl = websocketUrl; }
+    public String getConnectionSecretName() { return connectionSecretName; }
+    public void setConnectionSecretName(String name) { this.connectionSecretName = name; }
+    public String getStartTime() { return startTime; }
+    public void setStartTime(String startTime) { this.startTime = startTime; }
+    public String getLiveTime() { return liveTime; }
+    public void setLiveTime(String liveTime) { this.liveTime = liveTime; }
+    public String getExpiresAt() { return expiresAt; }
+    public void setExpiresAt(String expiresAt) { this.expiresAt = expiresAt; }
+    public String getInactivityDeadline() { return inactivityDeadline; }
+    public void setInactivityDeadline(String deadline) { this.inactivityDeadline = deadline; }
+    public String getLastActivityTime() { return lastActivityTime; }
+    public void setLastActivityTime(String lastActivityTime) { this.lastActivityTime = lastActivityTime; }
+    public String getFinishedTime() { return finishedTime; }
+    public void setFinishedTime(String finishedTime) { this.finishedTime = finishedTime; }
+    public Double getDurationSeconds() { return durationSeconds; }
+    public void setDurationSeconds(Double durationSeconds) { this.durationSeconds = durationSeconds; }
+    public Long getObservedGeneration() { return observedGeneration; }
+    public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+    public List<Condition> getConditions() { return conditions; }
+    public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof BrowserSessionStatus s)) return false;
+        return phase == s.phase && reason == s.reason && Objects.equals(message, s.message)
+                && Objects.equals(podName, s.podName) && Objects.equals(websocketUrl, s.websocketUrl)
+                && Objects.equals(connectionSecretName, s.connectionSecretName)
+                && Objects.equals(startTime, s.startTime) && Objects.equals(liveTime, s.liveTime)
+                && Objects.equals(expiresAt, s.expiresAt) && Objects.equals(inactivityDeadline, s.inactivityDeadline)
+                && Objects.equals(lastActivityTime, s.lastActivityTime) && Objects.equals(finishedTime, s.finishedTime)
+                && Objects.equals(durationSeconds, s.durationSeconds)
+                && Objects.equals(observedGeneration, s.observedGeneration)
+                && Objects.equals(conditions, s.conditions);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(phase, reason, message, podName, websocketUrl, expiresAt, liveTime, observedGeneration);
+    }
+
+    @Override
+    public String toString() {
+        return "BrowserSessionStatus{phase=" + phase + ", reason=" + reason + ", message=" + message
+                + ", expiresAt=" + expiresAt + ", liveTime=" + liveTime + ", finishedTime=" + finishedTime + "}";
+    }
+}

@@ -1,0 +1,574 @@
+package dev.browsers.operator.lifecycle;
+
+import static dev.browsers.operator.lifecycle.PodObservation.State.ABSENT;
+import static dev.browsers.operator.lifecycle.PodObservation.State.BROWSER_EXITED;
+import static dev.browsers.operator.lifecycle.PodObservation.State.IMAGE_PULL_FAILED;
+import static dev.browsers.operator.lifecycle.PodObservation.State.NOT_READY;
+import static dev.browsers.operator.lifecycle.PodObservation.State.POD_FAILED;
+import static dev.browsers.operator.lifecycle.PodObservation.State.READY;
+import static dev.browsers.operator.lifecycle.PodObservation.State.UNSCHEDULABLE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.browsers.operator.model.v1alpha1.BrowserSession;
+import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
+import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
+import dev.browsers.operator.model.v1alpha1.Phase;
+import dev.browsers.operator.model.v1alpha1.Reason;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SessionLifecycleTest {
+    static final Instant T0 = Instant.parse("2026-11-25T10:00:00.000Z");
+    static final Policy POLICY = Policy.defaults();
+    static final String ENDPOINT = "10.0.0.7:9222";
+
+    static BrowserSession session(BrowserSessionSpec spec) {
+        BrowserSession s = new BrowserSession("team-a", "checkout", spec);
+        s.getMetadata().setGeneration(1L);
+        return s;
+    }
+
+    static Instant at(long seconds) {
+        return T0.plusSeconds(seconds);
+    }
+
+    /** Applies a decision's status, as the reconciler would, for the next step. */
+    static BrowserSession apply(BrowserSession s, Decision d) {
+        s.setStatus(d.status());
+        return s;
+    }
+
+    static Decision decide(BrowserSession s, PodObservation pod, Instant now) {
+        return SessionLifecycle.decide(s, pod, null, now, POLICY);
+    }
+
+    /** A session that went Live at T0 + 2s with the given spec. */
+    static BrowserSession liveSession(BrowserSessionSpec spec) {
+        BrowserSession s = session(spec);
+        apply(s, decide(s, PodObservation.absent(), T0));
+        Decision live = decide(s, PodObservation.ready(ENDPOINT), at(2));
+        assertThat(live.status().getPhase()).isEqualTo(Phase.Live);
+        return apply(s, live);
+    }
+
+    static BrowserSession pendingSession(BrowserSessionSpec spec) {
+        BrowserSession s = session(spec);
+        return apply(s, decide(s, PodObservation.absent(), T0));
+    }
+
+    static Condition condition(Decision d, String type) {
+        return d.status().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    }
+
+    @Nested
+    class NewSession {
+        @Test
+        void startsPendingAndAsksForPodAndSecret() {
+            Decision d = decide(session(new BrowserSessionSpec()), PodObservation.absent(), T0);
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Pending);
+            assertThat(d.status().getReason()).isEqualTo(Reason.Starting);
+            assertThat(d.status().getStartTime()).isEqualTo("2026-11-25T10:00:00.000Z");
+            assertThat(d.status().getPodName()).isEqualTo("checkout-browser");
+            assertThat(d.status().getConnectionSecretName()).isEqualTo("checkout-connection");
+            assertThat(d.status().getObservedGeneration()).isEqualTo(1L);
+            assertThat(d.actions()).containsExactly(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD);
+            assertThat(d.requeueAfter()).contains(Duration.ofMinutes(2));
+            assertThat(d.transition()).hasValueSatisfying(t -> {
+                assertThat(t.reason()).isEqualTo(Reason.Starting);
+                assertThat(t.warning()).isFalse();
+            });
+            assertThat(condition(d, "Ready").getStatus()).isEqualTo("False");
+        }
+
+        @Test
+        void releasedAtCreationNeverStartsAPod() {
+            Decision d = decide(session(new BrowserSessionSpec().withReleased(true)), PodObservation.absent(), T0);
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Released);
+            assertThat(d.status().getReason()).isEqualTo(Reason.Released);
+            assertThat(d.actions()).doesNotContain(Action.ENSURE_POD);
+        }
+
+        @Test
+        void podAlreadyThereOnFirstSightIsAdoptedNotFailed() {
+            // The pod was created but the status write was lost: carry on, don't call it deleted.
+            Decision d = decide(session(new BrowserSessionSpec()), PodObservation.of(NOT_READY), T0);
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Pending);
+        }
+
+        @Test
+        void readyOnFirstSightGoesLive() {
+            Decision d = decide(session(new BrowserSessionSpec()), PodObservation.ready(ENDPOINT), T0);
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Live);
+            assertThat(d.status().getStartTime()).isEqualTo(d.status().getLiveTime());
+        }
+    }
+
+    @Nested
+    class Pending {
+        @Test
+        void staysPendingWhileThePodStartsAndWakesAtTheStartupDeadline() {
+            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            Decision d = decide(s, PodObservation.of(NOT_READY), at(30));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Pending);
+            assertThat(d.transition()).isEmpty();
+            assertThat(d.requeueAfter()).contains(Duration.ofSeconds(90));
+            assertThat(d.actions()).containsExactly(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD);
+        }
+
+        @Test
+        void podReadyGoesLiveWithDefaultFiveMinuteTimeout() {
+            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            Decision d = decide(s, PodObservation.ready(ENDPOINT), at(3));
+            BrowserSessionStatus st = d.status();
+            assertThat(st.getPhase()).isEqualTo(Phase.Live);
+            assertThat(st.getReason()).isEqualTo(Reason.Running);
+            assertThat(st.getLiveTime()).isEqualTo("2026-11-25T10:00:03.000Z");
+            assertThat(st.getExpiresAt()).isEqualTo("2026-11-25T10:05:03.000Z");
+            assertThat(st.getWebsocketUrl()).isEqualTo("ws://10.0.0.7:9222/devtools/browser");
+            assertThat(st.getInactivityDeadline()).isNull();
+            assertThat(d.requeueAfter()).contains(Duration.ofMinutes(5));
+            assertThat(condition(d, "Ready").getStatus()).isEqualTo("True");
+            assertThat(d.transition()).map(Decision.Transition::reason).contains(Reason.Running);
+        }
+
+        @Test
+        void neverReadyFailsWithStartupTimeout() {
+            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            Decision d = decide(s, PodObservation.of(NOT_READY), at(120));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Failed);
+            assertThat(d.status().getReason()).isEqualTo(Reason.StartupTimeout);
+            assertThat(d.status().getMessage()).contains("2m");
+            assertThat(d.actions()).contains(Action.DELETE_POD);
+            assertThat(d.transition()).hasValueSatisfying(t -> assertThat(t.warning()).isTrue());
+        }
+
+        @Test
+        void readyJustAtTheStartupDeadlineStillGoesLive() {
+            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            assertThat(decide(s, PodObservation.ready(ENDPOINT), at(120)).status().getPhase()).isEqualTo(Phase.Live);
+        }
+
+        @ParameterizedTest
+        @CsvSource({
+            "UNSCHEDULABLE, Unschedulable, 0/3 nodes are available",
+            "IMAGE_PULL_FAILED, ImagePullFailed, ErrImagePull: not found",
+            "BROWSER_EXITED, BrowserCrashed, exit code 139",
+            "POD_FAILED, PodFailed, Evicted",
+        })
+        void podFaultsFailTheSessionAtOnceWithTheirReasonAndDetail(PodObservation.State state, Reason reason,
+                String detail) {
+            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            Decision d = decide(s, PodObservation.of(state, detail), at(5));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Failed);
+            assertThat(d.status().getReason()).isEqualTo(reason);
+            assertThat(d.status().getMessage()).contains(detail);
+            assertThat(d.status().getFinishedTime()).isEqualTo("2026-11-25T10:00:05.000Z");
+            assertThat(d.status().getDurationSeconds()).isZero();
+            assertThat(d.actions()).contains(Action.DELETE_POD);
+        }
+
+        @Test
+        void podDeletedWhilePendingFails() {
+            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            Decision d = decide(s, PodObservation.absent(), at(1));
+            assertThat(d.status().getReason()).isEqualTo(Reason.PodDeleted);
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Failed);
+        }
+
+        @Test
+        void releasedWhilePendingReleasesAndDeletesThePod() {
+            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            s.getSpec().setReleased(true);
+            Decision d = decide(s, PodObservation.of(NOT_READY), at(1));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Released);
+            assertThat(d.status().getReason()).isEqualTo(Reason.Released);
+            assertThat(d.actions()).contains(Action.DELETE_POD);
+        }
+    }
+
+    @Nested
+    class Live {
+        @Test
+        void staysLiveAndWakesExactlyAtTheDeadline() {
+            BrowserSession s = liveSession(new BrowserSessionSpec().withTimeout("10m"));
+            Decision d = decide(s, PodObservation.ready(ENDPOINT), at(62));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Live);
+            assertThat(d.transition()).isEmpty();
+            assertThat(d.requeueAfter()).contains(Duration.ofMinutes(9));
+            assertThat(d.status()).isEqualTo(s.getStatus());
+        }
+
+        @Test
+        void deadlineReachedReleasesWithTimeout() {
+            BrowserSession s = liveSession(new BrowserSessionSpec().withTimeout("2s"));
+            Decision d = decide(s, PodObservation.ready(ENDPOINT), at(4));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Released);
+            assertThat(d.status().getReason()).isEqualTo(Reason.Timeout);
+            assertThat(d.status().getFinishedTime()).isEqualTo(d.status().getExpiresAt());
+            assertThat(d.status().getDurationSeconds()).isEqualTo(2.0);
+            assertThat(d.actions()).contains(Action.DELETE_POD);
+        }
+
+        @Test
+        void extendingTheTimeoutMovesTheDeadlineLater() {
+            BrowserSession s = liveSession(new BrowserSessionSpec().withTimeout("1m"));
+            s.getSpec().setTimeout("1h");
+            s.getMetadata().setGeneration(2L);
+            Decision d = decide(s, PodObservation.ready(ENDPOINT), at(70));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Live);
+            assertThat(d.status().getExpiresAt()).isEqualTo("2026-11-25T11:00:02.000Z");
+            assertThat(d.status().getObservedGeneration()).isEqualTo(2L);
+            assertThat(d.requeueAfter()).contains(Duration.ofHours(1).minusSeconds(68));
+        }
+
+        @Test
+        void shorteningTheTimeoutMovesTheDeadlineEarlier() {
+            BrowserSession s = liveSession(new BrowserSessionSpec().withTimeout("1h"));
+            s.getSpec().setTimeout("5m");
+            Decision d = decide(s, PodObservation.ready(ENDPOINT), at(62));
+            assertThat(d.status().getExpiresAt()).isEqualTo("2026-11-25T10:05:02.000Z");
+            assertThat(d.requeueAfter()).contains(Duration.ofMinutes(4));
+        }
+
+        @Test
+        void shorteningTheTimeoutBelowTheTimeAlreadyLiveReleasesAtOnce() {
+            BrowserSession s = liveSession(new BrowserSessionSpec().withTimeout("1h"));
+            s.getSpec().setTimeout("1m");
+            Decision d = decide(s, PodObservation.ready(ENDPOINT), at(600));
+            assertThat(d.status().getReason()).isEqualTo(Reason.Timeout);
+        }
+
+        @Test
+        void deadlinePassedWhileTheOperatorWasDownReleasesOnStartUpWithTimeout() {
+            BrowserSession s = liveSession(new BrowserSessionSpec().withTimeout("5m"));
+            // A new operator process: same status, an hour later.
+            Decision d = decide(s, PodObservation.ready(ENDPOINT), at(3600));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Released);
+            assertThat(d.status().getReason()).isEqualTo(Reason.Timeout);
+            assertThat(d.status().getExpiresAt()).isEqualTo("2026-11-25T10:05:02.000Z");
+        }
+
+        @Test
+        void releasedOnRequest() {
+            BrowserSession s = liveSession(new BrowserSessionSpec());
+            s.getSpec().setReleased(true);
+            Decision d = decide(s, PodObservation.ready(ENDPOINT), at(10));
+            assertThat(d.status().getReason()).isEqualTo(Reason.Released);
+            assertThat(d.status().getDurationSeconds()).isEqualTo(8.0);
+            assertThat(d.actions()).contains(Action.DELETE_POD);
+        }
+
+        @Test
+        void podDeletedBySomeoneElseFails() {
+            BrowserSession s = liveSession(new BrowserSessionSpec());
+            Decision d = decide(s, PodObservation.absent(), at(10));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Failed);
+            assertThat(d.status().getReason()).isEqualTo(Reason.PodDeleted);
+        }
+
+        @Test
+        void podFailedFails() {
+            Decision d = decide(liveSession(new BrowserSessionSpec()), PodObservation.of(POD_FAILED, "Evicted"), at(10));
+            assertThat(d.status().getReason()).isEqualTo(Reason.PodFailed);
+            assertThat(d.status().getMessage()).contains("Evicted");
+        }
+
+        @Test
+        void browserExitFailsAsCrash() {
+            Decision d = decide(liveSession(new BrowserSessionSpec()), PodObservation.of(BROWSER_EXITED, "exit 139"),
+                    at(10));
+            assertThat(d.status().getReason()).isEqualTo(Reason.BrowserCrashed);
+        }
+
+        @Test
+        void podEndedAfterTheDeadlineIsATimeoutNotAFault() {
+            // The agent's backstop ended the browser before the operator released it.
+            BrowserSession s = liveSession(new BrowserSessionSpec().withTimeout("1m"));
+            Decision d = decide(s, PodObservation.of(BROWSER_EXITED, "exit 0"), at(90));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Released);
+            assertThat(d.status().getReason()).isEqualTo(Reason.Timeout);
+        }
+
+        @Test
+        void browserNotAnsweringKeepsLiveButReadyFalse() {
+            BrowserSession s = liveSession(new BrowserSessionSpec());
+            Decision d = decide(s, PodObservation.of(NOT_READY, "readiness probe failed"), at(10));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Live);
+            assertThat(condition(d, "Ready").getStatus()).isEqualTo("False");
+            assertThat(condition(d, "Ready").getReason()).isEqualTo("BrowserNotReady");
+            assertThat(condition(d, "Ready").getLastTransitionTime()).isEqualTo("2026-11-25T10:00:10.000Z");
+        }
+
+        @Test
+        void readyConditionKeepsItsTransitionTimeWhileUnchanged() {
+            BrowserSession s = liveSession(new BrowserSessionSpec());
+            Decision d = decide(s, PodObservation.ready(ENDPOINT), at(100));
+            assertThat(condition(d, "Ready").getLastTransitionTime()).isEqualTo("2026-11-25T10:00:02.000Z");
+        }
+
+        @Test
+        void invalidEditFailsTheSession() {
+            BrowserSession s = liveSession(new BrowserSessionSpec());
+            s.getSpec().setTimeout("25h");
+            Decision d = decide(s, PodObservation.ready(ENDPOINT), at(10));
+            assertThat(d.status().getReason()).isEqualTo(Reason.InvalidSpec);
+            assertThat(d.actions()).contains(Action.DELETE_POD);
+        }
+    }
+
+    @Nested
+    class Inactivity {
+        final BrowserSessionSpec spec = new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout("1m");
+
+        @Test
+        void liveSessionGetsAnInactivityDeadlineAndWakesForIt() {
+            BrowserSession s = liveSession(spec);
+            assertThat(s.getStatus().getInactivityDeadline()).isEqualTo("2026-11-25T10:01:02.000Z");
+            Decision d = decide(s, PodObservation.ready(ENDPOINT), at(32));
+            assertThat(d.requeueAfter()).contains(Duration.ofSeconds(30));
+            assertThat(condition(d, "InactivityTimeout").getStatus()).isEqualTo("True");
+        }
+
+        @Test
+        void probeIsDueOnlyAtTheInactivityDeadline() {
+            BrowserSession s = liveSession(spec);
+            assertThat(SessionLifecycle.activityProbeDue(s, at(61), POLICY)).isFalse();
+            assertThat(SessionLifecycle.activityProbeDue(s, at(62), POLICY)).isTrue();
+            assertThat(SessionLifecycle.activityProbeDue(liveSession(new BrowserSessionSpec()), at(600), POLICY))
+                    .isFalse();
+        }
+
+        @Test
+        void idleClientIsReleasedForInactivity() {
+            BrowserSession s = liveSession(spec);
+            Decision d = SessionLifecycle.decide(s, PodObservation.ready(ENDPOINT),
+                    new ActivityObservation.Reported(null), at(62), POLICY);
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Released);
+            assertThat(d.status().getReason()).isEqualTo(Reason.InactivityTimeout);
+            assertThat(d.actions()).contains(Action.DELETE_POD);
+        }
+
+        @Test
+        void activeClientMovesTheDeadlineAndIsRecorded() {
+            BrowserSession s = liveSession(spec);
+            Decision d = SessionLifecycle.decide(s, PodObservation.ready(ENDPOINT),
+                    new ActivityObservation.Reported(at(50)), at(62), POLICY);
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Live);
+            assertThat(d.status().getLastActivityTime()).isEqualTo("2026-11-25T10:00:50.000Z");
+            assertThat(d.status().getInactivityDeadline()).isEqualTo("2026-11-25T10:01:50.000Z");
+            assertThat(d.requeueAfter()).contains(Duration.ofSeconds(48));
+            apply(s, d);
+            assertThat(SessionLifecycle.activityProbeDue(s, at(109), POLICY)).isFalse();
+            assertThat(SessionLifecycle.activityProbeDue(s, at(110), POLICY)).isTrue();
+        }
+
+        @Test
+        void activityBeforeTheRecordedOneDoesNotMoveItBack() {
+            BrowserSession s = liveSession(spec);
+            s.getStatus().setLastActivityTime("2026-11-25T10:00:40.000Z");
+            Decision d = SessionLifecycle.decide(s, PodObservation.ready(ENDPOINT),
+                    new ActivityObservation.Reported(at(20)), at(100), POLICY);
+            assertThat(d.status().getLastActivityTime()).isEqualTo("2026-11-25T10:00:40.000Z");
+            assertThat(d.status().getReason()).isEqualTo(Reason.InactivityTimeout);
+        }
+
+        @Test
+        void unreachableAgentIsRetriedThenTreatedAsACrash() {
+            BrowserSession s = liveSession(spec);
+            Decision first = SessionLifecycle.decide(s, PodObservation.ready(ENDPOINT),
+                    new ActivityObservation.Unreachable("connection refused"), at(62), POLICY);
+            assertThat(first.status().getPhase()).isEqualTo(Phase.Live);
+            assertThat(first.requeueAfter()).contains(Duration.ofSeconds(1));
+            assertThat(condition(first, "AgentReachable").getStatus()).isEqualTo("False");
+            apply(s, first);
+            Decision stillTrying = SessionLifecycle.decide(s, PodObservation.ready(ENDPOINT),
+                    new ActivityObservation.Unreachable("connection refused"), at(71), POLICY);
+            assertThat(stillTrying.status().getPhase()).isEqualTo(Phase.Live);
+            assertThat(condition(stillTrying, "AgentReachable").getLastTransitionTime())
+                    .isEqualTo("2026-11-25T10:01:02.000Z");
+            apply(s, stillTrying);
+            Decision gone = SessionLifecycle.decide(s, PodObservation.ready(ENDPOINT),
+                    new ActivityObservation.Unreachable("connection refused"), at(72), POLICY);
+            assertThat(gone.status().getPhase()).isEqualTo(Phase.Failed);
+            assertThat(gone.status().getReason()).isEqualTo(Reason.BrowserCrashed);
+            assertThat(gone.status().getMessage()).contains("connection refused");
+        }
+
+        @Test
+        void agentAnsweringAgainClearsTheUnreachableCondition() {
+            BrowserSession s = liveSession(spec);
+            apply(s, SessionLifecycle.decide(s, PodObservation.ready(ENDPOINT),
+                    new ActivityObservation.Unreachable("timeout"), at(62), POLICY));
+            Decision d = SessionLifecycle.decide(s, PodObservation.ready(ENDPOINT),
+                    new ActivityObservation.Reported(at(61)), at(63), POLICY);
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Live);
+            assertThat(condition(d, "AgentReachable").getStatus()).isEqualTo("True");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"10m", "1h"})
+        void inactivityNotShorterThanTimeoutHasNoEffectAndSaysSo(String inactivity) {
+            BrowserSession s = liveSession(new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout(inactivity));
+            assertThat(s.getStatus().getInactivityDeadline()).isNull();
+            assertThat(SessionLifecycle.activityProbeDue(s, at(599), POLICY)).isFalse();
+            Condition c = s.getStatus().getConditions().stream()
+                    .filter(x -> x.getType().equals("InactivityTimeout")).findFirst().orElseThrow();
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getReason()).isEqualTo("NotShorterThanTimeout");
+            assertThat(c.getMessage()).contains("no effect");
+        }
+    }
+
+    @Nested
+    class Finished {
+        @ParameterizedTest
+        @EnumSource(PodObservation.State.class)
+        void terminalPhasesNeverChangeWhateverThePodDoes(PodObservation.State state) {
+            BrowserSession s = liveSession(new BrowserSessionSpec().withTimeout("1m"));
+            apply(s, decide(s, PodObservation.ready(ENDPOINT), at(62)));
+            BrowserSessionStatus released = s.getStatus().copy();
+            Decision d = decide(s, new PodObservation(state, "x", ENDPOINT), at(70));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Released);
+            assertThat(d.status().getReason()).isEqualTo(Reason.Timeout);
+            assertThat(d.status().getFinishedTime()).isEqualTo(released.getFinishedTime());
+            assertThat(d.transition()).isEmpty();
+            assertThat(d.actions()).containsExactly(Action.DELETE_POD);
+        }
+
+        @Test
+        void flippingReleasedBackToFalseHasNoEffect() {
+            BrowserSession s = liveSession(new BrowserSessionSpec().withReleased(false));
+            s.getSpec().setReleased(true);
+            apply(s, decide(s, PodObservation.ready(ENDPOINT), at(5)));
+            s.getSpec().setReleased(false);
+            s.getMetadata().setGeneration(3L);
+            Decision d = decide(s, PodObservation.absent(), at(6));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Released);
+            assertThat(d.actions()).doesNotContain(Action.ENSURE_POD);
+        }
+
+        @Test
+        void finishedSessionIsDeletedAfterItsTtl() {
+            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            s.getSpec().setReleased(true);
+            Decision released = decide(s, PodObservation.of(NOT_READY), at(10));
+            assertThat(released.requeueAfter()).contains(Duration.ofHours(1));
+            apply(s, released);
+            Decision before = decide(s, PodObservation.absent(), at(10 + 3599));
+            assertThat(before.actions()).containsExactly(Action.DELETE_POD);
+            assertThat(before.requeueAfter()).contains(Duration.ofSeconds(1));
+            Decision after = decide(s, PodObservation.absent(), at(10 + 3600));
+            assertThat(after.actions()).containsExactly(Action.DELETE_POD, Action.DELETE_SESSION);
+        }
+
+        @Test
+        void ttlZeroKeepsFinishedSessionsForever() {
+            BrowserSession s = session(new BrowserSessionSpec().withReleased(true));
+            Decision d = SessionLifecycle.decide(s, PodObservation.absent(), null, T0,
+                    POLICY.withTtlAfterFinished(Duration.ZERO));
+            apply(s, d);
+            Decision later = SessionLifecycle.decide(s, PodObservation.absent(), null, at(86400 * 30),
+                    POLICY.withTtlAfterFinished(Duration.ZERO));
+            assertThat(later.actions()).containsExactly(Action.DELETE_POD);
+            assertThat(later.requeueAfter()).isEmpty();
+        }
+    }
+
+    /** Every phase crossed with every pod observation: what each combination must lead to. */
+    @Nested
+    class Matrix {
+        static final Map<PodObservation.State, Reason> PENDING_OUTCOME = Map.of(
+                ABSENT, Reason.PodDeleted, NOT_READY, Reason.Starting, READY, Reason.Running,
+                UNSCHEDULABLE, Reason.Unschedulable, IMAGE_PULL_FAILED, Reason.ImagePullFailed,
+                BROWSER_EXITED, Reason.BrowserCrashed, POD_FAILED, Reason.PodFailed);
+        static final Map<PodObservation.State, Reason> LIVE_OUTCOME = Map.of(
+                ABSENT, Reason.PodDeleted, NOT_READY, Reason.Running, READY, Reason.Running,
+                UNSCHEDULABLE, Reason.Running, IMAGE_PULL_FAILED, Reason.Running,
+                BROWSER_EXITED, Reason.BrowserCrashed, POD_FAILED, Reason.PodFailed);
+
+        @ParameterizedTest
+        @EnumSource(PodObservation.State.class)
+        void pendingSession(PodObservation.State state) {
+            BrowserSession s = SessionLifecycleTest.pendingSession(new BrowserSessionSpec());
+            Decision d = decide(s, new PodObservation(state, "detail", ENDPOINT), at(1));
+            assertThat(d.status().getReason()).isEqualTo(PENDING_OUTCOME.get(state));
+            assertThat(d.status().getPhase().isTerminal()).isEqualTo(d.actions().contains(Action.DELETE_POD));
+        }
+
+        @ParameterizedTest
+        @EnumSource(PodObservation.State.class)
+        void liveSession(PodObservation.State state) {
+            BrowserSession s = SessionLifecycleTest.liveSession(new BrowserSessionSpec());
+            Decision d = decide(s, new PodObservation(state, "detail", ENDPOINT), at(10));
+            assertThat(d.status().getReason()).isEqualTo(LIVE_OUTCOME.get(state));
+            assertThat(d.status().getPhase().isTerminal()).isEqualTo(d.actions().contains(Action.DELETE_POD));
+        }
+
+        @ParameterizedTest
+        @EnumSource(PodObservation.State.class)
+        void liveSessionPastItsDeadlineIsReleasedUnlessThePodIsGone(PodObservation.State state) {
+            BrowserSession s = SessionLifecycleTest.liveSession(new BrowserSessionSpec().withTimeout("1m"));
+            Decision d = decide(s, new PodObservation(state, "detail", ENDPOINT), at(62));
+            assertThat(d.status().getReason()).isEqualTo(state == ABSENT ? Reason.PodDeleted : Reason.Timeout);
+        }
+    }
+
+    @Nested
+    class BadSpec {
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "timeout | 48h | over the maximum",
+            "timeout | 0s | is zero",
+            "timeout | -5m | not a valid duration",
+            "timeout | 5 minutes | not a valid duration",
+            "timeout | 1.5 | not a valid duration",
+            "inactivityTimeout | 0 | not a valid duration",
+            "inactivityTimeout | 25h | over the maximum",
+        })
+        void badDurationsFailWithAMessageNamingFieldValueAndRange(String field, String value, String problem) {
+            BrowserSessionSpec spec = field.equals("timeout")
+                    ? new BrowserSessionSpec().withTimeout(value)
+                    : new BrowserSessionSpec().withInactivityTimeout(value);
+            Decision d = decide(session(spec), PodObservation.absent(), T0);
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Failed);
+            assertThat(d.status().getReason()).isEqualTo(Reason.InvalidSpec);
+            assertThat(d.status().getMessage())
+                    .contains("spec." + field)
+                    .contains("\"" + value + "\"")
+                    .contains(problem)
+                    .contains("at most 24h");
+            assertThat(d.actions()).doesNotContain(Action.ENSURE_POD);
+            assertThat(d.transition()).hasValueSatisfying(t -> assertThat(t.warning()).isTrue());
+        }
+
+        @Test
+        void unknownBrowserClassNamesTheAllowedOnes() {
+            Decision d = decide(session(new BrowserSessionSpec().withBrowserClassName("gpu")), PodObservation.absent(),
+                    T0);
+            assertThat(d.status().getReason()).isEqualTo(Reason.InvalidSpec);
+            assertThat(d.status().getMessage()).contains("spec.browserClassName").contains("\"gpu\"")
+                    .contains("allowed: default");
+        }
+
+        @Test
+        void fractionsAreReadExactly() {
+            BrowserSession s = pendingSession(new BrowserSessionSpec().withTimeout("1.5h"));
+            Decision d = decide(s, PodObservation.ready(ENDPOINT), T0);
+            assertThat(d.status().getExpiresAt()).isEqualTo("2026-11-25T11:30:00.000Z");
+        }
+
+        @Test
+        void exactlyTheMaximumIsAllowed() {
+            Decision d = decide(session(new BrowserSessionSpec().withTimeout("24h")), PodObservation.absent(), T0);
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Pending);
+        }
+    }
+}
