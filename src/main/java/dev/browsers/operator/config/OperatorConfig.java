@@ -1,0 +1,110 @@
+package dev.browsers.operator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything an admin can tune, under {@code browser-operator.*}. */
+@ConfigMapping(prefix = "browser-operator")
+public interface OperatorConfig {
+
+    enum Mode {
+        /** Embedded API store and local Chromium processes: no cluster needed. */
+        local,
+        /** Reconcile against the cluster of the in-cluster config or KUBECONFIG. */
+        cluster
+    }
+
+    @WithDefault("local")
+    Mode mode();
+
+    /** Session timeout when spec.timeout is omitted. */
+    @WithDefault("5m")
+    Duration defaultTimeout();
+
+    /** Largest spec.timeout and spec.inactivityTimeout accepted. */
+    @WithDefault("24h")
+    Duration maxTimeout();
+
+    /** A session whose browser is not ready this long after its pod was created fails with StartupTimeout. */
+    @WithDefault("2m")
+    Duration startupTimeout();
+
+    /** How long a finished session object is kept; 0 keeps it forever. */
+    @WithDefault("1h")
+    Duration ttlAfterFinished();
+
+    /** How long a session's agent may fail to answer before the browser counts as gone. */
+    @WithDefault("10s")
+    Duration agentUnreachableGrace();
+
+    /** The browser class used when spec.browserClassName is omitted, named "default". */
+    BrowserClass browser();
+
+    /** Further browser classes by name, selectable with spec.browserClassName. */
+    Map<String, BrowserClass> browserClasses();
+
+    Agent agent();
+
+    interface BrowserClass {
+        @WithDefault("docker.io/chromedp/headless-shell:stable")
+        String image();
+
+        @WithDefault("/headless-shell/headless-shell")
+        List<String> command();
+
+        /** Chromium flags; the operator adds the CDP address, port and profile directory itself. */
+        @WithDefault("--headless,--no-sandbox,--disable-gpu,--disable-dev-shm-usage,--disable-quic,--no-first-run,"
+                + "--disable-background-networking,--disable-component-update,--disable-sync")
+        List<String> args();
+
+        Resources resources();
+    }
+
+    interface Agent {
+        /** Image holding this project's jar; the agent is its second entry point. */
+        @WithDefault("ghcr.io/browsers-dev/browser-operator:0.1.0")
+        String image();
+
+        @WithDefault("java,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1,-Xss256k,-Xmx24m,-XX:MaxMetaspaceSize=48m,"
+                + "-XX:ReservedCodeCacheSize=16m,-cp,/deployments/app/*:/deployments/lib/main/*,"
+                + "dev.browsers.operator.agent.AgentMain")
+        List<String> command();
+
+        /** Port of the agent in the session pod; clients connect here. */
+        @WithDefault("9222")
+        int port();
+
+        AgentResources resources();
+    }
+
+    interface Resources {
+        @WithDefault("250m")
+        String cpuRequest();
+
+        @WithDefault("512Mi")
+        String memoryRequest();
+
+        @WithDefault("2")
+        String cpuLimit();
+
+        @WithDefault("2Gi")
+        String memoryLimit();
+    }
+
+    interface AgentResources {
+        @WithDefault("50m")
+        String cpuRequest();
+
+        @WithDefault("64Mi")
+        String memoryRequest();
+
+        Optional<String> cpuLimit();
+
+        @WithDefault("128Mi")
+        String memoryLimit();
+    }
+}

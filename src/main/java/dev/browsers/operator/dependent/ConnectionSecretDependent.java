@@ -1,0 +1,72 @@
+package dev.browsers.operator.dependent;
+
+import dev.browsers.operator.lifecycle.SessionLifecycle;
+import dev.browsers.operator.model.v1alpha1.BrowserSession;
+import dev.browsers.operator.model.v1alpha1.SessionLabels;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Secret {@code <session>-connection}: the session token and, once Live, the CDP URL carrying it. */
+public class ConnectionSecretDependent extends SessionOwnedDependent<Secret> {
+    public static final String TOKEN_KEY = "token";
+    public static final String WEBSOCKET_URL_KEY = "websocketUrl";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    public ConnectionSecretDependent() {
+        super(Secret.class);
+    }
+
+    @Override
+    String nameFor(String sessionName) {
+        return SessionLifecycle.connectionSecretName(sessionName);
+    }
+
+    @Override
+    protected Secret desired(BrowserSession session, Context<BrowserSession> context) {
+        // The token is generated once and then kept: the running agent already holds it.
+        String token = getSecondaryResource(session, context).flatMap(ConnectionSecretDependent::token)
+                .orElseGet(ConnectionSecretDependent::newToken);
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(TOKEN_KEY, encode(token));
+        String url = session.statusOrEmpty().getWebsocketUrl();
+        if (url != null) {
+            data.put(WEBSOCKET_URL_KEY, encode(withToken(url, token)));
+        }
+        String name = session.getMetadata().getName();
+        return new SecretBuilder()
+                .withNewMetadata()
+                .withName(nameFor(name))
+                .withNamespace(session.getMetadata().getNamespace())
+                .withLabels(SessionLabels.forSession(name))
+                .endMetadata()
+                .withType("Opaque")
+                .withData(data)
+                .build();
+    }
+
+    public static String withToken(String url, String token) {
+        return url + (url.contains("?") ? "&" : "?") + "token=" + token;
+    }
+
+    public static Optional<String> token(Secret secret) {
+        return Optional.ofNullable(secret.getData()).map(d -> d.get(TOKEN_KEY))
+                .map(v -> new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
+    }
+
+    static String newToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String encode(String value) {
+        return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,179 @@
+package dev.browsers.operator.dependent;
+
+import dev.browsers.operator.config.OperatorConfig;
+import dev.browsers.operator.config.Policies;
+import dev.browsers.operator.lifecycle.SessionLifecycle;
+import dev.browsers.operator.model.v1alpha1.BrowserSession;
+import dev.browsers.operator.model.v1alpha1.SessionLabels;
+import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The session pod: headless Chromium with CDP on the pod's loopback only, and the agent in front of it.
+ * Everything comes from the operator's configuration; users never supply pod specs.
+ */
+public class SessionPodDependent extends SessionOwnedDependent<Pod> {
+    public static final String BROWSER_CONTAINER = "browser";
+    public static final String AGENT_CONTAINER = "agent";
+    /** The browser's CDP port inside the pod, reachable only from the agent. */
+    public static final int BROWSER_CDP_PORT = 9223;
+    public static final String PROFILE_DIR = "/tmp/profile";
+    public static final String SESSION_INFO_DIR = "/etc/browser-session";
+    public static final String EXPIRES_AT_FILE = "expires-at";
+    /** Grace after the longest possible session before the kubelet kills the pod regardless. */
+    private static final long BACKSTOP_GRACE_SECONDS = 60;
+
+    private final OperatorConfig config;
+
+    public SessionPodDependent(OperatorConfig config) {
+        super(Pod.class);
+        this.config = config;
+    }
+
+    @Override
+    String nameFor(String sessionName) {
+        return SessionLifecycle.podName(sessionName);
+    }
+
+    @Override
+    protected Pod desired(BrowserSession session, Context<BrowserSession> context) {
+        String name = session.getMetadata().getName();
+        OperatorConfig.BrowserClass browserClass =
+                Policies.browserClass(config, session.specOrEmpty().getBrowserClassName());
+        Map<String, String> annotations = new HashMap<>();
+        String expiresAt = session.statusOrEmpty().getExpiresAt();
+        if (expiresAt != null) {
+            annotations.put(SessionLabels.EXPIRES_AT_ANNOTATION, expiresAt);
+        }
+        long activeDeadline = config.startupTimeout().plus(config.maxTimeout()).toSeconds() + BACKSTOP_GRACE_SECONDS;
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName(nameFor(name))
+                .withNamespace(session.getMetadata().getNamespace())
+                .withLabels(SessionLabels.forSession(name))
+                .withAnnotations(annotations)
+                .endMetadata()
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .withActiveDeadlineSeconds(activeDeadline)
+                .withAutomountServiceAccountToken(false)
+                .withEnableServiceLinks(false)
+                .withTerminationGracePeriodSeconds(5L)
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(1000L)
+                .withRunAsGroup(1000L)
+                .withFsGroup(1000L)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .withContainers(browserContainer(browserClass), agentContainer(name))
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .addNewVolume().withName("dshm").withNewEmptyDir().withMedium("Memory").endEmptyDir().endVolume()
+                .addNewVolume().withName("session-info").withNewDownwardAPI()
+                .addNewItem().withPath(EXPIRES_AT_FILE).withNewFieldRef()
+                .withFieldPath("metadata.annotations['" + SessionLabels.EXPIRES_AT_ANNOTATION + "']")
+                .endFieldRef().endItem()
+                .endDownwardAPI().endVolume()
+                .endSpec()
+                .build();
+    }
+
+    /** The full Chromium command line of a browser class, minus the binary. */
+    public static List<String> browserArgs(OperatorConfig.BrowserClass browserClass) {
+        List<String> args = new ArrayList<>(browserClass.args());
+        args.add("--remote-debugging-address=127.0.0.1");
+        args.add("--remote-debugging-port=" + BROWSER_CDP_PORT);
+        args.add("--user-data-dir=" + PROFILE_DIR);
+        return args;
+    }
+
+    private Container browserContainer(OperatorConfig.BrowserClass browserClass) {
+        return new ContainerBuilder()
+                .withName(BROWSER_CONTAINER)
+                .withImage(browserClass.image())
+                .withCommand(browserClass.command())
+                .withArgs(browserArgs(browserClass))
+                // Chromium writes caches under HOME; the root filesystem is read-only.
+                .withEnv(env("HOME", "/tmp"))
+                .withResources(resources(browserClass.resources().cpuRequest(), browserClass.resources().memoryRequest(),
+                        browserClass.resources().cpuLimit(), browserClass.resources().memoryLimit()))
+                .withSecurityContext(restricted())
+                .withVolumeMounts(
+                        new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build(),
+                        new VolumeMountBuilder().withName("dshm").withMountPath("/dev/shm").build())
+                .build();
+    }
+
+    private Container agentContainer(String sessionName) {
+        OperatorConfig.Agent agent = config.agent();
+        return new ContainerBuilder()
+                .withName(AGENT_CONTAINER)
+                .withImage(agent.image())
+                .withCommand(agent.command())
+                .withEnv(
+                        env("AGENT_PORT", String.valueOf(agent.port())),
+                        env("BROWSER_CDP_PORT", String.valueOf(BROWSER_CDP_PORT)),
+                        env("EXPIRES_AT_FILE", SESSION_INFO_DIR + "/" + EXPIRES_AT_FILE),
+                        new EnvVarBuilder().withName("SESSION_TOKEN").withNewValueFrom().withNewSecretKeyRef()
+                                .withName(SessionLifecycle.connectionSecretName(sessionName))
+                                .withKey(ConnectionSecretDependent.TOKEN_KEY)
+                                .endSecretKeyRef().endValueFrom().build())
+                .addNewPort().withName("cdp").withContainerPort(agent.port()).withProtocol("TCP").endPort()
+                // Ready only when the browser answers CDP through the agent.
+                .withNewReadinessProbe()
+                .withNewHttpGet().withPath("/ready").withNewPort(agent.port()).endHttpGet()
+                .withPeriodSeconds(1)
+                .withFailureThreshold(2)
+                .endReadinessProbe()
+                .withResources(resources(agent.resources().cpuRequest(), agent.resources().memoryRequest(),
+                        agent.resources().cpuLimit().orElse(null), agent.resources().memoryLimit()))
+                .withSecurityContext(restricted())
+                .withVolumeMounts(new VolumeMountBuilder().withName("session-info").withMountPath(SESSION_INFO_DIR)
+                        .withReadOnly(true).build())
+                .build();
+    }
+
+    private static EnvVar env(String name, String value) {
+        return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+
+    private static SecurityContext restricted() {
+        Capabilities dropAll = new CapabilitiesBuilder().withDrop("ALL").build();
+        return new SecurityContextBuilder()
+                .withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true)
+                .withPrivileged(false)
+                .withCapabilities(dropAll)
+                .build();
+    }
+
+    private static ResourceRequirements resources(String cpuRequest, String memoryRequest, String cpuLimit,
+            String memoryLimit) {
+        Map<String, Quantity> requests = new HashMap<>();
+        requests.put("cpu", new Quantity(cpuRequest));
+        requests.put("memory", new Quantity(memoryRequest));
+        Map<String, Quantity> limits = new HashMap<>();
+        if (cpuLimit != null) {
+            limits.put("cpu", new Quantity(cpuLimit));
+        }
+        limits.put("memory", new Quantity(memoryLimit));
+        return new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build();
+    }
+}

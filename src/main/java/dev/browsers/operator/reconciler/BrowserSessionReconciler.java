@@ -1,0 +1,109 @@
+package dev.browsers.operator.reconciler;
+
+import dev.browsers.operator.config.OperatorConfig;
+import dev.browsers.operator.config.Policies;
+import dev.browsers.operator.dependent.ConnectionSecretDependent;
+import dev.browsers.operator.dependent.SessionPodDependent;
+import dev.browsers.operator.lifecycle.ActivityObservation;
+import dev.browsers.operator.lifecycle.Decision;
+import dev.browsers.operator.lifecycle.PodObservation;
+import dev.browsers.operator.lifecycle.Policy;
+import dev.browsers.operator.lifecycle.SessionLifecycle;
+import dev.browsers.operator.model.v1alpha1.BrowserSession;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Observe (the session, its pod, maybe its agent) -> decide (the pure lifecycle) -> apply (dependents,
+ * status, Event, reschedule at the nearest deadline).
+ */
+@ControllerConfiguration(
+        name = BrowserSessionReconciler.NAME,
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+// Keep trying through API outages: a lost retry would otherwise lose a deadline until the next resync.
+@GradualRetry(maxAttempts = Integer.MAX_VALUE, initialInterval = 500, intervalMultiplier = 2, maxInterval = 10_000)
+public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
+    public static final String NAME = "browsersession";
+
+    private final Policy policy;
+    private final Clock clock;
+    private final AgentAddressResolver addresses;
+    private final AgentActivityClient agents;
+    private final SessionMetrics metrics;
+    private final ConnectionSecretDependent secret = new ConnectionSecretDependent();
+    private final SessionPodDependent pod;
+
+    public BrowserSessionReconciler(OperatorConfig config, Clock clock, AgentAddressResolver addresses,
+            AgentActivityClient agents, SessionMetrics metrics) {
+        this.policy = Policies.from(config);
+        this.clock = clock;
+        this.addresses = addresses;
+        this.agents = agents;
+        this.metrics = metrics;
+        this.pod = new SessionPodDependent(config);
+    }
+
+    @Override
+    public List<EventSource<?, BrowserSession>> prepareEventSources(EventSourceContext<BrowserSession> context) {
+        return EventSourceUtils.dependentEventSources(context, secret, pod);
+    }
+
+    @Override
+    public UpdateControl<BrowserSession> reconcile(BrowserSession session, Context<BrowserSession> context) {
+        Instant now = clock.instant();
+        Optional<Pod> currentPod = pod.getSecondaryResource(session, context);
+        PodObservation podObservation = PodObserver.observe(currentPod.orElse(null), addresses);
+        ActivityObservation activity = null;
+        if (podObservation.state() != PodObservation.State.ABSENT
+                && SessionLifecycle.activityProbeDue(session, now, policy)) {
+            activity = askAgent(session, context, currentPod.get(), now);
+        }
+        Decision decision = SessionLifecycle.decide(session, podObservation, activity, now, policy);
+
+        boolean statusChanged = !decision.status().equals(session.getStatus());
+        session.setStatus(decision.status());
+        for (var action : decision.actions()) {
+            switch (action) {
+                case ENSURE_CONNECTION_SECRET -> secret.reconcile(session, context);
+                case ENSURE_POD -> pod.reconcile(session, context);
+                case DELETE_POD -> pod.delete(session, context);
+                case DELETE_SESSION -> {
+                    context.getClient().resource(session).delete();
+                    return UpdateControl.noUpdate();
+                }
+            }
+        }
+        decision.transition().ifPresent(t -> {
+            SessionEvents.emit(context.getClient(), session, t, now);
+            metrics.transition(session.getMetadata().getNamespace(), decision.status());
+        });
+        UpdateControl<BrowserSession> control =
+                statusChanged ? UpdateControl.patchStatus(session) : UpdateControl.noUpdate();
+        decision.requeueAfter().ifPresent(control::rescheduleAfter);
+        return control;
+    }
+
+    private ActivityObservation askAgent(BrowserSession session, Context<BrowserSession> context, Pod sessionPod,
+            Instant now) {
+        Optional<String> endpoint = addresses.endpoint(sessionPod);
+        Optional<String> token = secret.getSecondaryResource(session, context).flatMap(ConnectionSecretDependent::token);
+        if (endpoint.isEmpty() || token.isEmpty()) {
+            return new ActivityObservation.Unreachable("no agent address or token yet");
+        }
+        return agents.lastActivity(endpoint.get(), token.get(), now);
+    }
+}

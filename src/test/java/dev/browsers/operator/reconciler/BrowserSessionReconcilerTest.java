@@ -1,0 +1,370 @@
+package dev.browsers.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.browsers.operator.dependent.ConnectionSecretDependent;
+import dev.browsers.operator.lifecycle.ActivityObservation;
+import dev.browsers.operator.lifecycle.Timestamps;
+import dev.browsers.operator.local.OwnerReferenceCollector;
+import dev.browsers.operator.model.v1alpha1.BrowserSession;
+import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
+import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
+import dev.browsers.operator.model.v1alpha1.Phase;
+import dev.browsers.operator.model.v1alpha1.Reason;
+import dev.browsers.operator.model.v1alpha1.SessionLabels;
+import dev.browsers.operator.testing.MutableClock;
+import dev.browsers.operator.testing.OperatorHarness;
+import dev.browsers.operator.testing.Pods;
+import dev.browsers.operator.testing.TestConfigs;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The real reconciler in a real JOSDK operator against the Fabric8 mock API server in CRUD mode. */
+@EnableKubernetesMockClient(crud = true)
+class BrowserSessionReconcilerTest {
+    static final AtomicInteger NAMESPACES = new AtomicInteger();
+    static KubernetesClient client;
+
+    final MutableClock clock = new MutableClock();
+    String ns;
+    OperatorHarness operator;
+
+    @BeforeAll
+    static void installCrd() {
+        OperatorHarness.installCrd(client);
+    }
+
+    @BeforeEach
+    void startOperator() {
+        ns = "team-" + NAMESPACES.incrementAndGet();
+        operator = harness(Map.of("browser-operator.ttl-after-finished", "0")).start();
+    }
+
+    @AfterEach
+    void stopOperator() {
+        operator.stop();
+    }
+
+    OperatorHarness harness(Map<String, String> config) {
+        return new OperatorHarness(client, TestConfigs.operatorConfig(config), clock, new PodAddressResolver(9222),
+                (endpoint, token, now) -> new ActivityObservation.Reported(null));
+    }
+
+    @Test
+    void createdSessionGetsARestrictedPodAndAConnectionSecret() {
+        BrowserSession session = create("checkout", new BrowserSessionSpec().withTimeout("10m"));
+        BrowserSessionStatus status = awaitPhase("checkout", Phase.Pending);
+        assertThat(status.getReason()).isEqualTo(Reason.Starting);
+        assertThat(status.getPodName()).isEqualTo("checkout-browser");
+        assertThat(status.getConnectionSecretName()).isEqualTo("checkout-connection");
+        assertThat(status.getObservedGeneration()).isEqualTo(session.getMetadata().getGeneration());
+
+        Pod pod = await().until(() -> Pods.get(client, ns, "checkout-browser"), p -> p != null);
+        assertThat(pod.getMetadata().getLabels()).containsAllEntriesOf(SessionLabels.forSession("checkout"));
+        assertThat(pod.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> {
+            assertThat(ref.getKind()).isEqualTo("BrowserSession");
+            assertThat(ref.getName()).isEqualTo("checkout");
+            assertThat(ref.getController()).isTrue();
+        });
+        assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
+        assertThat(pod.getSpec().getActiveDeadlineSeconds()).isEqualTo(2 * 60 + 24 * 3600 + 60L);
+        assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSpec().getContainers()).extracting(Container::getName).containsExactly("browser", "agent");
+        for (Container c : pod.getSpec().getContainers()) {
+            assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+            assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+            assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+            assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
+            assertThat(c.getResources().getLimits()).containsKey("memory");
+        }
+        Container browser = pod.getSpec().getContainers().get(0);
+        assertThat(browser.getArgs()).contains("--remote-debugging-address=127.0.0.1", "--remote-debugging-port=9223");
+
+        Secret secret = client.secrets().inNamespace(ns).withName("checkout-connection").get();
+        assertThat(secret.getMetadata().getOwnerReferences()).singleElement().satisfies(r -> assertThat(r.getName()).isEqualTo("checkout"));
+        assertThat(ConnectionSecretDependent.token(secret)).hasValueSatisfying(t -> assertThat(t).hasSizeGreaterThan(40));
+    }
+
+    @Test
+    void readyPodMakesTheSessionLiveWithItsDeadlineAndConnectionUrl() {
+        create("live", new BrowserSessionSpec().withTimeout("10m"));
+        awaitPodAndSet("live", Pods.ready("10.1.2.3"));
+        BrowserSessionStatus status = awaitPhase("live", Phase.Live);
+        Instant liveTime = Timestamps.parse(status.getLiveTime());
+        assertThat(Timestamps.parse(status.getExpiresAt())).isEqualTo(liveTime.plus(Duration.ofMinutes(10)));
+        assertThat(status.getWebsocketUrl()).isEqualTo("ws://10.1.2.3:9222/devtools/browser");
+        assertThat(status.getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("Ready");
+            assertThat(c.getStatus()).isEqualTo("True");
+        });
+        await().untilAsserted(() -> {
+            Secret secret = client.secrets().inNamespace(ns).withName("live-connection").get();
+            String token = ConnectionSecretDependent.token(secret).orElseThrow();
+            assertThat(decoded(secret, "websocketUrl")).isEqualTo(status.getWebsocketUrl() + "?token=" + token);
+            assertThat(Pods.get(client, ns, "live-browser").getMetadata().getAnnotations())
+                    .containsEntry(SessionLabels.EXPIRES_AT_ANNOTATION, status.getExpiresAt());
+        });
+    }
+
+    @Test
+    void shortTimeoutReleasesAtTheDeadlineAndDeletesThePod() {
+        create("short", new BrowserSessionSpec().withTimeout("2s"));
+        awaitPodAndSet("short", Pods.ready("10.1.2.4"));
+        awaitPhase("short", Phase.Live);
+        BrowserSessionStatus status = awaitPhase("short", Phase.Released);
+        assertThat(status.getReason()).isEqualTo(Reason.Timeout);
+        Duration lateness = Duration.between(Timestamps.parse(status.getExpiresAt()),
+                Timestamps.parse(status.getFinishedTime()));
+        assertThat(lateness).isBetween(Duration.ZERO, Duration.ofSeconds(1));
+        assertThat(status.getDurationSeconds()).isBetween(2.0, 3.0);
+        await().until(() -> Pods.get(client, ns, "short-browser") == null);
+        assertThat(reasonsOfEvents("short")).containsSubsequence("Starting", "Running", "Timeout");
+    }
+
+    @Test
+    void releasedTrueReleasesAndFlippingItBackDoesNothing() {
+        create("rel", new BrowserSessionSpec());
+        awaitPodAndSet("rel", Pods.ready("10.1.2.5"));
+        awaitPhase("rel", Phase.Live);
+        editSpec("rel", spec -> spec.setReleased(true));
+        BrowserSessionStatus released = awaitPhase("rel", Phase.Released);
+        assertThat(released.getReason()).isEqualTo(Reason.Released);
+        await().until(() -> Pods.get(client, ns, "rel-browser") == null);
+
+        BrowserSession flipped = editSpec("rel", spec -> spec.setReleased(false));
+        await().until(() -> status("rel").getObservedGeneration() >= flipped.getMetadata().getGeneration());
+        assertThat(status("rel").getPhase()).isEqualTo(Phase.Released);
+        assertThat(status("rel").getFinishedTime()).isEqualTo(released.getFinishedTime());
+        assertThat(Pods.get(client, ns, "rel-browser")).isNull();
+    }
+
+    @Test
+    void releasedWhilePendingNeverGoesLive() {
+        create("early", new BrowserSessionSpec());
+        awaitPhase("early", Phase.Pending);
+        editSpec("early", spec -> spec.setReleased(true));
+        assertThat(awaitPhase("early", Phase.Released).getLiveTime()).isNull();
+        await().until(() -> Pods.get(client, ns, "early-browser") == null);
+    }
+
+    @Test
+    void podFailureFailsTheSession() {
+        create("evicted", new BrowserSessionSpec());
+        awaitPodAndSet("evicted", Pods.ready("10.1.2.6"));
+        awaitPhase("evicted", Phase.Live);
+        Pods.setStatus(client, ns, "evicted-browser", Pods.failed("Evicted", "The node was low on memory."));
+        BrowserSessionStatus status = awaitPhase("evicted", Phase.Failed);
+        assertThat(status.getReason()).isEqualTo(Reason.PodFailed);
+        assertThat(status.getMessage()).contains("low on memory");
+        await().until(() -> Pods.get(client, ns, "evicted-browser") == null);
+        assertThat(events("evicted")).anySatisfy(e -> {
+            assertThat(e.getReason()).isEqualTo("PodFailed");
+            assertThat(e.getType()).isEqualTo("Warning");
+        });
+    }
+
+    @Test
+    void browserExitFailsTheSessionAsACrash() {
+        create("crash", new BrowserSessionSpec());
+        awaitPodAndSet("crash", Pods.ready("10.1.2.7"));
+        awaitPhase("crash", Phase.Live);
+        Pods.setStatus(client, ns, "crash-browser", Pods.browserExited(139));
+        BrowserSessionStatus status = awaitPhase("crash", Phase.Failed);
+        assertThat(status.getReason()).isEqualTo(Reason.BrowserCrashed);
+        assertThat(status.getMessage()).contains("exit code 139");
+    }
+
+    @Test
+    void podDeletedBySomeoneElseFailsTheSessionAndIsNotRecreated() {
+        create("gone", new BrowserSessionSpec());
+        awaitPodAndSet("gone", Pods.ready("10.1.2.8"));
+        awaitPhase("gone", Phase.Live);
+        client.pods().inNamespace(ns).withName("gone-browser").delete();
+        BrowserSessionStatus status = awaitPhase("gone", Phase.Failed);
+        assertThat(status.getReason()).isEqualTo(Reason.PodDeleted);
+        assertThat(Pods.get(client, ns, "gone-browser")).isNull();
+    }
+
+    @Test
+    void unschedulableAndImagePullFailuresAreReadFromThePod() {
+        create("nodes", new BrowserSessionSpec());
+        create("image", new BrowserSessionSpec());
+        awaitPodAndSet("nodes", Pods.unschedulable("0/3 nodes are available: 3 Insufficient memory."));
+        awaitPodAndSet("image", Pods.imagePullBackOff("Back-off pulling image \"nope:1\""));
+        BrowserSessionStatus nodes = awaitPhase("nodes", Phase.Failed);
+        assertThat(nodes.getReason()).isEqualTo(Reason.Unschedulable);
+        assertThat(nodes.getMessage()).contains("Insufficient memory");
+        BrowserSessionStatus image = awaitPhase("image", Phase.Failed);
+        assertThat(image.getReason()).isEqualTo(Reason.ImagePullFailed);
+        assertThat(image.getMessage()).contains("nope:1");
+    }
+
+    @Test
+    void podNeverReadyFailsWithStartupTimeout() {
+        operator.stop();
+        operator = harness(Map.of("browser-operator.startup-timeout", "1s",
+                "browser-operator.ttl-after-finished", "0")).start();
+        create("slow", new BrowserSessionSpec());
+        BrowserSessionStatus status = awaitPhase("slow", Phase.Failed);
+        assertThat(status.getReason()).isEqualTo(Reason.StartupTimeout);
+        await().until(() -> Pods.get(client, ns, "slow-browser") == null);
+    }
+
+    @Test
+    void timeoutEditsMoveTheDeadlineOfALiveSession() {
+        create("edit", new BrowserSessionSpec().withTimeout("1m"));
+        awaitPodAndSet("edit", Pods.ready("10.1.2.9"));
+        BrowserSessionStatus live = awaitPhase("edit", Phase.Live);
+        Instant liveTime = Timestamps.parse(live.getLiveTime());
+
+        editSpec("edit", spec -> spec.setTimeout("2h"));
+        String extended = Timestamps.format(liveTime.plus(Duration.ofHours(2)));
+        await().until(() -> extended.equals(status("edit").getExpiresAt()));
+        await().until(() -> extended.equals(Pods.get(client, ns, "edit-browser").getMetadata().getAnnotations()
+                .get(SessionLabels.EXPIRES_AT_ANNOTATION)));
+
+        editSpec("edit", spec -> spec.setTimeout("1s"));
+        BrowserSessionStatus released = awaitPhase("edit", Phase.Released);
+        assertThat(released.getReason()).isEqualTo(Reason.Timeout);
+        assertThat(released.getExpiresAt()).isEqualTo(Timestamps.format(liveTime.plusSeconds(1)));
+    }
+
+    @Test
+    void restartedOperatorKeepsTheDeadline() {
+        create("restart", new BrowserSessionSpec().withTimeout("4s"));
+        awaitPodAndSet("restart", Pods.ready("10.1.2.10"));
+        BrowserSessionStatus live = awaitPhase("restart", Phase.Live);
+
+        operator.stop();
+        operator = harness(Map.of("browser-operator.ttl-after-finished", "0")).start();
+
+        BrowserSessionStatus released = awaitPhase("restart", Phase.Released);
+        assertThat(released.getReason()).isEqualTo(Reason.Timeout);
+        assertThat(released.getExpiresAt()).isEqualTo(live.getExpiresAt());
+        assertThat(Duration.between(Timestamps.parse(released.getExpiresAt()),
+                Timestamps.parse(released.getFinishedTime()))).isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void deadlinePassedWhileTheOperatorWasDownReleasesOnStartUp() {
+        create("down", new BrowserSessionSpec().withTimeout("10m"));
+        awaitPodAndSet("down", Pods.ready("10.1.2.11"));
+        BrowserSessionStatus live = awaitPhase("down", Phase.Live);
+
+        operator.stop();
+        clock.advance(Duration.ofHours(1));
+        operator = harness(Map.of("browser-operator.ttl-after-finished", "0")).start();
+
+        BrowserSessionStatus released = awaitPhase("down", Phase.Released);
+        assertThat(released.getReason()).isEqualTo(Reason.Timeout);
+        assertThat(released.getExpiresAt()).isEqualTo(live.getExpiresAt());
+        await().until(() -> Pods.get(client, ns, "down-browser") == null);
+    }
+
+    @Test
+    void deletingTheSessionDeletesItsPodAndSecret() {
+        try (OwnerReferenceCollector gc = new OwnerReferenceCollector(client)) {
+            create("del", new BrowserSessionSpec());
+            awaitPodAndSet("del", Pods.ready("10.1.2.12"));
+            awaitPhase("del", Phase.Live);
+            client.resources(BrowserSession.class).inNamespace(ns).withName("del").delete();
+            await().until(() -> Pods.get(client, ns, "del-browser") == null
+                    && client.secrets().inNamespace(ns).withName("del-connection").get() == null);
+        }
+    }
+
+    @Test
+    void finishedSessionsAreDeletedAfterTheirTtl() {
+        operator.stop();
+        operator = harness(Map.of("browser-operator.ttl-after-finished", "1s")).start();
+        create("ttl", new BrowserSessionSpec().withReleased(true));
+        awaitPhase("ttl", Phase.Released);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> client.resources(BrowserSession.class).inNamespace(ns).withName("ttl").get() == null);
+    }
+
+    @Test
+    void badSpecsFailWithInvalidSpecAndAnEventWithoutHurtingOthers() {
+        // The mock API server does not validate the schema: these reach the operator's own checks.
+        Map<String, BrowserSessionSpec> bad = Map.of(
+                "over-max", new BrowserSessionSpec().withTimeout("48h"),
+                "zero", new BrowserSessionSpec().withTimeout("0s"),
+                "negative", new BrowserSessionSpec().withTimeout("-5m"),
+                "garbage", new BrowserSessionSpec().withInactivityTimeout("soon"),
+                "no-class", new BrowserSessionSpec().withBrowserClassName("gpu"));
+        bad.forEach(this::create);
+        create("good", new BrowserSessionSpec());
+        awaitPodAndSet("good", Pods.ready("10.1.2.13"));
+        assertThat(awaitPhase("good", Phase.Live).getReason()).isEqualTo(Reason.Running);
+
+        for (String name : bad.keySet()) {
+            BrowserSessionStatus status = awaitPhase(name, Phase.Failed);
+            assertThat(status.getReason()).isEqualTo(Reason.InvalidSpec);
+            assertThat(status.getMessage()).startsWith("spec.");
+            assertThat(Pods.get(client, ns, name + "-browser")).isNull();
+            await().untilAsserted(() -> assertThat(events(name)).anySatisfy(e -> {
+                assertThat(e.getReason()).isEqualTo("InvalidSpec");
+                assertThat(e.getType()).isEqualTo("Warning");
+                assertThat(e.getMessage()).isEqualTo(status.getMessage());
+            }));
+        }
+        assertThat(status("over-max").getMessage()).contains("\"48h\"").contains("at most 24h");
+        assertThat(status("no-class").getMessage()).contains("allowed: default");
+    }
+
+    BrowserSession create(String name, BrowserSessionSpec spec) {
+        return client.resource(new BrowserSession(ns, name, spec)).create();
+    }
+
+    BrowserSession editSpec(String name, java.util.function.Consumer<BrowserSessionSpec> edit) {
+        return client.resources(BrowserSession.class).inNamespace(ns).withName(name).edit(s -> {
+            edit.accept(s.getSpec());
+            return s;
+        });
+    }
+
+    BrowserSessionStatus status(String name) {
+        BrowserSession s = client.resources(BrowserSession.class).inNamespace(ns).withName(name).get();
+        return s == null ? null : s.getStatus();
+    }
+
+    BrowserSessionStatus awaitPhase(String name, Phase phase) {
+        return await().atMost(Duration.ofSeconds(10))
+                .until(() -> status(name), s -> s != null && s.getPhase() == phase);
+    }
+
+    void awaitPodAndSet(String session, io.fabric8.kubernetes.api.model.PodStatus podStatus) {
+        await().until(() -> Pods.get(client, ns, session + "-browser") != null);
+        Pods.setStatus(client, ns, session + "-browser", podStatus);
+    }
+
+    List<Event> events(String session) {
+        return client.v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> session.equals(e.getInvolvedObject().getName()))
+                .sorted(java.util.Comparator.comparing(Event::getFirstTimestamp))
+                .toList();
+    }
+
+    List<String> reasonsOfEvents(String session) {
+        return events(session).stream().map(Event::getReason).toList();
+    }
+
+    static String decoded(Secret secret, String key) {
+        return new String(java.util.Base64.getDecoder().decode(secret.getData().get(key)));
+    }
+}

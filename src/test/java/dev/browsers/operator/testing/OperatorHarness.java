@@ -1,0 +1,68 @@
+package dev.browsers.operator.testing;
+
+import dev.browsers.operator.config.OperatorConfig;
+import dev.browsers.operator.reconciler.AgentActivityClient;
+import dev.browsers.operator.reconciler.AgentAddressResolver;
+import dev.browsers.operator.reconciler.BrowserSessionReconciler;
+import dev.browsers.operator.reconciler.SessionMetrics;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+
+/** The real reconciler in a real JOSDK Operator against a (mock) API server; can be stopped and started again. */
+public final class OperatorHarness implements AutoCloseable {
+    private final KubernetesClient client;
+    private final OperatorConfig config;
+    private final Clock clock;
+    private final AgentAddressResolver addresses;
+    private final AgentActivityClient agents;
+    public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private Operator operator;
+
+    public OperatorHarness(KubernetesClient client, OperatorConfig config, Clock clock, AgentAddressResolver addresses,
+            AgentActivityClient agents) {
+        this.client = client;
+        this.config = config;
+        this.clock = clock;
+        this.addresses = addresses;
+        this.agents = agents;
+    }
+
+    /** Registers the committed CRD, as an admin would before installing the operator. */
+    public static void installCrd(KubernetesClient client) {
+        try (InputStream crd = OperatorHarness.class.getResourceAsStream("/crds/browsersessions.browsers.dev-v1.yml")) {
+            client.apiextensions().v1().customResourceDefinitions()
+                    .resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class))
+                    .createOr(existing -> existing.update());
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public OperatorHarness start() {
+        operator = new Operator(o -> o.withKubernetesClient(client)
+                .withCloseClientOnStop(false)
+                // The mock API server answers server-side apply with 415.
+                .withUseSSAToPatchPrimaryResource(false)
+                .withSSABasedCreateUpdateMatchForDependentResources(false));
+        operator.register(new BrowserSessionReconciler(config, clock, addresses, agents, new SessionMetrics(meters)));
+        operator.start();
+        return this;
+    }
+
+    public void stop() {
+        if (operator != null) {
+            operator.stop();
+            operator = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
