@@ -49,6 +49,8 @@ public interface OperatorConfig {
 
     Agent agent();
 
+    Local local();
+
     interface BrowserClass {
         @WithDefault("docker.io/chromedp/headless-shell:stable")
         String image();
@@ -79,6 +81,21 @@ public interface OperatorConfig {
         int port();
 
         AgentResources resources();
+    }
+
+    /** Local mode: the embedded API store and local Chromium processes. */
+    interface Local {
+        /** Port of the embedded Kubernetes API store on 127.0.0.1; 0 picks a free one. */
+        @WithDefault("0")
+        int apiPort();
+
+        /** The Chromium binary that plays each session pod's browser container. */
+        @WithDefault("/usr/lib/chromium/chromium-headless-shell")
+        String chromium();
+
+        /** How long the local browser may take to listen for CDP. */
+        @WithDefault("30s")
+        Duration browserStartTimeout();
     }
 
     interface Resources {

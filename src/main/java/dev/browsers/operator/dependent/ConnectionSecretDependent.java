@@ -6,6 +6,7 @@ import dev.browsers.operator.model.v1alpha1.SessionLabels;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Updater;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -14,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Secret {@code <session>-connection}: the session token and, once Live, the CDP URL carrying it. */
-public class ConnectionSecretDependent extends SessionOwnedDependent<Secret> {
+public class ConnectionSecretDependent extends SessionOwnedDependent<Secret> implements Updater<Secret, BrowserSession> {
     public static final String TOKEN_KEY = "token";
     public static final String WEBSOCKET_URL_KEY = "websocketUrl";
     private static final SecureRandom RANDOM = new SecureRandom();

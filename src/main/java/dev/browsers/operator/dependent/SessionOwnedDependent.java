@@ -6,12 +6,18 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
-/** A resource owned and controlled by one session, with a name derived from the session's. */
-abstract class SessionOwnedDependent<R extends HasMetadata> extends CRUDKubernetesDependentResource<R, BrowserSession> {
+/**
+ * A resource owned and controlled by one session, with a name derived from the session's. Created, and
+ * deleted with the session by garbage collection; subclasses that may change it also implement Updater.
+ */
+abstract class SessionOwnedDependent<R extends HasMetadata> extends KubernetesDependentResource<R, BrowserSession>
+        implements Creator<R, BrowserSession>, GarbageCollected<BrowserSession> {
 
     SessionOwnedDependent(Class<R> type) {
         super(type);

@@ -28,6 +28,9 @@ import java.util.Map;
 /**
  * The session pod: headless Chromium with CDP on the pod's loopback only, and the agent in front of it.
  * Everything comes from the operator's configuration; users never supply pod specs.
+ *
+ * <p>Created, never updated: a pod's spec is immutable, and a whole-object update would clear what the
+ * scheduler set. The one mutable piece, the deadline annotation, is patched by the reconciler.
  */
 public class SessionPodDependent extends SessionOwnedDependent<Pod> {
     public static final String BROWSER_CONTAINER = "browser";

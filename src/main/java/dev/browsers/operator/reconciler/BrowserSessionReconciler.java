@@ -1,5 +1,7 @@
 package dev.browsers.operator.reconciler;
 
+import static dev.browsers.operator.model.v1alpha1.SessionLabels.EXPIRES_AT_ANNOTATION;
+
 import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.config.Policies;
 import dev.browsers.operator.dependent.ConnectionSecretDependent;
@@ -24,6 +26,7 @@ import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -79,7 +82,10 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
         for (var action : decision.actions()) {
             switch (action) {
                 case ENSURE_CONNECTION_SECRET -> secret.reconcile(session, context);
-                case ENSURE_POD -> pod.reconcile(session, context);
+                case ENSURE_POD -> {
+                    pod.reconcile(session, context);
+                    currentPod.ifPresent(p -> syncDeadlineAnnotation(context, p, decision.status().getExpiresAt()));
+                }
                 case DELETE_POD -> pod.delete(session, context);
                 case DELETE_SESSION -> {
                     context.getClient().resource(session).delete();
@@ -95,6 +101,20 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
                 statusChanged ? UpdateControl.patchStatus(session) : UpdateControl.noUpdate();
         decision.requeueAfter().ifPresent(control::rescheduleAfter);
         return control;
+    }
+
+    /** Keeps the agent's backstop deadline (read through the downward API) equal to status.expiresAt. */
+    private static void syncDeadlineAnnotation(Context<BrowserSession> context, Pod sessionPod, String expiresAt) {
+        Map<String, String> annotations = sessionPod.getMetadata().getAnnotations();
+        if (expiresAt == null || annotations != null && expiresAt.equals(annotations.get(EXPIRES_AT_ANNOTATION))) {
+            return;
+        }
+        context.getClient().pods().inNamespace(sessionPod.getMetadata().getNamespace())
+                .withName(sessionPod.getMetadata().getName())
+                .edit(p -> {
+                    p.getMetadata().getAnnotations().put(EXPIRES_AT_ANNOTATION, expiresAt);
+                    return p;
+                });
     }
 
     private ActivityObservation askAgent(BrowserSession session, Context<BrowserSession> context, Pod sessionPod,
