@@ -1,0 +1,106 @@
+package dev.browsers.operator.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import dev.browsers.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The Helm chart lints, renders, configures the operator as its values say, and matches deploy/. */
+class HelmChartTest {
+    static final Path CHART = Path.of("helm/browser-operator");
+    static final Path PLAIN_MANIFESTS = Path.of("deploy/operator.yaml");
+
+    static List<HasMetadata> render(Map<String, Object> values) {
+        var template = new Helm(CHART).template().withName("browser-operator").withNamespace("browser-operator");
+        values.forEach(template::set);
+        return Serialization.unmarshal(template.call());
+    }
+
+    static <T> T only(List<HasMetadata> objects, Class<T> type) {
+        return objects.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
+    }
+
+    @Test
+    void lintsClean() {
+        LintResult result = new Helm(CHART).lint().strict().call();
+        assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+    }
+
+    @Test
+    void valuesReachTheOperatorsConfiguration() {
+        Deployment deployment = only(render(Map.of("sessions.maxTimeout", "2h", "browser.image", "example/chrome:1",
+                "browser.resources.limits.memory", "3Gi", "restApi.enabled", "true")), Deployment.class);
+        Map<String, String> env = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        OperatorConfig config = new SmallRyeConfigBuilder()
+                .withMapping(OperatorConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new EnvConfigSource(env, 300))
+                .build()
+                .getConfigMapping(OperatorConfig.class);
+        assertThat(config.mode()).isEqualTo(OperatorConfig.Mode.cluster);
+        assertThat(config.maxTimeout()).isEqualTo(Duration.ofHours(2));
+        assertThat(config.ttlAfterFinished()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.browser().image()).isEqualTo("example/chrome:1");
+        assertThat(config.browser().resources().memoryLimit()).isEqualTo("3Gi");
+        assertThat(config.agent().image()).isEqualTo("ghcr.io/browsers-dev/browser-operator:0.1.0");
+        assertThat(env).containsEntry("BROWSER_OPERATOR_API_ENABLED", "true");
+    }
+
+    @Test
+    void restApiIsOffByDefaultAndItsVerbsAreGrantedOnlyWhenOn() {
+        assertThat(sessionVerbs(render(Map.of()))).containsExactly("get", "list", "watch", "delete");
+        assertThat(sessionVerbs(render(Map.of("restApi.enabled", "true"))))
+                .containsExactly("get", "list", "watch", "delete", "create", "patch");
+        Deployment deployment = only(render(Map.of()), Deployment.class);
+        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .contains(new EnvVar("BROWSER_OPERATOR_API_ENABLED", "false", null));
+    }
+
+    @Test
+    void operatorPodIsRestrictedAndProbed() {
+        var pod = only(render(Map.of()), Deployment.class).getSpec().getTemplate().getSpec();
+        var container = pod.getContainers().get(0);
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+    }
+
+    /** deploy/operator.yaml is the chart rendered with its defaults; {@code -Ddeploy.update=true} rewrites it. */
+    @Test
+    void plainManifestsAreTheChartWithDefaults() throws IOException {
+        String rendered = "# Rendered from helm/browser-operator with default values; do not edit.\n"
+                + "# Regenerate: ./mvnw test -Dtest=HelmChartTest -Ddeploy.update=true\n"
+                + new Helm(CHART).template().withName("browser-operator").withNamespace("browser-operator").call();
+        if (Boolean.getBoolean("deploy.update")) {
+            Files.writeString(PLAIN_MANIFESTS, rendered);
+        }
+        assertThat(PLAIN_MANIFESTS).as("stale: run ./mvnw test -Dtest=HelmChartTest -Ddeploy.update=true")
+                .hasContent(rendered);
+    }
+
+    static List<String> sessionVerbs(List<HasMetadata> objects) {
+        return only(objects, ClusterRole.class).getRules().stream()
+                .filter(r -> r.getResources().equals(List.of("browsersessions")))
+                .map(PolicyRule::getVerbs).findFirst().orElseThrow();
+    }
+}
