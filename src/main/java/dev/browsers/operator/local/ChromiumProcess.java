@@ -117,6 +117,11 @@ public final class ChromiumProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The exit code once the process has exited (128 + signal when killed). */
+    public int exitCode() {
+        return process.exitValue();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -1,0 +1,242 @@
+package dev.browsers.operator.local;
+
+import dev.browsers.operator.agent.AgentOptions;
+import dev.browsers.operator.agent.SessionAgent;
+import dev.browsers.operator.config.OperatorConfig;
+import dev.browsers.operator.dependent.ConnectionSecretDependent;
+import dev.browsers.operator.dependent.SessionPodDependent;
+import dev.browsers.operator.lifecycle.SessionLifecycle;
+import dev.browsers.operator.lifecycle.Timestamps;
+import dev.browsers.operator.model.v1alpha1.SessionLabels;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A minimal kubelet for local mode: runs each session pod the reconciler creates as a local Chromium
+ * process with the session agent in front of it, and reports the pod's status back as a kubelet would.
+ * The reconciler cannot tell it from a cluster.
+ */
+public final class LocalRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final Duration SECRET_WAIT = Duration.ofSeconds(10);
+
+    private final KubernetesClient client;
+    private final Vertx vertx;
+    private final OperatorConfig.Local config;
+    private final Clock clock;
+    private final Map<String, LocalPod> running = new ConcurrentHashMap<>();
+    /** Starting Chromium blocks for a few hundred milliseconds: never on the informer's thread. */
+    private final ExecutorService starter = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "local-kubelet");
+        t.setDaemon(true);
+        return t;
+    });
+    private final SharedIndexInformer<Pod> pods;
+
+    /** A running session pod: its browser and its agent. */
+    private record LocalPod(ChromiumProcess browser, SessionAgent agent) {}
+
+    public LocalRuntime(KubernetesClient client, Vertx vertx, OperatorConfig.Local config, Clock clock) {
+        this.client = client;
+        this.vertx = vertx;
+        this.config = config;
+        this.clock = clock;
+        this.pods = client.pods().inAnyNamespace()
+                .withLabel(SessionLabels.MANAGED_BY, SessionLabels.MANAGED_BY_VALUE)
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(Pod pod) {
+                        if (pod.getStatus() == null || pod.getStatus().getPhase() == null) {
+                            starter.execute(() -> run(pod));
+                        }
+                    }
+
+                    @Override
+                    public void onUpdate(Pod old, Pod pod) {
+                        if (pod.getMetadata().getDeletionTimestamp() != null) {
+                            stop(Cache.metaNamespaceKeyFunc(pod));
+                        }
+                    }
+
+                    @Override
+                    public void onDelete(Pod pod, boolean unknownFinalState) {
+                        stop(Cache.metaNamespaceKeyFunc(pod));
+                    }
+                });
+    }
+
+    /** How many session browsers run now. */
+    public int runningPods() {
+        return running.size();
+    }
+
+    /** Process ids of the running browsers' main processes. */
+    public List<Long> browserPids() {
+        return running.values().stream().map(p -> p.browser().pid()).toList();
+    }
+
+    private void run(Pod pod) {
+        String key = Cache.metaNamespaceKeyFunc(pod);
+        String namespace = pod.getMetadata().getNamespace();
+        ChromiumProcess browser = null;
+        try {
+            String token = sessionToken(pod);
+            browser = ChromiumProcess.start(config.chromium(), browserArgs(pod), config.browserStartTimeout());
+            SessionAgent agent = new SessionAgent(vertx, new AgentOptions(LOOPBACK, 0, LOOPBACK, browser.cdpPort(),
+                    token, () -> hardDeadline(key), AgentOptions.DEFAULT_BACKSTOP_GRACE,
+                    () -> LOG.warn("Session agent of {} closed its browser: the deadline passed long ago", key), clock));
+            int agentPort = agent.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            running.put(key, new LocalPod(browser, agent));
+            ChromiumProcess started = browser;
+            browser.onExit().thenRun(() -> browserExited(key, pod, started));
+            if (client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).get() == null) {
+                stop(key);
+                return;
+            }
+            client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).edit(p -> {
+                p.getMetadata().getAnnotations().put(SessionLabels.AGENT_PORT_ANNOTATION, String.valueOf(agentPort));
+                return p;
+            });
+            setStatus(pod, running(pod));
+            LOG.info("Session pod {} runs: Chromium pid {}, agent on {}:{}", key, browser.pid(), LOOPBACK, agentPort);
+        } catch (Exception e) {
+            LOG.warn("Cannot run session pod {}: {}", key, e.toString());
+            stop(key);
+            if (browser != null) {
+                browser.close();
+            }
+            setStatus(pod, terminated(pod, 128, "StartError", e.getMessage()));
+        }
+    }
+
+    private String sessionToken(Pod pod) {
+        String session = pod.getMetadata().getLabels().get(SessionLabels.SESSION);
+        Secret secret = client.secrets().inNamespace(pod.getMetadata().getNamespace())
+                .withName(SessionLifecycle.connectionSecretName(session))
+                .waitUntilCondition(Objects::nonNull, SECRET_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        return ConnectionSecretDependent.token(secret).orElseThrow(() -> new IllegalStateException("no token"));
+    }
+
+    private static List<String> browserArgs(Pod pod) {
+        return pod.getSpec().getContainers().stream()
+                .filter(c -> SessionPodDependent.BROWSER_CONTAINER.equals(c.getName()))
+                .map(Container::getArgs).findFirst().orElse(ChromiumProcess.DEFAULT_FLAGS);
+    }
+
+    /** The agent's backstop reads the deadline annotation the operator keeps current, as the downward API would. */
+    private Optional<Instant> hardDeadline(String key) {
+        return Optional.ofNullable(pods.getStore().getByKey(key))
+                .map(p -> p.getMetadata().getAnnotations().get(SessionLabels.EXPIRES_AT_ANNOTATION))
+                .map(Timestamps::parse);
+    }
+
+    private void browserExited(String key, Pod pod, ChromiumProcess browser) {
+        LocalPod local = running.remove(key);
+        if (local == null) {
+            return; // stopped on purpose: the pod is being deleted
+        }
+        int exitCode = browser.exitCode();
+        LOG.info("Chromium of session pod {} exited with code {}", key, exitCode);
+        local.agent().stop();
+        browser.close();
+        setStatus(pod, terminated(pod, exitCode, exitCode == 0 ? "Completed" : "Error", null));
+    }
+
+    private void stop(String key) {
+        LocalPod pod = running.remove(key);
+        if (pod == null) {
+            return;
+        }
+        pod.agent().stop();
+        pod.browser().close();
+        LOG.info("Session pod {} stopped", key);
+    }
+
+    private void setStatus(Pod pod, PodStatus status) {
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                    .editStatus(p -> {
+                        p.setStatus(status);
+                        return p;
+                    });
+        } catch (KubernetesClientException e) {
+            // Deleted meanwhile: nothing left to report on.
+            LOG.debug("Cannot update status of pod {}: {}", pod.getMetadata().getName(), e.getMessage());
+        }
+    }
+
+    private PodStatus running(Pod pod) {
+        String now = Timestamps.format(clock.instant());
+        return new PodStatusBuilder()
+                .withPhase("Running")
+                .withPodIP(LOOPBACK)
+                .withHostIP(LOOPBACK)
+                .withStartTime(now)
+                .addNewCondition().withType("PodScheduled").withStatus("True").withLastTransitionTime(now).endCondition()
+                .addNewCondition().withType("Initialized").withStatus("True").withLastTransitionTime(now).endCondition()
+                .addNewCondition().withType("ContainersReady").withStatus("True").withLastTransitionTime(now).endCondition()
+                // Ready: Chromium has announced its CDP endpoint, the agent listens in front of it.
+                .addNewCondition().withType("Ready").withStatus("True").withLastTransitionTime(now).endCondition()
+                .withContainerStatuses(pod.getSpec().getContainers().stream()
+                        .map(c -> containerStatus(c).withReady(true).withNewState().withNewRunning()
+                                .withStartedAt(now).endRunning().endState().build())
+                        .toList())
+                .build();
+    }
+
+    private PodStatus terminated(Pod pod, int exitCode, String reason, String message) {
+        String now = Timestamps.format(clock.instant());
+        List<ContainerStatus> containers = pod.getSpec().getContainers().stream()
+                .map(c -> SessionPodDependent.BROWSER_CONTAINER.equals(c.getName())
+                        ? containerStatus(c).withReady(false).withNewState().withNewTerminated().withExitCode(exitCode)
+                                .withReason(reason).withMessage(message).withFinishedAt(now).endTerminated().endState()
+                                .build()
+                        : containerStatus(c).withReady(false).withNewState().withNewTerminated().withExitCode(0)
+                                .withReason("Completed").withFinishedAt(now).endTerminated().endState().build())
+                .toList();
+        return new PodStatusBuilder()
+                .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
+                .withPodIP(LOOPBACK)
+                .addNewCondition().withType("Ready").withStatus("False").withLastTransitionTime(now).endCondition()
+                .withContainerStatuses(containers)
+                .build();
+    }
+
+    private static ContainerStatusBuilder containerStatus(Container c) {
+        return new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withRestartCount(0);
+    }
+
+    /** Ends every browser: nothing this process started outlives it. */
+    @Override
+    public void close() {
+        pods.close();
+        running.keySet().forEach(this::stop);
+        starter.shutdownNow();
+    }
+}
