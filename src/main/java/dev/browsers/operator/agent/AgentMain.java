@@ -1,0 +1,112 @@
+package dev.browsers.operator.agent;
+
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.netty.util.internal.logging.JdkLoggerFactory;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Entry point of the agent container in a session pod. Configured by the environment: {@code SESSION_TOKEN}
+ * (required), {@code AGENT_PORT} (default 9222), {@code BROWSER_CDP_PORT} (default 9223) and {@code EXPIRES_AT_FILE}
+ * (optional: the downward-API file holding the hard deadline).
+ */
+public final class AgentMain {
+    static final int DEFAULT_AGENT_PORT = 9222;
+    static final int DEFAULT_BROWSER_CDP_PORT = 9223;
+    private static final int EXIT_USAGE = 2;
+
+    private AgentMain() {}
+
+    public static void main(String[] args) {
+        long startNanos = System.nanoTime();
+        configureRuntime();
+        Logger log = Logger.getLogger(AgentMain.class.getName());
+        AgentOptions options;
+        try {
+            options = fromEnvironment();
+        } catch (IllegalArgumentException e) {
+            System.err.println("agent: " + e.getMessage());
+            System.exit(EXIT_USAGE);
+            return;
+        }
+        Vertx vertx = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(1)
+                .setWorkerPoolSize(1)
+                .setInternalBlockingPoolSize(1)
+                // The root filesystem is read-only and the agent serves no files: no cache directory.
+                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false)
+                        .setFileCachingEnabled(false)));
+        new SessionAgent(vertx, options).start()
+                .onSuccess(port -> log.info(() -> "agent listening on port " + port + " for the browser on port "
+                        + options.browserPort() + "; started in "
+                        + Duration.ofNanos(System.nanoTime() - startNanos).toMillis() + " ms"))
+                .onFailure(e -> {
+                    log.log(Level.SEVERE, e, () -> "agent failed to start");
+                    System.exit(1);
+                });
+    }
+
+    /**
+     * Runs before the first logger is made. The agent shares the operator's jars, whose logging backend waits for
+     * Quarkus to start and so would swallow everything here: log through the JDK's own logging to stderr, one line per
+     * record. The agent dials only the loopback, so the JDK's resolver replaces Netty's DNS resolver and its memory.
+     * System properties given on the command line still win.
+     */
+    private static void configureRuntime() {
+        setDefault("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL%1$tz %4$s %3$s: %5$s%6$s%n");
+        setDefault("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.JULLogDelegateFactory");
+        setDefault("vertx.disableDnsResolver", "true");
+        InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
+    }
+
+    private static void setDefault(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+
+    private static AgentOptions fromEnvironment() {
+        String token = System.getenv("SESSION_TOKEN");
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("SESSION_TOKEN is required: the token clients must present");
+        }
+        int port = portFromEnvironment("AGENT_PORT", DEFAULT_AGENT_PORT);
+        int browserPort = portFromEnvironment("BROWSER_CDP_PORT", DEFAULT_BROWSER_CDP_PORT);
+        String expiresAtFile = System.getenv("EXPIRES_AT_FILE");
+        Supplier<Optional<Instant>> deadline = expiresAtFile == null || expiresAtFile.isBlank()
+                ? Optional::empty : new DeadlineFile(Path.of(expiresAtFile));
+        return AgentOptions.defaults(browserPort, token)
+                .withBind("0.0.0.0", port)
+                .withBackstop(deadline, AgentOptions.DEFAULT_BACKSTOP_GRACE, AgentMain::exitAfterBackstop);
+    }
+
+    private static int portFromEnvironment(String name, int defaultPort) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            return defaultPort;
+        }
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the name of the variable
+        }
+        throw new IllegalArgumentException(name + " must be a port number (1-65535), got '" + value + "'");
+    }
+
+    /** The browser is gone, so the pod has nothing left to serve; exit 0 since this is the planned end. */
+    private static void exitAfterBackstop() {
+        Logger.getLogger(AgentMain.class.getName()).warning("browser closed by the backstop; agent exiting");
+        System.exit(0);
+    }
+}

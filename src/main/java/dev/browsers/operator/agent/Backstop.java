@@ -1,0 +1,63 @@
+package dev.browsers.operator.agent;
+
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+
+/**
+ * Ends the browser itself when the hard deadline is well past, in case the operator that should have released the
+ * session is gone. Fires at most once.
+ */
+final class Backstop {
+    private static final Logger LOG = Logger.getLogger(Backstop.class.getName());
+    private static final long TICK_MILLIS = 1_000;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Vertx vertx;
+    private final BrowserEndpoint browser;
+    private final AgentOptions options;
+    private final AtomicBoolean fired = new AtomicBoolean();
+    private long timerId = -1;
+
+    Backstop(Vertx vertx, BrowserEndpoint browser, AgentOptions options) {
+        this.vertx = vertx;
+        this.browser = browser;
+        this.options = options;
+    }
+
+    void start() {
+        timerId = vertx.setPeriodic(TICK_MILLIS, id -> tick());
+    }
+
+    void stop() {
+        vertx.cancelTimer(timerId);
+    }
+
+    private void tick() {
+        // The deadline supplier may read a file, so it stays off the event loop.
+        vertx.executeBlocking(() -> options.hardDeadline().get(), false)
+                .onSuccess(this::fireIfLate)
+                .onFailure(e -> LOG.warning(() -> "cannot read the session's hard deadline: " + e));
+    }
+
+    private void fireIfLate(Optional<Instant> deadline) {
+        if (deadline.isEmpty() || !options.clock().instant().isAfter(deadline.get().plus(options.backstopGrace()))) {
+            return;
+        }
+        if (!fired.compareAndSet(false, true)) {
+            return;
+        }
+        stop();
+        LOG.warning(() -> "hard deadline " + deadline.get() + " passed more than " + options.backstopGrace()
+                + " ago and the session is still running; closing the browser");
+        browser.closeBrowser(CLOSE_TIMEOUT)
+                .onFailure(e -> LOG.warning(() -> "could not close the browser: " + e))
+                .onComplete(ar -> vertx.executeBlocking(() -> {
+                    options.onBackstop().run();
+                    return null;
+                }, false));
+    }
+}

@@ -1,0 +1,215 @@
+package dev.browsers.operator.agent;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * The session's only way into its browser: an authenticated CDP proxy (DevTools HTTP pages and WebSockets) that
+ * records when a client was last active, answers the operator's readiness and activity questions, and closes the
+ * browser itself once the hard deadline is long past.
+ */
+public final class SessionAgent {
+    private static final Logger LOG = Logger.getLogger(SessionAgent.class.getName());
+    private static final String BROWSER_SOCKET = "/devtools/browser";
+    private static final String DEVTOOLS = "/devtools/";
+    private static final String JSON_PROTOCOL = "/json/protocol";
+    private static final Set<String> JSON_PAGES = Set.of("/json", "/json/list", "/json/version", JSON_PROTOCOL,
+            "/json/new");
+    private static final List<String> JSON_TARGET_ACTIONS = List.of("/json/activate/", "/json/close/");
+
+    private final Vertx vertx;
+    private final AgentOptions options;
+    private final TokenGuard guard;
+    private final ActivityClock activity;
+    private final BrowserEndpoint browser;
+    private final Backstop backstop;
+    private final Set<WebSocketBridge> bridges = ConcurrentHashMap.newKeySet();
+    private HttpServer server;
+
+    public SessionAgent(Vertx vertx, AgentOptions options) {
+        this.vertx = vertx;
+        this.options = options;
+        this.guard = new TokenGuard(options.token());
+        this.activity = new ActivityClock(options.clock());
+        this.browser = new BrowserEndpoint(vertx, options.browserHost(), options.browserPort());
+        this.backstop = new Backstop(vertx, browser, options);
+    }
+
+    /** Listens and starts the backstop; completes with the port actually bound. */
+    public Future<Integer> start() {
+        server = vertx.createHttpServer(new HttpServerOptions()
+                .setHost(options.bindHost())
+                .setPort(options.port())
+                .setTcpNoDelay(true)
+                .setMaxWebSocketFrameSize(BrowserEndpoint.MAX_WEBSOCKET_SIZE)
+                .setMaxWebSocketMessageSize(BrowserEndpoint.MAX_WEBSOCKET_SIZE)
+                // CDP clients run next to the agent or in the cluster: compressing costs more than it saves.
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false));
+        server.requestHandler(this::handleRequest).webSocketHandler(this::handleWebSocket);
+        return server.listen().map(bound -> {
+            backstop.start();
+            return bound.actualPort();
+        });
+    }
+
+    /** Closes the server, every proxied connection and the backstop timer. */
+    public Future<Void> stop() {
+        backstop.stop();
+        bridges.forEach(WebSocketBridge::close);
+        Future<Void> serverClosed = server == null ? Future.succeededFuture() : server.close();
+        return Future.all(serverClosed, browser.close()).mapEmpty();
+    }
+
+    public ActivitySnapshot activity() {
+        return activity.snapshot(bridges.size());
+    }
+
+    private void handleRequest(HttpServerRequest request) {
+        String path = request.path();
+        if (path.equals("/ready")) {
+            ready(request);
+        } else if (path.equals("/activity")) {
+            if (authenticate(request).isPresent()) {
+                respond(request, 200, activity().toJson());
+            }
+        } else if (JSON_PAGES.contains(path) || JSON_TARGET_ACTIONS.stream().anyMatch(path::startsWith)) {
+            authenticate(request).ifPresent(presented -> proxyDevToolsPage(request, presented));
+        } else {
+            respond(request, 404, message("no such endpoint: " + path));
+        }
+    }
+
+    private void ready(HttpServerRequest request) {
+        browser.request(HttpMethod.GET, "/json/version").onComplete(ar -> {
+            if (ar.succeeded() && ar.result().status() == 200) {
+                respond(request, 200, new JsonObject().put("ready", true));
+            } else {
+                String why = ar.succeeded() ? "browser answered HTTP " + ar.result().status() : ar.cause().toString();
+                respond(request, 503, new JsonObject().put("ready", false).put("message", why));
+            }
+        });
+    }
+
+    private Optional<TokenGuard.Presented> authenticate(HttpServerRequest request) {
+        Optional<TokenGuard.Presented> presented =
+                guard.check(request.getHeader(HttpHeaders.AUTHORIZATION), request.query());
+        if (presented.isEmpty()) {
+            logRefusal(request.remoteAddress(), request.path());
+            request.response().putHeader("WWW-Authenticate", "Bearer");
+            respond(request, 401, message("missing or wrong session token"));
+        }
+        return presented;
+    }
+
+    private void proxyDevToolsPage(HttpServerRequest request, TokenGuard.Presented presented) {
+        if (request.method() != HttpMethod.GET && request.method() != HttpMethod.PUT) {
+            respond(request, 405, message("only GET and PUT are proxied"));
+            return;
+        }
+        activity.clientRequest();
+        String query = TokenGuard.withoutToken(request.query());
+        String uri = request.path() + (query == null ? "" : "?" + query);
+        browser.request(request.method(), uri).onComplete(ar -> {
+            if (ar.failed()) {
+                respond(request, 502, message("browser unreachable: " + ar.cause().getMessage()));
+                return;
+            }
+            BrowserEndpoint.Response answer = ar.result();
+            String body = answer.body().toString();
+            if (answer.status() == 200 && !request.path().equals(JSON_PROTOCOL)) {
+                body = rewriteUrls(request, presented, body);
+            }
+            if (answer.contentType() != null) {
+                request.response().putHeader(HttpHeaders.CONTENT_TYPE, answer.contentType());
+            }
+            request.response().setStatusCode(answer.status()).end(body);
+        });
+    }
+
+    private String rewriteUrls(HttpServerRequest request, TokenGuard.Presented presented, String body) {
+        Object json;
+        try {
+            json = Json.decodeValue(body);
+        } catch (RuntimeException notJson) {
+            return body;
+        }
+        String authority = Optional.ofNullable(request.getHeader(HttpHeaders.HOST))
+                .orElseGet(() -> request.localAddress().hostAddress() + ":" + request.localAddress().port());
+        String queryToken = presented == TokenGuard.Presented.QUERY ? options.token() : null;
+        new DevToolsUrls(authority, queryToken).rewrite(json);
+        return Json.encode(json);
+    }
+
+    private void handleWebSocket(ServerWebSocket client) {
+        String path = client.path();
+        if (!path.startsWith(DEVTOOLS)) {
+            client.reject(404);
+            return;
+        }
+        if (guard.check(client.headers().get(HttpHeaders.AUTHORIZATION), client.query()).isEmpty()) {
+            logRefusal(client.remoteAddress(), path);
+            client.reject(401);
+            return;
+        }
+        Promise<Integer> handshake = Promise.promise();
+        Future<WebSocket> connected = browserPathFor(path).compose(browser::connect)
+                .onSuccess(WebSocket::pause)
+                .onFailure(e -> LOG.warning(() -> "cannot reach the browser for " + path + " from "
+                        + client.remoteAddress() + ": " + e))
+                .onComplete(ar -> handshake.complete(ar.succeeded() ? 101 : 502));
+        client.setHandshake(handshake.future()).onComplete(ar -> {
+            if (ar.succeeded() && ar.result() == 101) {
+                splice(client, connected.result());
+            } else if (connected.succeeded()) {
+                connected.result().close();
+            }
+        });
+    }
+
+    /** Clients may use the stable {@code /devtools/browser}; Chromium wants its own id, read from /json/version. */
+    private Future<String> browserPathFor(String path) {
+        boolean browserSocket = path.equals(BROWSER_SOCKET) || path.startsWith(BROWSER_SOCKET + "/");
+        return browserSocket ? browser.browserPath() : Future.succeededFuture(path);
+    }
+
+    private void splice(ServerWebSocket client, WebSocket browserSocket) {
+        // Either side may have hung up while the other was connecting; its close event is gone by now.
+        if (client.isClosed() || browserSocket.isClosed()) {
+            client.close();
+            browserSocket.close();
+            return;
+        }
+        bridges.add(new WebSocketBridge(client, browserSocket, activity, bridges::remove));
+    }
+
+    private static void logRefusal(SocketAddress remote, String path) {
+        LOG.info(() -> "refused " + path + " from " + remote + ": missing or wrong session token");
+    }
+
+    private static JsonObject message(String text) {
+        return new JsonObject().put("message", text);
+    }
+
+    private static void respond(HttpServerRequest request, int status, JsonObject body) {
+        request.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(body.encode());
+    }
+}

@@ -1,0 +1,130 @@
+package dev.browsers.operator.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.browsers.operator.local.ChromiumProcess;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The real puppeteer-core (node) connects through the agent, the way a user's script would. */
+class AgentPuppeteerIT {
+    private static final String TOKEN = "puppeteer-token";
+    private static final Path NODE_DIR = Path.of("src/test/node");
+    private static final Path SCRIPT = NODE_DIR.resolve("agent-puppeteer.mjs");
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private static ChromiumProcess chromium;
+    private static Vertx vertx;
+    private static SessionAgent agent;
+    private static int port;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assertThat(NODE_DIR.resolve("node_modules/puppeteer-core")).as(
+                "puppeteer-core is installed: run (cd src/test/node && PUPPETEER_SKIP_DOWNLOAD=1 npm ci)").isDirectory();
+        chromium = ChromiumProcess.start(ChromiumProcess.DEFAULT_BINARY, ChromiumProcess.DEFAULT_FLAGS,
+                Duration.ofSeconds(20));
+        vertx = Vertx.vertx();
+        agent = new SessionAgent(vertx, AgentOptions.defaults(chromium.cdpPort(), TOKEN));
+        port = agent.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (agent != null) {
+            agent.stop().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        }
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        }
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    @Test
+    void connectsWithTheTokenInTheStableUrl() throws Exception {
+        NodeRun run = puppeteer(Map.of(), "ws://127.0.0.1:" + port + "/devtools/browser?token=" + TOKEN,
+                "data:text/html,<title>through the agent</title>");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        JsonObject printed = new JsonObject(run.lastLine());
+        assertThat(printed.getString("title")).isEqualTo("through the agent");
+        assertThat(printed.getInteger("pages")).isPositive();
+        assertThat(agent.activity().clientMessages()).isPositive();
+    }
+
+    @Test
+    void connectsWithTheTokenInAHeader() throws Exception {
+        NodeRun run = puppeteer(Map.of("CDP_AUTHORIZATION", "Bearer " + TOKEN),
+                "ws://127.0.0.1:" + port + "/devtools/browser");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(new JsonObject(run.lastLine()).getString("title")).isEqualTo("agent-ok");
+    }
+
+    /** What browserURL discovery does, with the token the query carries into the advertised URL. */
+    @Test
+    void connectsThroughTheUrlAdvertisedByJsonVersion() throws Exception {
+        HttpResponse<String> version = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/version?token=" + TOKEN)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String advertised = new JsonObject(version.body()).getString("webSocketDebuggerUrl");
+
+        NodeRun run = puppeteer(Map.of(), advertised);
+
+        assertThat(advertised).startsWith("ws://127.0.0.1:" + port + chromium.browserPath());
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(new JsonObject(run.lastLine()).getString("title")).isEqualTo("agent-ok");
+    }
+
+    @Test
+    void failsWithAWrongToken() throws Exception {
+        NodeRun run = puppeteer(Map.of(), "ws://127.0.0.1:" + port + "/devtools/browser?token=wrong");
+
+        assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+        assertThat(run.output()).contains("401");
+    }
+
+    private record NodeRun(int exitCode, String output) {
+        String lastLine() {
+            String[] lines = output.strip().split("\n");
+            return lines[lines.length - 1];
+        }
+    }
+
+    private static NodeRun puppeteer(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("node", SCRIPT.toString()));
+        command.addAll(List.of(args));
+        Path output = Files.createTempFile("agent-puppeteer", ".log");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
+            builder.environment().putAll(env);
+            Process node = builder.start();
+            if (!node.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                node.destroyForcibly().waitFor();
+                throw new AssertionError("node did not finish within " + TIMEOUT + ":\n" + Files.readString(output));
+            }
+            return new NodeRun(node.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+}
