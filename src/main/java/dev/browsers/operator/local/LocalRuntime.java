@@ -96,9 +96,9 @@ public final class LocalRuntime implements AutoCloseable {
         return running.size();
     }
 
-    /** Process ids of the running browsers' main processes. */
-    public List<Long> browserPids() {
-        return running.values().stream().map(p -> p.browser().pid()).toList();
+    /** Process id of the browser running a pod, if it runs. */
+    public Optional<Long> browserPid(String namespace, String podName) {
+        return Optional.ofNullable(running.get(namespace + "/" + podName)).map(p -> p.browser().pid());
     }
 
     private void run(Pod pod) {

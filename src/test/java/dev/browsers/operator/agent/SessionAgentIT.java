@@ -1,5 +1,7 @@
 package dev.browsers.operator.agent;
 
+import dev.browsers.operator.testing.CdpClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

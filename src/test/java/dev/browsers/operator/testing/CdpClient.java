@@ -1,4 +1,4 @@
-package dev.browsers.operator.agent;
+package dev.browsers.operator.testing;
 
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A minimal real CDP client on the JDK's WebSocket: commands {@code {"id","method","params","sessionId"}} complete
  * by id; everything without an id is an event, kept for the test to look at.
  */
-final class CdpClient implements AutoCloseable {
-    static final Duration TIMEOUT = Duration.ofSeconds(20);
+public final class CdpClient implements AutoCloseable {
+    public static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
@@ -34,7 +34,7 @@ final class CdpClient implements AutoCloseable {
     private CdpClient() {}
 
     /** Connects, failing with the JDK's handshake exception (which carries the HTTP status) if refused. */
-    static CompletableFuture<CdpClient> connectAsync(URI uri, Map<String, String> headers) {
+    public static CompletableFuture<CdpClient> connectAsync(URI uri, Map<String, String> headers) {
         CdpClient client = new CdpClient();
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(TIMEOUT);
         headers.forEach(builder::header);
@@ -45,12 +45,12 @@ final class CdpClient implements AutoCloseable {
         });
     }
 
-    static CdpClient connect(URI uri, Map<String, String> headers) throws Exception {
+    public static CdpClient connect(URI uri, Map<String, String> headers) throws Exception {
         return connectAsync(uri, headers).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Sends a command; the future completes with the whole response, or fails if it carries an error. */
-    CompletableFuture<JsonObject> send(String method, JsonObject params, String sessionId) {
+    public CompletableFuture<JsonObject> send(String method, JsonObject params, String sessionId) {
         int id = ids.incrementAndGet();
         JsonObject command = new JsonObject().put("id", id).put("method", method).put("params", params);
         if (sessionId != null) {
@@ -70,22 +70,22 @@ final class CdpClient implements AutoCloseable {
     }
 
     /** Sends a command and waits for its result. */
-    JsonObject call(String method, JsonObject params, String sessionId)
+    public JsonObject call(String method, JsonObject params, String sessionId)
             throws InterruptedException, ExecutionException, TimeoutException {
         return send(method, params, sessionId).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).getJsonObject("result");
     }
 
-    JsonObject call(String method, JsonObject params)
+    public JsonObject call(String method, JsonObject params)
             throws InterruptedException, ExecutionException, TimeoutException {
         return call(method, params, null);
     }
 
-    List<JsonObject> events() {
+    public List<JsonObject> events() {
         return events;
     }
 
     /** Completes with the close status code when the other side closed the connection. */
-    CompletableFuture<Integer> closed() {
+    public CompletableFuture<Integer> closed() {
         return closed;
     }
 
