@@ -1,0 +1,93 @@
+package dev.browsers.operator.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The packaged operator (target/quarkus-app) in local mode as a separate process, as README's run command starts it. */
+public final class LocalOperatorProcess implements AutoCloseable {
+    public static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    private final Process process;
+    private final int httpPort;
+    private final int apiPort;
+    private final Path log;
+
+    private LocalOperatorProcess(Process process, int httpPort, int apiPort, Path log) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.apiPort = apiPort;
+        this.log = log;
+    }
+
+    public static LocalOperatorProcess start(String... extraJvmArgs) throws IOException {
+        int httpPort = freePort();
+        int apiPort = freePort();
+        Path log = Files.createTempFile("local-operator-", ".log");
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(List.of(extraJvmArgs));
+        command.addAll(List.of("-Dquarkus.http.port=" + httpPort, "-Dbrowser-operator.local.api-port=" + apiPort,
+                "-jar", JAR.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        LocalOperatorProcess operator = new LocalOperatorProcess(process, httpPort, apiPort, log);
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("operator exited; log: " + Files.readString(log));
+            }
+            return http.send(HttpRequest.newBuilder(operator.httpUri("/q/health/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        });
+        return operator;
+    }
+
+    public URI httpUri(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
+    /** A client of the embedded Kubernetes API store. */
+    public KubernetesClient kubernetesClient() {
+        return new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + apiPort).withNamespace("default").build())
+                .build();
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** Stops it as Ctrl-C would (SIGTERM; Quarkus treats SIGINT the same) and waits for the exit. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        return process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            stop();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
