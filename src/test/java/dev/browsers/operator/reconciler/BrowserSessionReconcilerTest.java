@@ -60,8 +60,12 @@ class BrowserSessionReconcilerTest {
     }
 
     OperatorHarness harness(Map<String, String> config) {
+        return harness(config, (endpoint, token, now) -> new ActivityObservation.Reported(null));
+    }
+
+    OperatorHarness harness(Map<String, String> config, AgentActivityClient agents) {
         return new OperatorHarness(client, TestConfigs.operatorConfig(config), clock, new PodAddressResolver(9222),
-                (endpoint, token, now) -> new ActivityObservation.Reported(null));
+                agents);
     }
 
     @Test
@@ -274,6 +278,43 @@ class BrowserSessionReconcilerTest {
         assertThat(released.getReason()).isEqualTo(Reason.Timeout);
         assertThat(released.getExpiresAt()).isEqualTo(live.getExpiresAt());
         await().until(() -> Pods.get(client, ns, "down-browser") == null);
+    }
+
+    @Test
+    void idleAgentReleasesForInactivityAtTheIdleDeadline() {
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        operator.stop();
+        operator = harness(Map.of("browser-operator.ttl-after-finished", "0"), (endpoint, token, now) -> {
+            asked.add(endpoint + " " + token);
+            return new ActivityObservation.Reported(null);
+        }).start();
+        create("idle", new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout("1s"));
+        awaitPodAndSet("idle", Pods.ready("10.1.2.14"));
+        BrowserSessionStatus released = awaitPhase("idle", Phase.Released);
+        assertThat(released.getReason()).isEqualTo(Reason.InactivityTimeout);
+        assertThat(Duration.between(Timestamps.parse(released.getInactivityDeadline()),
+                Timestamps.parse(released.getFinishedTime()))).isBetween(Duration.ZERO, Duration.ofSeconds(1));
+        String token = ConnectionSecretDependent.token(client.secrets().inNamespace(ns).withName("idle-connection").get())
+                .orElseThrow();
+        assertThat(asked).containsOnly("10.1.2.14:9222 " + token);
+    }
+
+    @Test
+    void unreachableAgentIsRetriedThenTheBrowserCountsAsGone() {
+        List<Instant> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        operator.stop();
+        operator = harness(Map.of("browser-operator.ttl-after-finished", "0",
+                "browser-operator.agent-unreachable-grace", "2s"), (endpoint, token, now) -> {
+                    asked.add(now);
+                    return new ActivityObservation.Unreachable("connection refused");
+                }).start();
+        create("lost", new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout("1s"));
+        awaitPodAndSet("lost", Pods.ready("10.1.2.15"));
+        BrowserSessionStatus failed = awaitPhase("lost", Phase.Failed);
+        assertThat(failed.getReason()).isEqualTo(Reason.BrowserCrashed);
+        assertThat(failed.getMessage()).contains("unreachable").contains("connection refused");
+        assertThat(asked).hasSizeGreaterThanOrEqualTo(3);
+        await().until(() -> Pods.get(client, ns, "lost-browser") == null);
     }
 
     @Test
