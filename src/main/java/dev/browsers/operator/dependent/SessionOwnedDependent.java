@@ -41,13 +41,13 @@ abstract class SessionOwnedDependent<R extends HasMetadata> extends KubernetesDe
     @Override
     protected void addReferenceHandlingMetadata(R desired, BrowserSession session) {
         // A controller reference: garbage-collected with the session, shown as "Controlled By" by kubectl.
+        // No blockOwnerDeletion: setting it needs update rights on the session's finalizers in many clusters.
         desired.getMetadata().setOwnerReferences(java.util.List.of(new OwnerReferenceBuilder()
                 .withApiVersion(session.getApiVersion())
                 .withKind(session.getKind())
                 .withName(session.getMetadata().getName())
                 .withUid(session.getMetadata().getUid())
                 .withController(true)
-                .withBlockOwnerDeletion(true)
                 .build()));
     }
 }

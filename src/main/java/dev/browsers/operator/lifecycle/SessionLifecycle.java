@@ -56,7 +56,7 @@ public final class SessionLifecycle {
         }
         ValidatedSpec spec;
         try {
-            spec = ValidatedSpec.validate(session.specOrEmpty(), policy);
+            spec = ValidatedSpec.validate(session.getMetadata().getName(), session.specOrEmpty(), policy);
         } catch (InvalidSpecException e) {
             return false;
         }
@@ -112,7 +112,7 @@ public final class SessionLifecycle {
             }
             ValidatedSpec spec;
             try {
-                spec = ValidatedSpec.validate(session.specOrEmpty(), policy);
+                spec = ValidatedSpec.validate(session.getMetadata().getName(), session.specOrEmpty(), policy);
             } catch (InvalidSpecException e) {
                 return finish(Phase.Failed, Reason.InvalidSpec, e.getMessage());
             }

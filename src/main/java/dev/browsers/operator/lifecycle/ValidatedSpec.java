@@ -15,6 +15,8 @@ public record ValidatedSpec(Duration timeout, Optional<Duration> inactivityTimeo
         Optional<String> inactivityIgnoredBecause, String browserClassName) {
 
     private static final String EXAMPLES = "a duration such as 90s, 10m or 1h30m";
+    /** The session's name is a label value on its pod, and label values have at most 63 characters. */
+    public static final int MAX_NAME_LENGTH = 63;
 
     /** Thrown with a message that names the field, the value and what is allowed. */
     public static final class InvalidSpecException extends Exception {
@@ -23,7 +25,12 @@ public record ValidatedSpec(Duration timeout, Optional<Duration> inactivityTimeo
         }
     }
 
-    public static ValidatedSpec validate(BrowserSessionSpec spec, Policy policy) throws InvalidSpecException {
+    public static ValidatedSpec validate(String name, BrowserSessionSpec spec, Policy policy)
+            throws InvalidSpecException {
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new InvalidSpecException("metadata.name: \"" + name + "\" has " + name.length()
+                    + " characters; allowed: at most " + MAX_NAME_LENGTH + " (it labels the session's pod)");
+        }
         Duration timeout = spec.getTimeout() == null
                 ? policy.defaultTimeout()
                 : duration("spec.timeout", spec.getTimeout(), policy.maxTimeout());

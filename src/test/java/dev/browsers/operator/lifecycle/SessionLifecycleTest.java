@@ -559,6 +559,18 @@ class SessionLifecycleTest {
         }
 
         @Test
+        void namesTooLongToLabelThePodAreRejected() {
+            BrowserSession s = session(new BrowserSessionSpec());
+            s.getMetadata().setName("a".repeat(64));
+            Decision d = decide(s, PodObservation.absent(), T0);
+            assertThat(d.status().getReason()).isEqualTo(Reason.InvalidSpec);
+            assertThat(d.status().getMessage()).startsWith("metadata.name:").contains("at most 63");
+            s.getMetadata().setName("a".repeat(63));
+            s.setStatus(null);
+            assertThat(decide(s, PodObservation.absent(), T0).status().getPhase()).isEqualTo(Phase.Pending);
+        }
+
+        @Test
         void fractionsAreReadExactly() {
             BrowserSession s = pendingSession(new BrowserSessionSpec().withTimeout("1.5h"));
             Decision d = decide(s, PodObservation.ready(ENDPOINT), T0);
