@@ -1,0 +1,17 @@
+package dev.browsers.operator.api;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The Steel-compatible REST API, under {@code browser-operator.api.*}. */
+@ConfigMapping(prefix = "browser-operator.api")
+public interface ApiConfig {
+
+    /** Serve /v1/**; when false every /v1 path answers 404. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Local mode only: the API key written to the key Secret in namespace default at start-up. */
+    @WithDefault("local")
+    String localKey();
+}

@@ -1,0 +1,65 @@
+package dev.browsers.operator.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Turns every failure into a JSON {@link ErrorBody}, including the framework's own (unknown path, wrong
+ * method, wrong media type, unreadable JSON), so the SDK always gets a message it can show.
+ */
+public class ApiExceptionMappers {
+    private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
+
+    @ServerExceptionMapper
+    public Response apiError(ApiException e) {
+        return ApiErrors.response(e.status().getStatusCode(), e.getMessage(), false);
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e, Request request, UriInfo uri) {
+        return ApiErrors.response(404, "no such endpoint: " + request.getMethod() + " " + uri.getRequestUri().getPath(),
+                false);
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        // The JSON reader reports a malformed body as a bare 400 with the parser's error as its cause.
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return ApiErrors.response(400, "request body is not valid JSON: " + json.getOriginalMessage(), false);
+        }
+        return ApiErrors.response(e.getResponse().getStatus(), e.getMessage(), false);
+    }
+
+    /** Valid JSON of the wrong shape: the only body, create's, must be an object. */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e) {
+        return ApiErrors.response(400, "request body must be a JSON object (or empty)", false);
+    }
+
+    /**
+     * The Kubernetes API failed or is unreachable. Reads may be retried; a POST is not, because a retried
+     * create without a sessionId would start a second browser if the first attempt got further than it seemed.
+     */
+    @ServerExceptionMapper
+    public Response kubernetes(KubernetesClientException e, Request request) {
+        LOG.warnf(e, "Kubernetes API call failed while serving %s", request.getMethod());
+        return ApiErrors.response(503, "Kubernetes API error: " + e.getMessage(),
+                HttpMethod.GET.equals(request.getMethod()));
+    }
+
+    /** A bug: logged in full; the same retry rule as for Kubernetes API failures. */
+    @ServerExceptionMapper
+    public Response unexpected(Exception e, Request request) {
+        LOG.errorf(e, "Unexpected failure while serving %s", request.getMethod());
+        return ApiErrors.response(500, "internal error: " + e, HttpMethod.GET.equals(request.getMethod()));
+    }
+}

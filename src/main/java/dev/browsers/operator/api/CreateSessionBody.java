@@ -1,0 +1,50 @@
+package dev.browsers.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The body of POST /v1/sessions: every field of the SDK's {@code SessionCreateParams}. The honoured ones
+ * are kept as raw JSON so that a wrong type gets a message naming the field rather than a parser error.
+ */
+public class CreateSessionBody {
+    /**
+     * Fields the SDK may send that are accepted and deliberately have no effect: they configure Steel's
+     * cloud features (proxies, captcha solving, stealth, profiles, extensions, credentials, regions, a
+     * headful viewer, Selenium), which the operator's browser classes do not offer per session.
+     */
+    static final Set<String> IGNORED = Set.of("blockAds", "concurrency", "credentials", "debugConfig",
+            "deviceConfig", "experimentalFeatures", "extensionIds", "headless", "isSelenium", "namespace",
+            "optimizeBandwidth", "persistProfile", "profileId", "proxyUrl", "region", "sessionContext",
+            "solveCaptcha", "stealthConfig", "useProxy", "userAgent");
+    static final Set<String> HONORED = Set.of("sessionId", "timeout", "inactivityTimeout", "dimensions");
+
+    public JsonNode sessionId;
+    public JsonNode timeout;
+    /** Not in the SDK's type (Steel has no such field): this operator's inactivity release, in milliseconds. */
+    public JsonNode inactivityTimeout;
+    /** Echoed in the Session so clients can size their viewport; the browser window itself is not resized. */
+    public JsonNode dimensions;
+    private final List<String> unknown = new ArrayList<>();
+
+    @JsonAnySetter
+    void other(String name, JsonNode value) {
+        if (!IGNORED.contains(name)) {
+            unknown.add(name);
+        }
+    }
+
+    List<String> unknownFields() {
+        return unknown;
+    }
+
+    static String acceptedFields() {
+        TreeSet<String> all = new TreeSet<>(IGNORED);
+        all.addAll(HONORED);
+        return String.join(", ", all);
+    }
+}

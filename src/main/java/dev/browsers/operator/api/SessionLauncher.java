@@ -1,0 +1,102 @@
+package dev.browsers.operator.api;
+
+import dev.browsers.operator.config.OperatorConfig;
+import dev.browsers.operator.lifecycle.GoDuration;
+import dev.browsers.operator.model.v1alpha1.BrowserSession;
+import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
+import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
+import dev.browsers.operator.model.v1alpha1.Phase;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response.Status;
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Creates a session and waits, with a watch, until it is Live. The SDK retries failed creates with no
+ * idempotency key, so a create naming an existing, unfinished session joins it instead of starting another.
+ */
+@ApplicationScoped
+class SessionLauncher {
+    /** Beyond the operator's startup timeout: time for it to notice and report StartupTimeout itself. */
+    static final Duration STARTUP_GRACE = Duration.ofSeconds(10);
+
+    /** @param created false when an existing session was joined */
+    record Launched(BrowserSession session, boolean created) {}
+
+    private final BrowserSessions sessions;
+    private final OperatorConfig config;
+    private final Clock clock;
+
+    SessionLauncher(BrowserSessions sessions, OperatorConfig config, Clock clock) {
+        this.sessions = sessions;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    Launched launch(String namespace, SessionRequest request) {
+        String name = request.sessionId().orElseGet(() -> SessionIds.newId(clock));
+        try {
+            sessions.create(newSession(namespace, name, request));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+            return join(namespace, name);
+        }
+        return new Launched(awaitLive(namespace, name), true);
+    }
+
+    private Launched join(String namespace, String name) {
+        BrowserSession existing = sessions.get(namespace, name);
+        Phase phase = existing == null ? null : existing.statusOrEmpty().getPhase();
+        if (phase != null && phase.isTerminal()) {
+            throw new ApiException(Status.CONFLICT, "session " + name + " already exists and has ended ("
+                    + phase + ", " + existing.statusOrEmpty().getReason() + "); a session id cannot be reused");
+        }
+        return new Launched(awaitLive(namespace, name), false);
+    }
+
+    private BrowserSession awaitLive(String namespace, String name) {
+        Duration budget = config.startupTimeout().plus(STARTUP_GRACE);
+        BrowserSession session;
+        try {
+            session = sessions.await(namespace, name, SessionLauncher::startedOrEnded, budget);
+        } catch (KubernetesClientTimeoutException e) {
+            // Nobody will use a browser whose create failed: do not let it run until its timeout.
+            sessions.requestRelease(namespace, name);
+            throw new ApiException(Status.GATEWAY_TIMEOUT, "session " + name + " did not become ready within "
+                    + GoDuration.format(budget) + "; it has been released");
+        }
+        if (session == null) {
+            throw new ApiException(Status.CONFLICT, "session " + name + " was deleted before it became ready");
+        }
+        BrowserSessionStatus status = session.statusOrEmpty();
+        if (status.getPhase() == Phase.Failed) {
+            throw new ApiException(Status.INTERNAL_SERVER_ERROR, "session " + name + " failed to start ("
+                    + status.getReason() + "): " + status.getMessage());
+        }
+        if (status.getPhase() == Phase.Released) {
+            throw new ApiException(Status.CONFLICT, "session " + name + " was released before it became ready ("
+                    + status.getReason() + "): " + status.getMessage());
+        }
+        return session;
+    }
+
+    private static boolean startedOrEnded(BrowserSession session) {
+        Phase phase = session == null ? null : session.statusOrEmpty().getPhase();
+        return session == null || phase == Phase.Live || phase != null && phase.isTerminal();
+    }
+
+    private static BrowserSession newSession(String namespace, String name, SessionRequest request) {
+        BrowserSessionSpec spec = new BrowserSessionSpec().withTimeout(GoDuration.format(request.timeout()));
+        request.inactivityTimeout().ifPresent(idle -> spec.withInactivityTimeout(GoDuration.format(idle)));
+        BrowserSession session = new BrowserSession(namespace, name, spec);
+        request.dimensions().ifPresent(d -> session.getMetadata().setAnnotations(
+                Map.of(SessionViews.DIMENSIONS_ANNOTATION, SessionViews.dimensionsAnnotation(d))));
+        return session;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.browsers.operator.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.browsers.operator.lifecycle.GoDuration;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Optional;
+
+/** A create request checked field by field; every rejection names the field, the value and what is allowed. */
+record SessionRequest(Optional<String> sessionId, Duration timeout, Optional<Duration> inactivityTimeout,
+        Optional<SteelSession.Dimensions> dimensions) {
+
+    static final int MAX_DIMENSION = 10_000;
+
+    /**
+     * @param body null for an empty body
+     * @param defaultTimeout used when timeout is omitted
+     */
+    static SessionRequest validate(CreateSessionBody body, Duration defaultTimeout, Duration maxTimeout) {
+        if (body == null) {
+            return new SessionRequest(Optional.empty(), defaultTimeout, Optional.empty(), Optional.empty());
+        }
+        if (!body.unknownFields().isEmpty()) {
+            throw ApiException.badRequest("unknown field \"" + body.unknownFields().get(0)
+                    + "\": not a field of Steel's SessionCreateParams; accepted: " + CreateSessionBody.acceptedFields());
+        }
+        return new SessionRequest(
+                present(body.sessionId).map(SessionRequest::sessionId),
+                present(body.timeout).map(v -> milliseconds("timeout", v, maxTimeout)).orElse(defaultTimeout),
+                present(body.inactivityTimeout).map(v -> milliseconds("inactivityTimeout", v, maxTimeout)),
+                present(body.dimensions).map(SessionRequest::dimensions));
+    }
+
+    private static Optional<JsonNode> present(JsonNode node) {
+        return Optional.ofNullable(node).filter(n -> !n.isNull());
+    }
+
+    private static String sessionId(JsonNode value) {
+        String allowed = "; allowed: a DNS-1123 label (lowercase letters, digits and '-', starting and ending "
+                + "with a letter or digit, at most 63 characters), such as a lowercase UUID";
+        if (!value.isTextual()) {
+            throw ApiException.badRequest("sessionId: " + value + " is not a string" + allowed);
+        }
+        if (!SessionIds.VALID.matcher(value.asText()).matches()) {
+            throw ApiException.badRequest("sessionId: " + value + " is not a valid session id" + allowed);
+        }
+        return value.asText();
+    }
+
+    private static Duration milliseconds(String field, JsonNode value, Duration max) {
+        String allowed = "; allowed: a whole number of milliseconds from 1 to " + max.toMillis()
+                + " (" + GoDuration.format(max) + ")";
+        return Duration.ofMillis(whole(field, value, max.toMillis(), allowed));
+    }
+
+    private static SteelSession.Dimensions dimensions(JsonNode value) {
+        String allowed = "; allowed: a whole number of pixels from 1 to " + MAX_DIMENSION;
+        if (!value.isObject()) {
+            throw ApiException.badRequest("dimensions: " + value + " is not an object; allowed: "
+                    + "{\"width\": w, \"height\": h} with whole numbers of pixels from 1 to " + MAX_DIMENSION);
+        }
+        return new SteelSession.Dimensions(
+                (int) whole("dimensions.width", value.get("width"), MAX_DIMENSION, allowed),
+                (int) whole("dimensions.height", value.get("height"), MAX_DIMENSION, allowed));
+    }
+
+    /** A JSON number with no fraction, from 1 to max. */
+    private static long whole(String field, JsonNode value, long max, String allowed) {
+        if (value == null || value.isNull()) {
+            throw ApiException.badRequest(field + ": missing" + allowed);
+        }
+        if (!value.isNumber()) {
+            throw ApiException.badRequest(field + ": " + value + " is not a number" + allowed);
+        }
+        BigDecimal number = value.decimalValue();
+        if (number.stripTrailingZeros().scale() > 0) {
+            throw ApiException.badRequest(field + ": " + value + " is not a whole number" + allowed);
+        }
+        if (number.signum() <= 0 || number.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw ApiException.badRequest(field + ": " + value + " is out of range" + allowed);
+        }
+        return number.longValueExact();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.browsers.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
+
+/**
+ * A session as the SDK's {@code Session} type declares it. Optional fields this operator has nothing true
+ * to say about (region, profileId, userAgent, stealth and debug settings) are left out rather than invented.
+ *
+ * @param timeout the effective hard timeout, in milliseconds
+ * @param duration milliseconds Live so far, or in total once finished
+ * @param websocketUrl the CDP endpoint with the session token; empty until the session is Live
+ * @param debugUrl the agent's {@code /json/list} with the token: the browser's targets and their DevTools
+ *     frontend URLs, the nearest thing to a debugger this operator offers; empty until Live
+ * @param sessionViewerUrl the same as debugUrl: there is no session viewer
+ * @param optimizeBandwidth empty: no bandwidth optimisation is applied
+ * @param proxySource always null: sessions use no proxy
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SteelSession(
+        String id,
+        String createdAt,
+        String status,
+        long timeout,
+        long duration,
+        String websocketUrl,
+        String debugUrl,
+        String sessionViewerUrl,
+        long creditsUsed,
+        long eventCount,
+        long proxyBytesUsed,
+        @JsonInclude(JsonInclude.Include.ALWAYS) String proxySource,
+        Dimensions dimensions,
+        Map<String, Object> optimizeBandwidth,
+        DeviceConfig deviceConfig,
+        boolean headless,
+        boolean isSelenium,
+        boolean persistProfile,
+        boolean solveCaptcha) {
+
+    public record Dimensions(int width, int height) {
+        static final Dimensions DEFAULT = new Dimensions(1920, 1080);
+    }
+
+    public record DeviceConfig(String device) {}
+}

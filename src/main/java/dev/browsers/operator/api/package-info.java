@@ -1,0 +1,24 @@
+/**
+ * The Steel-compatible REST API: code written for Steel's hosted sessions API (the {@code steel-sdk} npm
+ * client) works against the operator with only its base URL changed. BrowserSession objects stay the one
+ * source of truth; every call reads or writes them through the Kubernetes client.
+ *
+ * <ul>
+ *   <li>{@code POST /v1/sessions}: creates a BrowserSession in the API key's namespace and answers 201 once it
+ *       is Live. Honoured fields: {@code sessionId} (the object's name), {@code timeout} and
+ *       {@code inactivityTimeout} (milliseconds, written to the spec as Go durations), {@code dimensions}
+ *       (echoed in the Session for clients that size their viewport from it; the browser window is not
+ *       resized). Accepted and ignored, as {@link CreateSessionBody#IGNORED} lists: Steel's cloud features.
+ *       Any other field is a 400. A create naming an unfinished session answers that session with 200, so
+ *       the SDK's retries never start a second browser; a failed start answers 500 with
+ *       {@code x-should-retry: false}.</li>
+ *   <li>{@code GET /v1/sessions/{id}}, {@code GET /v1/sessions?status=&limit=&cursorId=}: see
+ *       {@link dev.browsers.operator.api.ListQuery} for order and cursor.</li>
+ *   <li>{@code POST /v1/sessions/{id}/release}, {@code POST /v1/sessions/release}: set spec.released; no body.
+ *       A session that has already ended, released or failed, answers success.</li>
+ * </ul>
+ *
+ * <p>Status: Pending and Live are {@code live}, Released is {@code released}, Failed is {@code failed}. Keys:
+ * Secrets labelled {@code browsers.dev/api-key=true}, header {@code steel-api-key}. Every answer is JSON.
+ */
+package dev.browsers.operator.api;

@@ -1,0 +1,147 @@
+// The real, unmodified steel-sdk (and puppeteer-core) against the operator's Steel-compatible API.
+// Only the base URL and the API key are set, exactly as a user switching from Steel's cloud would.
+//
+//   BASE_URL=http://localhost:8080 STEEL_API_KEY=local node steel-sdk.test.mjs
+//
+// PAGE_URL (optional): a page to load in the session's browser; its title must equal PAGE_TITLE if that is
+// set, and must not be empty otherwise. Without PAGE_URL a data: URL with a known title is loaded.
+// Exits 0 when every check passed; otherwise prints what failed and exits 1.
+
+import Steel from 'steel-sdk';
+import puppeteer from 'puppeteer-core';
+
+const DATA_TITLE = 'steel-sdk compatibility';
+const DATA_URL = `data:text/html,<html><head><title>${encodeURIComponent(DATA_TITLE)}</title></head><body>ok</body></html>`;
+
+function env(name) {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`environment variable ${name} is not set`);
+  }
+  return value;
+}
+
+function check(condition, message) {
+  if (!condition) {
+    throw new Error(message);
+  }
+}
+
+function show(value) {
+  return JSON.stringify(value);
+}
+
+const created = [];
+
+async function create(client, params) {
+  const session = await client.sessions.create(params);
+  created.push(session.id);
+  return session;
+}
+
+async function expectError(promise, ErrorType, status, fragment, what) {
+  try {
+    await promise;
+  } catch (error) {
+    check(error instanceof ErrorType, `${what}: expected ${ErrorType.name}, got ${error}`);
+    check(error.status === status, `${what}: expected HTTP ${status}, got ${error.status}`);
+    check(String(error.message).includes(fragment), `${what}: message ${show(error.message)} lacks ${show(fragment)}`);
+    return;
+  }
+  throw new Error(`${what}: expected ${ErrorType.name}, but the call succeeded`);
+}
+
+async function loadPage(session) {
+  const browser = await puppeteer.connect({ browserWSEndpoint: session.websocketUrl });
+  try {
+    const page = await browser.newPage();
+    const url = process.env.PAGE_URL || DATA_URL;
+    await page.goto(url, { waitUntil: 'load' });
+    const title = await page.title();
+    const expected = process.env.PAGE_URL ? process.env.PAGE_TITLE : DATA_TITLE;
+    if (expected) {
+      check(title === expected, `page ${url}: title ${show(title)}, expected ${show(expected)}`);
+    } else {
+      check(title.length > 0, `page ${url}: empty title`);
+    }
+    await page.close();
+  } finally {
+    await browser.disconnect();
+  }
+}
+
+async function main() {
+  const client = new Steel({ baseURL: env('BASE_URL'), steelAPIKey: env('STEEL_API_KEY') });
+
+  // Create with a timeout: the answer comes once the browser is Live.
+  const session = await create(client, { timeout: 120000 });
+  check(session.status === 'live', `create: status ${show(session.status)}, expected "live"`);
+  check(session.timeout === 120000, `create: timeout ${session.timeout}, expected 120000`);
+  check(/^wss?:\/\//.test(session.websocketUrl), `create: websocketUrl ${show(session.websocketUrl)} is not a ws URL`);
+  check(session.websocketUrl.includes('token='), 'create: websocketUrl carries no token');
+  for (const field of ['id', 'createdAt', 'duration', 'debugUrl', 'sessionViewerUrl', 'dimensions', 'creditsUsed']) {
+    check(session[field] !== undefined, `create: the Session has no ${field}`);
+  }
+
+  // Retrieve.
+  const retrieved = await client.sessions.retrieve(session.id);
+  check(retrieved.id === session.id, `retrieve: id ${show(retrieved.id)}, expected ${show(session.id)}`);
+  check(retrieved.status === 'live', `retrieve: status ${show(retrieved.status)}, expected "live"`);
+
+  // Two more, so that pages of two make several pages; ids are time-ordered, newest listed first.
+  const second = await create(client, { timeout: 60000 });
+  const third = await create(client);
+  check(third.timeout === 300000, `create without timeout: timeout ${third.timeout}, expected the default 300000`);
+
+  // List: `for await` follows the pages (cursorId = last id) until an empty one.
+  const listed = [];
+  for await (const item of client.sessions.list({ limit: 2, status: 'live' })) {
+    check(item.status === 'live', `list status=live: ${item.id} has status ${show(item.status)}`);
+    listed.push(item.id);
+  }
+  check(new Set(listed).size === listed.length, `list: an id came twice in ${show(listed)}`);
+  const ours = listed.filter((id) => created.includes(id));
+  check(show(ours) === show([third.id, second.id, session.id]),
+    `list: our sessions came as ${show(ours)}, expected newest first ${show([third.id, second.id, session.id])}`);
+  const firstPage = await client.sessions.list({ limit: 2 });
+  check(firstPage.sessions.length === 2, `list limit=2: ${firstPage.sessions.length} sessions on the first page`);
+
+  // Drive the browser through the session's CDP endpoint.
+  await loadPage(session);
+
+  // Release, then again: idempotent.
+  const released = await client.sessions.release(session.id);
+  check(released.success === true, `release: ${show(released)}`);
+  const afterRelease = await client.sessions.retrieve(session.id);
+  check(afterRelease.status === 'released', `after release: status ${show(afterRelease.status)}, expected "released"`);
+  const again = await client.sessions.release(session.id);
+  check(again.success === true, `second release: ${show(again)}`);
+
+  // Release all: the two others end too.
+  const all = await client.sessions.releaseAll();
+  check(all.success === true && /^released \d+ sessions/.test(all.message), `releaseAll: ${show(all)}`);
+  for (const id of [second.id, third.id]) {
+    const ended = await client.sessions.retrieve(id);
+    check(ended.status === 'released', `after releaseAll: ${id} has status ${show(ended.status)}, expected "released"`);
+  }
+  const releasedIds = [];
+  for await (const item of client.sessions.list({ limit: 2, status: 'released' })) {
+    releasedIds.push(item.id);
+  }
+  check(created.every((id) => releasedIds.includes(id)), `list status=released lacks some of ${show(created)}`);
+
+  // Errors come back as the SDK's typed errors, with the server's message.
+  await expectError(client.sessions.retrieve('no-such-session'), Steel.NotFoundError, 404, 'not found', 'retrieve unknown');
+  await expectError(client.sessions.create({ timeout: -1 }), Steel.BadRequestError, 400, 'timeout', 'create timeout -1');
+}
+
+main().then(
+  () => console.log('steel-sdk compatibility: all checks passed'),
+  async (error) => {
+    console.error(`steel-sdk compatibility FAILED: ${error.message}`);
+    // Do not leave browsers running until their timeout.
+    const client = new Steel({ baseURL: process.env.BASE_URL, steelAPIKey: process.env.STEEL_API_KEY });
+    await Promise.allSettled(created.map((id) => client.sessions.release(id)));
+    process.exit(1);
+  },
+);
