@@ -61,7 +61,7 @@ class SessionViews {
 
     private Duration timeout(BrowserSession session) {
         try {
-            return ValidatedSpec.validate(session.specOrEmpty(), policy).timeout();
+            return ValidatedSpec.validate(session.getMetadata().getName(), session.specOrEmpty(), policy).timeout();
         } catch (ValidatedSpec.InvalidSpecException e) {
             // Such a session failed with InvalidSpec and never ran.
             return Duration.ZERO;
