@@ -20,7 +20,8 @@ final class Backstop {
     private final BrowserEndpoint browser;
     private final AgentOptions options;
     private final AtomicBoolean fired = new AtomicBoolean();
-    private long timerId = -1;
+    private volatile boolean stopped;
+    private volatile long timerId = -1;
 
     Backstop(Vertx vertx, BrowserEndpoint browser, AgentOptions options) {
         this.vertx = vertx;
@@ -33,6 +34,7 @@ final class Backstop {
     }
 
     void stop() {
+        stopped = true;
         vertx.cancelTimer(timerId);
     }
 
@@ -47,7 +49,8 @@ final class Backstop {
         if (deadline.isEmpty() || !options.clock().instant().isAfter(deadline.get().plus(options.backstopGrace()))) {
             return;
         }
-        if (!fired.compareAndSet(false, true)) {
+        // A tick still reading the deadline when the agent stopped must not fire afterwards.
+        if (stopped || !fired.compareAndSet(false, true)) {
             return;
         }
         stop();

@@ -3,6 +3,7 @@ package dev.browsers.operator.agent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -40,7 +41,7 @@ public final class SessionAgent {
     private final BrowserEndpoint browser;
     private final Backstop backstop;
     private final Set<WebSocketBridge> bridges = ConcurrentHashMap.newKeySet();
-    private HttpServer server;
+    private volatile HttpServer server;
 
     public SessionAgent(Vertx vertx, AgentOptions options) {
         this.vertx = vertx;
@@ -132,7 +133,7 @@ public final class SessionAgent {
                 return;
             }
             BrowserEndpoint.Response answer = ar.result();
-            String body = answer.body().toString();
+            Buffer body = answer.body();
             if (answer.status() == 200 && !request.path().equals(JSON_PROTOCOL)) {
                 body = rewriteUrls(request, presented, body);
             }
@@ -143,7 +144,7 @@ public final class SessionAgent {
         });
     }
 
-    private String rewriteUrls(HttpServerRequest request, TokenGuard.Presented presented, String body) {
+    private Buffer rewriteUrls(HttpServerRequest request, TokenGuard.Presented presented, Buffer body) {
         Object json;
         try {
             json = Json.decodeValue(body);
@@ -154,7 +155,7 @@ public final class SessionAgent {
                 .orElseGet(() -> request.localAddress().hostAddress() + ":" + request.localAddress().port());
         String queryToken = presented == TokenGuard.Presented.QUERY ? options.token() : null;
         new DevToolsUrls(authority, queryToken).rewrite(json);
-        return Json.encode(json);
+        return Json.encodeToBuffer(json);
     }
 
     private void handleWebSocket(ServerWebSocket client) {

@@ -1,11 +1,13 @@
 package dev.browsers.operator.agent;
 
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.http.WebSocketFrame;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -14,6 +16,7 @@ import java.util.logging.Logger;
  */
 final class WebSocketBridge {
     private static final Logger LOG = Logger.getLogger(WebSocketBridge.class.getName());
+    private static final short INTERNAL_ERROR = 1011;
 
     private final ServerWebSocket client;
     private final WebSocket browser;
@@ -34,12 +37,19 @@ final class WebSocketBridge {
             closedOnce(onClosed);
         });
         browser.closeHandler(v -> {
-            closePeer(client, browser.closeStatusCode(), browser.closeReason());
+            if (browser.closeStatusCode() == null) {
+                // The browser's connection broke without a close frame: tell the client it was not a normal end.
+                client.close(INTERNAL_ERROR, "browser connection lost");
+            } else {
+                closePeer(client, browser.closeStatusCode(), browser.closeReason());
+            }
             closedOnce(onClosed);
         });
-        // Failures end in a close, handled above; without handlers Vert.x would log each one as unhandled.
+        // Failures end in a close, handled above. Clients vanish routinely; a failing browser side is worth a
+        // warning (a crashed browser, or a message too large for the agent's memory).
         client.exceptionHandler(e -> LOG.fine(() -> "client " + client.remoteAddress() + " failed: " + e));
-        browser.exceptionHandler(e -> LOG.fine(() -> "browser side of " + client.remoteAddress() + " failed: " + e));
+        browser.exceptionHandler(e -> LOG.log(e instanceof HttpClosedException ? Level.FINE : Level.WARNING,
+                e, () -> "browser side of the connection from " + client.remoteAddress() + " failed"));
         browser.resume();
     }
 

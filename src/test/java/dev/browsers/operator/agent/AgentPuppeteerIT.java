@@ -36,8 +36,9 @@ class AgentPuppeteerIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assertThat(NODE_DIR.resolve("node_modules/puppeteer-core")).as(
-                "puppeteer-core is installed: run (cd src/test/node && PUPPETEER_SKIP_DOWNLOAD=1 npm ci)").isDirectory();
+        assertThat(NODE_DIR.resolve("node_modules/puppeteer-core"))
+                .as("puppeteer-core is installed: run (cd src/test/node && PUPPETEER_SKIP_DOWNLOAD=1 npm ci)")
+                .isDirectory();
         chromium = ChromiumProcess.start(ChromiumProcess.DEFAULT_BINARY, ChromiumProcess.DEFAULT_FLAGS,
                 Duration.ofSeconds(20));
         vertx = Vertx.vertx();

@@ -225,7 +225,7 @@ class SessionAgentIT {
     }
 
     @Test
-    void readyFollowsTheBrowserAndConnectionsToAGoneBrowserFailWith502() throws Exception {
+    void aGoneBrowserIsNotReadyBreaksOpenConnectionsAndRefusesNewOnesWith502() throws Exception {
         ChromiumProcess doomed = startChromium();
         cleanup.add(doomed);
         SessionAgent doomedAgent = new SessionAgent(vertx, AgentOptions.defaults(doomed.cdpPort(), TOKEN));
@@ -233,8 +233,13 @@ class SessionAgentIT {
         cleanup.add(() -> result(doomedAgent.stop()));
         assertThat(getFrom(doomedPort, "/ready", null).statusCode()).isEqualTo(200);
         assertThat(new JsonObject(getFrom(doomedPort, "/ready", null).body()).getBoolean("ready")).isTrue();
+        CdpClient open = connect(URI.create("ws://127.0.0.1:" + doomedPort + "/devtools/browser?" + QUERY_TOKEN),
+                Map.of());
+        open.call("Browser.getVersion", new JsonObject());
 
         doomed.close();
+
+        assertThat(open.closed().get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(1011);
 
         assertThat(getFrom(doomedPort, "/ready", null).statusCode()).isEqualTo(503);
         assertThatThrownBy(() -> CdpClient.connect(

@@ -1,0 +1,103 @@
+package dev.browsers.operator.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.browsers.operator.local.ChromiumProcess;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent's entry point as the session pod runs it: its own JVM, configured by the environment. */
+class AgentMainIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+    private Process agent;
+    private ChromiumProcess chromium;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (agent != null) {
+            agent.destroyForcibly().waitFor();
+        }
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    @Test
+    void refusesToStartWithoutAToken() throws Exception {
+        agent = start(Map.of("AGENT_PORT", String.valueOf(freePort())));
+
+        assertThat(agent.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(agent.exitValue()).isEqualTo(2);
+        assertThat(output()).contains("SESSION_TOKEN is required");
+    }
+
+    @Test
+    void refusesAPortThatIsNoPort() throws Exception {
+        agent = start(Map.of("SESSION_TOKEN", "t", "AGENT_PORT", "http"));
+
+        assertThat(agent.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(agent.exitValue()).isEqualTo(2);
+        assertThat(output()).contains("AGENT_PORT must be a port number (1-65535), got 'http'");
+    }
+
+    @Test
+    void servesTheBrowserAndEndsItWhenTheProjectedDeadlineIsLongPast() throws Exception {
+        chromium = ChromiumProcess.start(ChromiumProcess.DEFAULT_BINARY, ChromiumProcess.DEFAULT_FLAGS,
+                Duration.ofSeconds(20));
+        Path expiresAt = Files.writeString(dir.resolve("expires-at"), "");
+        int port = freePort();
+        agent = start(Map.of("SESSION_TOKEN", "t", "AGENT_PORT", String.valueOf(port),
+                "BROWSER_CDP_PORT", String.valueOf(chromium.cdpPort()), "EXPIRES_AT_FILE", expiresAt.toString()));
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build();
+        await().atMost(WAIT).ignoreExceptions()
+                .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        assertThat(output()).containsPattern("agent listening on port " + port + " .*started in \\d+ ms");
+
+        Files.writeString(expiresAt, Instant.now().minus(Duration.ofMinutes(1)).toString());
+
+        chromium.onExit().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(agent.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(agent.exitValue()).isZero();
+        assertThat(output()).contains("agent exiting");
+    }
+
+    private Process start(Map<String, String> env) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-XX:+UseSerialGC", "-Xmx24m", "-cp",
+                System.getProperty("java.class.path"), AgentMain.class.getName()))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile());
+        builder.environment().keySet().removeIf(name -> name.equals("SESSION_TOKEN") || name.startsWith("AGENT_")
+                || name.equals("BROWSER_CDP_PORT") || name.equals("EXPIRES_AT_FILE"));
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private String output() throws IOException {
+        return Files.readString(dir.resolve("agent.log"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
