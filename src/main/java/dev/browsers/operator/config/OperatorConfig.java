@@ -71,8 +71,12 @@ public interface OperatorConfig {
         @WithDefault("ghcr.io/browsers-dev/browser-operator:0.1.0")
         String image();
 
-        @WithDefault("java,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1,-Xss256k,-Xmx24m,-XX:MaxMetaspaceSize=48m,"
-                + "-XX:ReservedCodeCacheSize=16m,-cp,/deployments/app/*:/deployments/lib/main/*,"
+        /**
+         * A small JVM (about 70 MiB resident under load) with only the agent's jars. CDP messages pass through
+         * the heap whole, so -Xmx bounds the largest one: 48m lets 16 MiB screenshots through.
+         */
+        @WithDefault("java,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1,-Xss256k,-Xms4m,-Xmx48m,-XX:MaxDirectMemorySize=64m,"
+                + "-XX:MaxMetaspaceSize=32m,-XX:ReservedCodeCacheSize=16m,-cp,/deployments/app/*:/deployments/agent/*,"
                 + "dev.browsers.operator.agent.AgentMain")
         List<String> command();
 

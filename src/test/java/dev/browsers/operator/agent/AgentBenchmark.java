@@ -1,51 +1,41 @@
 package dev.browsers.operator.agent;
 
 import dev.browsers.operator.local.ChromiumProcess;
+import dev.browsers.operator.testing.CdpClient;
+import dev.browsers.operator.testing.PodAgentCommand;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Not a test: prints what the agent costs. Starts a real Chromium and the agent as its own JVM with the pod's JVM
  * flags, then measures the agent's start time and memory, the CDP round trip and throughput directly to Chromium and
- * through the agent in the same run, and the largest message that passes. The agent runs twice: with the whole class
- * path (as the pod's command gives it every jar of the operator) and with only the jars it uses.
+ * through the agent in the same run, and the largest message that passes. The agent runs with the configured pod
+ * command on the packaged application (run {@code ./mvnw package} first).
  *
  * <p>Run: {@code ./mvnw -q test-compile exec:java -Dexec.mainClass=dev.browsers.operator.agent.AgentBenchmark
  * -Dexec.classpathScope=test}
  */
 public final class AgentBenchmark {
-    private static final List<String> POD_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-Xss256k", "-Xmx24m", "-XX:MaxMetaspaceSize=48m", "-XX:ReservedCodeCacheSize=16m");
-    /** The jars the agent itself needs; everything else on the operator's class path is dead weight to it. */
-    private static final Pattern AGENT_JARS =
-            Pattern.compile(".*/(vertx-core|netty-[a-z0-9-]+|jackson-core)-[0-9][^/]*\\.jar");
     private static final String TOKEN = "benchmark-token";
     private static final int WARM_UP = 1_000;
     private static final int ROUND_TRIPS = 2_000;
     private static final int PIPELINED = 20_000;
     private static final int IN_FLIGHT = 100;
-    private static final int[] LARGE_MESSAGE_MIB = {1, 2, 4, 6, 8, 12, 16};
+    private static final int[] LARGE_MESSAGE_MIB = {1, 2, 4, 8, 12, 16, 20, 24, 32};
     private static final int BLOCKS = 10;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final JsonObject ONE_PLUS_ONE = new JsonObject().put("expression", "1+1").put("returnByValue", true);
@@ -58,25 +48,14 @@ public final class AgentBenchmark {
             double agentCpuMicrosPerCommand, long rssAfterLoadKib, long peakRssKib, String largestMessage) {}
 
     public static void main(String[] args) throws Exception {
-        List<String> fullClassPath = classPath();
-        List<String> agentClassPath = fullClassPath.stream()
-                .filter(entry -> !entry.endsWith(".jar") || AGENT_JARS.matcher(entry).matches())
-                .collect(Collectors.toList());
         try (ChromiumProcess chromium = ChromiumProcess.start(ChromiumProcess.DEFAULT_BINARY,
                 ChromiumProcess.DEFAULT_FLAGS, Duration.ofSeconds(20))) {
-            AgentRun full = runAgent(chromium, "test class path (" + fullClassPath.size() + " entries)", fullClassPath);
-            AgentRun slim = runAgent(chromium, "agent jars only (" + agentClassPath.size() + " entries)",
-                    agentClassPath);
-            print(full, slim);
+            print(runAgent(chromium, "as a session pod runs it", PodAgentCommand.command()));
         }
     }
 
-    private static AgentRun runAgent(ChromiumProcess chromium, String name, List<String> classPath) throws Exception {
+    private static AgentRun runAgent(ChromiumProcess chromium, String name, List<String> command) throws Exception {
         int port = freePort();
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(POD_JVM_FLAGS);
-        command.addAll(List.of("-cp", String.join(File.pathSeparator, classPath), AgentMain.class.getName()));
         Path log = Files.createTempFile("agent-benchmark", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(Map.of("SESSION_TOKEN", TOKEN, "AGENT_PORT", String.valueOf(port),
@@ -249,18 +228,6 @@ public final class AgentBenchmark {
                 .findFirst().orElseThrow();
     }
 
-    /** exec:java runs us in a class loader of its own, so java.class.path would name Maven's launcher. */
-    private static List<String> classPath() throws URISyntaxException {
-        if (Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader) {
-            List<String> entries = new ArrayList<>();
-            for (URL url : loader.getURLs()) {
-                entries.add(Path.of(url.toURI()).toString());
-            }
-            return entries;
-        }
-        return List.of(System.getProperty("java.class.path").split(File.pathSeparator));
-    }
-
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -281,7 +248,7 @@ public final class AgentBenchmark {
                     run.agent().meanMicros() / run.direct().meanMicros(),
                     run.agent().commandsPerSecond() / run.direct().commandsPerSecond());
         }
-        System.out.printf("%nagent JVM (%s)%n", String.join(" ", POD_JVM_FLAGS));
+        System.out.printf("%nagent command: %s%n", String.join(" ", PodAgentCommand.command()));
         for (AgentRun run : runs) {
             System.out.printf("  %s: start to /ready 200 %d ms; RSS after start %.1f MiB, after load %.1f MiB, "
                     + "peak %.1f MiB; agent CPU %.1f µs per command (request + response); largest message through "

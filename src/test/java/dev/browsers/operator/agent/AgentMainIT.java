@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.browsers.operator.local.ChromiumProcess;
+import dev.browsers.operator.testing.PodAgentCommand;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,14 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The agent's entry point as the session pod runs it: its own JVM, configured by the environment. */
+/** The agent's entry point as the session pod runs it: the configured command, its own class path, the environment. */
 class AgentMainIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -81,9 +81,7 @@ class AgentMainIT {
     }
 
     private Process start(Map<String, String> env) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-XX:+UseSerialGC", "-Xmx24m", "-cp",
-                System.getProperty("java.class.path"), AgentMain.class.getName()))
+        ProcessBuilder builder = new ProcessBuilder(PodAgentCommand.command())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile());
         builder.environment().keySet().removeIf(name -> name.equals("SESSION_TOKEN") || name.startsWith("AGENT_")
                 || name.equals("BROWSER_CDP_PORT") || name.equals("EXPIRES_AT_FILE"));

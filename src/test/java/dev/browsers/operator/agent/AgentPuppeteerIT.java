@@ -3,19 +3,14 @@ package dev.browsers.operator.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.browsers.operator.local.ChromiumProcess;
+import dev.browsers.operator.testing.NodeScript;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -25,8 +20,6 @@ import org.junit.jupiter.api.Test;
 /** The real puppeteer-core (node) connects through the agent, the way a user's script would. */
 class AgentPuppeteerIT {
     private static final String TOKEN = "puppeteer-token";
-    private static final Path NODE_DIR = Path.of("src/test/node");
-    private static final Path SCRIPT = NODE_DIR.resolve("agent-puppeteer.mjs");
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private static ChromiumProcess chromium;
@@ -36,9 +29,6 @@ class AgentPuppeteerIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assertThat(NODE_DIR.resolve("node_modules/puppeteer-core"))
-                .as("puppeteer-core is installed: run (cd src/test/node && PUPPETEER_SKIP_DOWNLOAD=1 npm ci)")
-                .isDirectory();
         chromium = ChromiumProcess.start(ChromiumProcess.DEFAULT_BINARY, ChromiumProcess.DEFAULT_FLAGS,
                 Duration.ofSeconds(20));
         vertx = Vertx.vertx();
@@ -61,7 +51,7 @@ class AgentPuppeteerIT {
 
     @Test
     void connectsWithTheTokenInTheStableUrl() throws Exception {
-        NodeRun run = puppeteer(Map.of(), "ws://127.0.0.1:" + port + "/devtools/browser?token=" + TOKEN,
+        NodeScript.Run run = puppeteer(Map.of(), "ws://127.0.0.1:" + port + "/devtools/browser?token=" + TOKEN,
                 "data:text/html,<title>through the agent</title>");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
@@ -73,7 +63,7 @@ class AgentPuppeteerIT {
 
     @Test
     void connectsWithTheTokenInAHeader() throws Exception {
-        NodeRun run = puppeteer(Map.of("CDP_AUTHORIZATION", "Bearer " + TOKEN),
+        NodeScript.Run run = puppeteer(Map.of("CDP_AUTHORIZATION", "Bearer " + TOKEN),
                 "ws://127.0.0.1:" + port + "/devtools/browser");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
@@ -88,7 +78,7 @@ class AgentPuppeteerIT {
                 HttpResponse.BodyHandlers.ofString());
         String advertised = new JsonObject(version.body()).getString("webSocketDebuggerUrl");
 
-        NodeRun run = puppeteer(Map.of(), advertised);
+        NodeScript.Run run = puppeteer(Map.of(), advertised);
 
         assertThat(advertised).startsWith("ws://127.0.0.1:" + port + chromium.browserPath());
         assertThat(run.exitCode()).as(run.output()).isZero();
@@ -97,35 +87,13 @@ class AgentPuppeteerIT {
 
     @Test
     void failsWithAWrongToken() throws Exception {
-        NodeRun run = puppeteer(Map.of(), "ws://127.0.0.1:" + port + "/devtools/browser?token=wrong");
+        NodeScript.Run run = puppeteer(Map.of(), "ws://127.0.0.1:" + port + "/devtools/browser?token=wrong");
 
         assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
         assertThat(run.output()).contains("401");
     }
 
-    private record NodeRun(int exitCode, String output) {
-        String lastLine() {
-            String[] lines = output.strip().split("\n");
-            return lines[lines.length - 1];
-        }
-    }
-
-    private static NodeRun puppeteer(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("node", SCRIPT.toString()));
-        command.addAll(List.of(args));
-        Path output = Files.createTempFile("agent-puppeteer", ".log");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(output.toFile());
-            builder.environment().putAll(env);
-            Process node = builder.start();
-            if (!node.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                node.destroyForcibly().waitFor();
-                throw new AssertionError("node did not finish within " + TIMEOUT + ":\n" + Files.readString(output));
-            }
-            return new NodeRun(node.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(output);
-        }
+    private static NodeScript.Run puppeteer(Map<String, String> env, String... args) throws Exception {
+        return NodeScript.run("agent-puppeteer.mjs", env, TIMEOUT, args);
     }
 }

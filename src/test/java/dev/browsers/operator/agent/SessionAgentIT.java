@@ -1,12 +1,11 @@
 package dev.browsers.operator.agent;
 
-import dev.browsers.operator.testing.CdpClient;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.browsers.operator.local.ChromiumProcess;
+import dev.browsers.operator.testing.CdpClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
