@@ -1,7 +1,6 @@
 package dev.browsers.operator.agent;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -63,7 +62,9 @@ public final class SessionAgent {
                 // CDP clients run next to the agent or in the cluster: compressing costs more than it saves.
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false));
-        server.requestHandler(this::handleRequest).webSocketHandler(this::handleWebSocket);
+        // Upgrades are taken from the request handler: a webSocketHandler is ignored when the JVM sets
+        // vertx.disableWebsockets, as Quarkus does, and local mode runs agents inside the operator's JVM.
+        server.requestHandler(this::handleRequest);
         return server.listen().map(bound -> {
             backstop.start();
             return bound.actualPort();
@@ -84,7 +85,9 @@ public final class SessionAgent {
 
     private void handleRequest(HttpServerRequest request) {
         String path = request.path();
-        if (path.equals("/ready")) {
+        if (isWebSocketUpgrade(request)) {
+            proxyWebSocket(request);
+        } else if (path.equals("/ready")) {
             ready(request);
         } else if (path.equals("/activity")) {
             if (authenticate(request).isPresent()) {
@@ -158,29 +161,37 @@ public final class SessionAgent {
         return Json.encodeToBuffer(json);
     }
 
-    private void handleWebSocket(ServerWebSocket client) {
-        String path = client.path();
+    private static boolean isWebSocketUpgrade(HttpServerRequest request) {
+        return request.method() == HttpMethod.GET && "websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE));
+    }
+
+    /** Connects to the browser first, so a client is only upgraded when there is something to talk to. */
+    private void proxyWebSocket(HttpServerRequest request) {
+        String path = request.path();
         if (!path.startsWith(DEVTOOLS)) {
-            client.reject(404);
+            respond(request, 404, message("no such endpoint: " + path));
             return;
         }
-        if (guard.check(client.headers().get(HttpHeaders.AUTHORIZATION), client.query()).isEmpty()) {
-            logRefusal(client.remoteAddress(), path);
-            client.reject(401);
+        if (authenticate(request).isEmpty()) {
             return;
         }
-        Promise<Integer> handshake = Promise.promise();
-        Future<WebSocket> connected = browserPathFor(path).compose(browser::connect)
-                .onSuccess(WebSocket::pause)
-                .onFailure(e -> LOG.warning(() -> "cannot reach the browser for " + path + " from "
-                        + client.remoteAddress() + ": " + e))
-                .onComplete(ar -> handshake.complete(ar.succeeded() ? 101 : 502));
-        client.setHandshake(handshake.future()).onComplete(ar -> {
-            if (ar.succeeded() && ar.result() == 101) {
-                splice(client, connected.result());
-            } else if (connected.succeeded()) {
-                connected.result().close();
+        // The upgrade happens once the browser answers; until then the request must not end unseen.
+        request.pause();
+        browserPathFor(path).compose(browser::connect).onComplete(connected -> {
+            if (connected.failed()) {
+                LOG.warning(() -> "cannot reach the browser for " + path + " from " + request.remoteAddress() + ": "
+                        + connected.cause());
+                respond(request, 502, message("browser unreachable: " + connected.cause().getMessage()));
+                return;
             }
+            WebSocket browserSocket = connected.result().pause();
+            request.toWebSocket().onComplete(upgraded -> {
+                if (upgraded.succeeded()) {
+                    splice(upgraded.result(), browserSocket);
+                } else {
+                    browserSocket.close();
+                }
+            });
         });
     }
 

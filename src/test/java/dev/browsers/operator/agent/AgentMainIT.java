@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.browsers.operator.local.ChromiumProcess;
+import dev.browsers.operator.testing.CdpClient;
 import dev.browsers.operator.testing.PodAgentCommand;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -15,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -80,8 +84,29 @@ class AgentMainIT {
         assertThat(output()).contains("agent exiting");
     }
 
-    private Process start(Map<String, String> env) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(PodAgentCommand.command())
+    /** Quarkus sets vertx.disableWebsockets in its JVM, where local mode runs its agents. */
+    @Test
+    void proxiesCdpEvenWhenVertxWebSocketHandlersAreDisabled() throws Exception {
+        chromium = ChromiumProcess.start(ChromiumProcess.DEFAULT_BINARY, ChromiumProcess.DEFAULT_FLAGS,
+                Duration.ofSeconds(20));
+        int port = freePort();
+        agent = start(Map.of("SESSION_TOKEN", "t", "AGENT_PORT", String.valueOf(port),
+                "BROWSER_CDP_PORT", String.valueOf(chromium.cdpPort())), "-Dvertx.disableWebsockets=true");
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build();
+        await().atMost(WAIT).ignoreExceptions()
+                .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+
+        try (CdpClient cdp = CdpClient.connect(URI.create("ws://127.0.0.1:" + port + "/devtools/browser?token=t"),
+                Map.of())) {
+            assertThat(cdp.call("Browser.getVersion", new JsonObject()).getString("product")).startsWith("HeadlessChrome");
+        }
+    }
+
+    private Process start(Map<String, String> env, String... extraJvmArgs) throws IOException {
+        List<String> command = new ArrayList<>(PodAgentCommand.command());
+        command.addAll(1, List.of(extraJvmArgs));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile());
         builder.environment().keySet().removeIf(name -> name.equals("SESSION_TOKEN") || name.startsWith("AGENT_")
                 || name.equals("BROWSER_CDP_PORT") || name.equals("EXPIRES_AT_FILE"));

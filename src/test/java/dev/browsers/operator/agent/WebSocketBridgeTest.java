@@ -44,11 +44,16 @@ class WebSocketBridgeTest {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        fakeBrowser = vertx.createHttpServer()
-                .requestHandler(request -> request.response().end(new JsonObject()
+        // Upgrades through the request handler: Quarkus tests in this JVM set vertx.disableWebsockets.
+        fakeBrowser = vertx.createHttpServer().requestHandler(request -> {
+            if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+                request.toWebSocket().onSuccess(this::echo);
+            } else {
+                request.response().end(new JsonObject()
                         .put("webSocketDebuggerUrl", "ws://127.0.0.1:" + request.localAddress().port() + BROWSER_PATH)
-                        .encode()))
-                .webSocketHandler(this::echo);
+                        .encode());
+            }
+        });
         int browserPort = result(fakeBrowser.listen(0)).actualPort();
         agent = new SessionAgent(vertx, AgentOptions.defaults(browserPort, TOKEN));
         agentPort = result(agent.start());
