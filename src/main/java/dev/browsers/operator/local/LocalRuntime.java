@@ -51,8 +51,8 @@ public final class LocalRuntime implements AutoCloseable {
     private final OperatorConfig.Local config;
     private final Clock clock;
     private final Map<String, LocalPod> running = new ConcurrentHashMap<>();
-    /** Starting Chromium blocks for a few hundred milliseconds: never on the informer's thread. */
-    private final ExecutorService starter = Executors.newCachedThreadPool(r -> {
+    /** Starting and stopping Chromium block for a while: never on the informer's thread, which others wait for. */
+    private final ExecutorService processes = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "local-kubelet");
         t.setDaemon(true);
         return t;
@@ -73,20 +73,20 @@ public final class LocalRuntime implements AutoCloseable {
                     @Override
                     public void onAdd(Pod pod) {
                         if (pod.getStatus() == null || pod.getStatus().getPhase() == null) {
-                            starter.execute(() -> run(pod));
+                            processes.execute(() -> run(pod));
                         }
                     }
 
                     @Override
                     public void onUpdate(Pod old, Pod pod) {
                         if (pod.getMetadata().getDeletionTimestamp() != null) {
-                            stop(Cache.metaNamespaceKeyFunc(pod));
+                            processes.execute(() -> stop(Cache.metaNamespaceKeyFunc(pod)));
                         }
                     }
 
                     @Override
                     public void onDelete(Pod pod, boolean unknownFinalState) {
-                        stop(Cache.metaNamespaceKeyFunc(pod));
+                        processes.execute(() -> stop(Cache.metaNamespaceKeyFunc(pod)));
                     }
                 });
     }
@@ -237,6 +237,6 @@ public final class LocalRuntime implements AutoCloseable {
     public void close() {
         pods.close();
         running.keySet().forEach(this::stop);
-        starter.shutdownNow();
+        processes.shutdownNow();
     }
 }

@@ -83,8 +83,8 @@ public final class LocalModeBenchmark {
         }
         double browsers = operator.process().descendants()
                 .filter(p -> p.info().command().orElse("").contains("chromium"))
-                .mapToDouble(p -> rssMiB(p.pid())).sum();
-        System.out.printf("operator + store RSS, %d live sessions:    %.0f MiB (their Chromium processes: %.0f MiB)%n",
+                .mapToDouble(p -> memoryMiB(p.pid(), "smaps_rollup", "Pss:")).sum();
+        System.out.printf("operator + store RSS, %d live sessions:    %.0f MiB (their Chromium processes, PSS: %.0f MiB)%n",
                 count, rssMiB(operator.process().pid()), browsers);
         for (int i = 0; i < count; i++) {
             release(client, "live-" + i);
@@ -124,9 +124,14 @@ public final class LocalModeBenchmark {
     }
 
     static double rssMiB(long pid) {
+        return memoryMiB(pid, "status", "VmRSS:");
+    }
+
+    /** A kB line of /proc/PID/FILE in MiB; PSS shares the browsers' common pages out fairly instead of counting each. */
+    static double memoryMiB(long pid, String file, String field) {
         try {
-            return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-                    .filter(l -> l.startsWith("VmRSS:"))
+            return Files.readAllLines(Path.of("/proc/" + pid + "/" + file)).stream()
+                    .filter(l -> l.startsWith(field))
                     .mapToDouble(l -> Double.parseDouble(l.replaceAll("[^0-9]", "")) / 1024.0)
                     .findFirst().orElse(0);
         } catch (IOException e) {
