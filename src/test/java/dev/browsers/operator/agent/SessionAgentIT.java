@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.browsers.operator.local.ChromiumProcess;
 import dev.browsers.operator.testing.CdpClient;
+import dev.browsers.operator.testing.MutableClock;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -175,7 +176,7 @@ class SessionAgentIT {
 
     @Test
     void onlyClientMessagesAndDevToolsRequestsCountAsActivity() throws Exception {
-        SettableClock clock = new SettableClock(Instant.parse("2026-11-25T10:00:00.123Z"));
+        MutableClock clock = MutableClock.fixedAt(Instant.parse("2026-11-25T10:00:00.123Z"));
         SessionAgent quiet = new SessionAgent(vertx, AgentOptions.defaults(chromium.cdpPort(), TOKEN).withClock(clock));
         int quietPort = result(quiet.start());
         cleanup.add(() -> result(quiet.stop()));

@@ -1,30 +1,25 @@
 package dev.browsers.operator.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.browsers.operator.lifecycle.ActivityObservation;
 import dev.browsers.operator.lifecycle.Timestamps;
 import dev.browsers.operator.local.EmbeddedApiServer;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.Phase;
-import dev.browsers.operator.model.v1alpha1.SessionLabels;
 import dev.browsers.operator.reconciler.PodAddressResolver;
+import dev.browsers.operator.testing.FakeKubelet;
 import dev.browsers.operator.testing.OperatorHarness;
-import dev.browsers.operator.testing.Pods;
 import dev.browsers.operator.testing.TestConfigs;
-import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * How exactly sessions end at their deadline, and how fast a Ready pod makes a session Live, with the
@@ -39,48 +34,22 @@ public final class ReleaseLatenessBenchmark {
     public static void main(String[] args) throws Exception {
         try (EmbeddedApiServer api = EmbeddedApiServer.start(0);
                 KubernetesClient client = new KubernetesClientBuilder()
-                        .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(api.url()).build())
+                        .withConfig(new ConfigBuilder().withMasterUrl(api.url()).build())
                         .build();
                 OperatorHarness operator = new OperatorHarness(client,
                         TestConfigs.operatorConfig(Map.of("browser-operator.ttl-after-finished", "0")),
                         Clock.systemUTC(), new PodAddressResolver(9222),
                         (endpoint, token, now) -> new ActivityObservation.Reported(null)).start()) {
-            Map<String, Instant> markedReady = new ConcurrentHashMap<>();
-            Map<String, Instant> podGone = new ConcurrentHashMap<>();
-            CountDownLatch allGone = new CountDownLatch(SESSIONS);
-            ExecutorService kubeletWork = Executors.newFixedThreadPool(4);
-            // The kubelet's part: each new session pod becomes Ready at once; record when pods disappear.
-            var kubelet = client.pods().inNamespace(NS).withLabel(SessionLabels.MANAGED_BY, SessionLabels.MANAGED_BY_VALUE)
-                    .inform(new ResourceEventHandler<Pod>() {
-                        @Override
-                        public void onAdd(Pod pod) {
-                            // Off the informer's thread, which must keep delivering events on time.
-                            kubeletWork.execute(() -> {
-                                Pods.setStatus(client, NS, pod.getMetadata().getName(), Pods.ready("10.0.0.1"));
-                                markedReady.put(pod.getMetadata().getLabels().get(SessionLabels.SESSION), Instant.now());
-                            });
-                        }
-
-                        @Override
-                        public void onUpdate(Pod oldPod, Pod newPod) {}
-
-                        @Override
-                        public void onDelete(Pod pod, boolean unknownFinalState) {
-                            podGone.put(pod.getMetadata().getLabels().get(SessionLabels.SESSION), Instant.now());
-                            allGone.countDown();
-                        }
-                    });
+            FakeKubelet kubelet = FakeKubelet.start(client);
             for (int i = 0; i < SESSIONS; i++) {
                 // Timeouts spread over 2-5 s so deadlines do not all coincide.
                 String timeout = (2000 + (i * 3000 / SESSIONS)) + "ms";
                 client.resource(new BrowserSession(NS, "s-" + i, new BrowserSessionSpec().withTimeout(timeout))).create();
             }
-            if (!allGone.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("not all sessions ended within 60 s");
-            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> kubelet.goneAt().size() == SESSIONS);
             kubelet.close();
-            kubeletWork.shutdown();
-            report(client.resources(BrowserSession.class).inNamespace(NS).list().getItems(), markedReady, podGone);
+            report(client.resources(BrowserSession.class).inNamespace(NS).list().getItems(), kubelet.readyAt(),
+                    kubelet.goneAt());
         }
         // The mock server leaves non-daemon Vert.x threads behind, which would keep exec:java waiting.
         System.exit(0);

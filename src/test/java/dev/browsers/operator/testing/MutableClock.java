@@ -5,10 +5,29 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.function.Supplier;
 
-/** The system clock, shifted by an offset a test can move: "an hour later" without waiting an hour. */
+/**
+ * A clock a test can move: the system clock shifted by an offset ("an hour later" without waiting an hour), or
+ * a clock that stands still until moved, so times can be asserted exactly.
+ */
 public final class MutableClock extends Clock {
+    private final Supplier<Instant> base;
     private volatile Duration offset = Duration.ZERO;
+
+    /** Runs with the system clock. */
+    public MutableClock() {
+        this(Instant::now);
+    }
+
+    private MutableClock(Supplier<Instant> base) {
+        this.base = base;
+    }
+
+    /** Stands still at {@code start} until {@link #advance} moves it. */
+    public static MutableClock fixedAt(Instant start) {
+        return new MutableClock(() -> start);
+    }
 
     public void advance(Duration by) {
         offset = offset.plus(by);
@@ -16,7 +35,7 @@ public final class MutableClock extends Clock {
 
     @Override
     public Instant instant() {
-        return Instant.now().plus(offset);
+        return base.get().plus(offset);
     }
 
     @Override

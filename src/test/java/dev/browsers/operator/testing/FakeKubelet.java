@@ -1,25 +1,29 @@
-package dev.browsers.operator.api;
+package dev.browsers.operator.testing;
 
 import dev.browsers.operator.model.v1alpha1.SessionLabels;
-import dev.browsers.operator.testing.Pods;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * Plays the kubelet for every new session pod, as soon as it appears: Ready, or Failed for sessions whose
- * name starts with {@link #DOOMED}. Lets a POST create, which waits for Live, return in a test.
+ * name starts with {@link #DOOMED}. Records when it made each session's pod Ready and when the pod went away.
  */
-final class FakeKubelet implements AutoCloseable {
-    static final String DOOMED = "doomed-";
-    static final String POD_IP = "10.1.2.3";
+public final class FakeKubelet implements AutoCloseable {
+    public static final String DOOMED = "doomed-";
+    public static final String POD_IP = "10.1.2.3";
 
     private final KubernetesClient client;
     private final ExecutorService worker = Executors.newSingleThreadExecutor();
     private final SharedIndexInformer<Pod> informer;
+    private final Map<String, Instant> readyAt = new ConcurrentHashMap<>();
+    private final Map<String, Instant> goneAt = new ConcurrentHashMap<>();
 
     private FakeKubelet(KubernetesClient client) {
         this.client = client;
@@ -35,12 +39,24 @@ final class FakeKubelet implements AutoCloseable {
                     public void onUpdate(Pod oldPod, Pod newPod) {}
 
                     @Override
-                    public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {}
+                    public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+                        goneAt.put(pod.getMetadata().getLabels().get(SessionLabels.SESSION), Instant.now());
+                    }
                 });
     }
 
-    static FakeKubelet start(KubernetesClient client) {
+    public static FakeKubelet start(KubernetesClient client) {
         return new FakeKubelet(client);
+    }
+
+    /** When each session's pod was made Ready (the API server had accepted the status), by session name. */
+    public Map<String, Instant> readyAt() {
+        return readyAt;
+    }
+
+    /** When each session's pod was seen deleted, by session name. */
+    public Map<String, Instant> goneAt() {
+        return goneAt;
     }
 
     private void start(Pod pod) {
@@ -48,8 +64,12 @@ final class FakeKubelet implements AutoCloseable {
             return;
         }
         String session = pod.getMetadata().getLabels().get(SessionLabels.SESSION);
+        boolean doomed = session.startsWith(DOOMED);
         Pods.setStatus(client, pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
-                session.startsWith(DOOMED) ? Pods.failed("Evicted", "the node ran out of memory") : Pods.ready(POD_IP));
+                doomed ? Pods.failed("Evicted", "the node ran out of memory") : Pods.ready(POD_IP));
+        if (!doomed) {
+            readyAt.put(session, Instant.now());
+        }
     }
 
     @Override
