@@ -10,8 +10,9 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
- * The garbage collector a real API server has and the embedded store lacks: when a session is deleted,
- * delete the pod and secret it owns, as owner references promise.
+ * The garbage collection a real API server has and the embedded store lacks: when a session is deleted,
+ * delete the pod and secret it owns, as owner references promise, and its Events, which a real API server
+ * would expire after an hour; so a long-running local process keeps nothing of sessions that are gone.
  */
 public final class OwnerReferenceCollector implements AutoCloseable {
     private final KubernetesClient client;
@@ -36,6 +37,9 @@ public final class OwnerReferenceCollector implements AutoCloseable {
     private void collect(BrowserSession owner) {
         deleteOwned(Pod.class, owner);
         deleteOwned(Secret.class, owner);
+        client.v1().events().inNamespace(owner.getMetadata().getNamespace()).list().getItems().stream()
+                .filter(e -> owner.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
+                .forEach(e -> client.resource(e).delete());
     }
 
     private <T extends HasMetadata> void deleteOwned(Class<T> kind, BrowserSession owner) {

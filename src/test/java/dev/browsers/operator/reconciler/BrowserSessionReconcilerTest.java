@@ -323,9 +323,12 @@ class BrowserSessionReconcilerTest {
             create("del", new BrowserSessionSpec());
             awaitPodAndSet("del", Pods.ready("10.1.2.12"));
             awaitPhase("del", Phase.Live);
+            assertThat(events("del")).isNotEmpty();
             client.resources(BrowserSession.class).inNamespace(ns).withName("del").delete();
             await().until(() -> Pods.get(client, ns, "del-browser") == null
                     && client.secrets().inNamespace(ns).withName("del-connection").get() == null);
+            // The embedded store's stand-in for the API server expiring Events.
+            await().until(() -> events("del").isEmpty());
         }
     }
 
