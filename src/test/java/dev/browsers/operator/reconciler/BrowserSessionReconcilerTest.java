@@ -27,36 +27,40 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The real reconciler in a real JOSDK operator against the Fabric8 mock API server in CRUD mode. */
+/**
+ * The real reconciler in a real JOSDK operator against the Fabric8 mock API server in CRUD mode; a fresh
+ * API server per test, and each test starts the operator with the configuration it needs.
+ */
 @EnableKubernetesMockClient(crud = true)
 class BrowserSessionReconcilerTest {
-    static final AtomicInteger NAMESPACES = new AtomicInteger();
-    static KubernetesClient client;
-
+    static final Map<String, String> KEEP_FINISHED = Map.of("browser-operator.ttl-after-finished", "0");
+    final String ns = "team-a";
     final MutableClock clock = new MutableClock();
-    String ns;
+    KubernetesClient client;
     OperatorHarness operator;
 
-    @BeforeAll
-    static void installCrd() {
-        OperatorHarness.installCrd(client);
-    }
-
     @BeforeEach
-    void startOperator() {
-        ns = "team-" + NAMESPACES.incrementAndGet();
-        operator = harness(Map.of("browser-operator.ttl-after-finished", "0")).start();
+    void installCrd() {
+        OperatorHarness.installCrd(client);
     }
 
     @AfterEach
     void stopOperator() {
-        operator.stop();
+        if (operator != null) {
+            operator.stop();
+        }
+    }
+
+    void startOperator() {
+        startOperator(KEEP_FINISHED);
+    }
+
+    void startOperator(Map<String, String> config) {
+        operator = harness(config).start();
     }
 
     OperatorHarness harness(Map<String, String> config) {
@@ -70,6 +74,7 @@ class BrowserSessionReconcilerTest {
 
     @Test
     void createdSessionGetsARestrictedPodAndAConnectionSecret() {
+        startOperator();
         BrowserSession session = create("checkout", new BrowserSessionSpec().withTimeout("10m"));
         BrowserSessionStatus status = awaitPhase("checkout", Phase.Pending);
         assertThat(status.getReason()).isEqualTo(Reason.Starting);
@@ -106,6 +111,7 @@ class BrowserSessionReconcilerTest {
 
     @Test
     void readyPodMakesTheSessionLiveWithItsDeadlineAndConnectionUrl() {
+        startOperator();
         create("live", new BrowserSessionSpec().withTimeout("10m"));
         awaitPodAndSet("live", Pods.ready("10.1.2.3"));
         BrowserSessionStatus status = awaitPhase("live", Phase.Live);
@@ -127,6 +133,7 @@ class BrowserSessionReconcilerTest {
 
     @Test
     void shortTimeoutReleasesAtTheDeadlineAndDeletesThePod() {
+        startOperator();
         create("short", new BrowserSessionSpec().withTimeout("2s"));
         awaitPodAndSet("short", Pods.ready("10.1.2.4"));
         awaitPhase("short", Phase.Live);
@@ -142,6 +149,7 @@ class BrowserSessionReconcilerTest {
 
     @Test
     void releasedTrueReleasesAndFlippingItBackDoesNothing() {
+        startOperator();
         create("rel", new BrowserSessionSpec());
         awaitPodAndSet("rel", Pods.ready("10.1.2.5"));
         awaitPhase("rel", Phase.Live);
@@ -159,6 +167,7 @@ class BrowserSessionReconcilerTest {
 
     @Test
     void releasedWhilePendingNeverGoesLive() {
+        startOperator();
         create("early", new BrowserSessionSpec());
         awaitPhase("early", Phase.Pending);
         editSpec("early", spec -> spec.setReleased(true));
@@ -168,6 +177,7 @@ class BrowserSessionReconcilerTest {
 
     @Test
     void podFailureFailsTheSession() {
+        startOperator();
         create("evicted", new BrowserSessionSpec());
         awaitPodAndSet("evicted", Pods.ready("10.1.2.6"));
         awaitPhase("evicted", Phase.Live);
@@ -184,6 +194,7 @@ class BrowserSessionReconcilerTest {
 
     @Test
     void browserExitFailsTheSessionAsACrash() {
+        startOperator();
         create("crash", new BrowserSessionSpec());
         awaitPodAndSet("crash", Pods.ready("10.1.2.7"));
         awaitPhase("crash", Phase.Live);
@@ -195,6 +206,7 @@ class BrowserSessionReconcilerTest {
 
     @Test
     void podDeletedBySomeoneElseFailsTheSessionAndIsNotRecreated() {
+        startOperator();
         create("gone", new BrowserSessionSpec());
         awaitPodAndSet("gone", Pods.ready("10.1.2.8"));
         awaitPhase("gone", Phase.Live);
@@ -206,6 +218,7 @@ class BrowserSessionReconcilerTest {
 
     @Test
     void unschedulableAndImagePullFailuresAreReadFromThePod() {
+        startOperator();
         create("nodes", new BrowserSessionSpec());
         create("image", new BrowserSessionSpec());
         awaitPodAndSet("nodes", Pods.unschedulable("0/3 nodes are available: 3 Insufficient memory."));
@@ -220,9 +233,7 @@ class BrowserSessionReconcilerTest {
 
     @Test
     void podNeverReadyFailsWithStartupTimeout() {
-        operator.stop();
-        operator = harness(Map.of("browser-operator.startup-timeout", "1s",
-                "browser-operator.ttl-after-finished", "0")).start();
+        startOperator(Map.of("browser-operator.startup-timeout", "1s", "browser-operator.ttl-after-finished", "0"));
         create("slow", new BrowserSessionSpec());
         BrowserSessionStatus status = awaitPhase("slow", Phase.Failed);
         assertThat(status.getReason()).isEqualTo(Reason.StartupTimeout);
@@ -231,6 +242,7 @@ class BrowserSessionReconcilerTest {
 
     @Test
     void timeoutEditsMoveTheDeadlineOfALiveSession() {
+        startOperator();
         create("edit", new BrowserSessionSpec().withTimeout("1m"));
         awaitPodAndSet("edit", Pods.ready("10.1.2.9"));
         BrowserSessionStatus live = awaitPhase("edit", Phase.Live);
@@ -250,12 +262,13 @@ class BrowserSessionReconcilerTest {
 
     @Test
     void restartedOperatorKeepsTheDeadline() {
+        startOperator();
         create("restart", new BrowserSessionSpec().withTimeout("4s"));
         awaitPodAndSet("restart", Pods.ready("10.1.2.10"));
         BrowserSessionStatus live = awaitPhase("restart", Phase.Live);
 
         operator.stop();
-        operator = harness(Map.of("browser-operator.ttl-after-finished", "0")).start();
+        startOperator();
 
         BrowserSessionStatus released = awaitPhase("restart", Phase.Released);
         assertThat(released.getReason()).isEqualTo(Reason.Timeout);
@@ -266,13 +279,14 @@ class BrowserSessionReconcilerTest {
 
     @Test
     void deadlinePassedWhileTheOperatorWasDownReleasesOnStartUp() {
+        startOperator();
         create("down", new BrowserSessionSpec().withTimeout("10m"));
         awaitPodAndSet("down", Pods.ready("10.1.2.11"));
         BrowserSessionStatus live = awaitPhase("down", Phase.Live);
 
         operator.stop();
         clock.advance(Duration.ofHours(1));
-        operator = harness(Map.of("browser-operator.ttl-after-finished", "0")).start();
+        startOperator();
 
         BrowserSessionStatus released = awaitPhase("down", Phase.Released);
         assertThat(released.getReason()).isEqualTo(Reason.Timeout);
@@ -283,8 +297,7 @@ class BrowserSessionReconcilerTest {
     @Test
     void idleAgentReleasesForInactivityAtTheIdleDeadline() {
         List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-        operator.stop();
-        operator = harness(Map.of("browser-operator.ttl-after-finished", "0"), (endpoint, token, now) -> {
+        operator = harness(KEEP_FINISHED, (endpoint, token, now) -> {
             asked.add(endpoint + " " + token);
             return new ActivityObservation.Reported(null);
         }).start();
@@ -302,7 +315,6 @@ class BrowserSessionReconcilerTest {
     @Test
     void unreachableAgentIsRetriedThenTheBrowserCountsAsGone() {
         List<Instant> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-        operator.stop();
         operator = harness(Map.of("browser-operator.ttl-after-finished", "0",
                 "browser-operator.agent-unreachable-grace", "2s"), (endpoint, token, now) -> {
                     asked.add(now);
@@ -319,6 +331,7 @@ class BrowserSessionReconcilerTest {
 
     @Test
     void deletingTheSessionDeletesItsPodAndSecret() {
+        startOperator();
         try (OwnerReferenceCollector gc = new OwnerReferenceCollector(client)) {
             create("del", new BrowserSessionSpec());
             awaitPodAndSet("del", Pods.ready("10.1.2.12"));
@@ -334,8 +347,7 @@ class BrowserSessionReconcilerTest {
 
     @Test
     void finishedSessionsAreDeletedAfterTheirTtl() {
-        operator.stop();
-        operator = harness(Map.of("browser-operator.ttl-after-finished", "1s")).start();
+        startOperator(Map.of("browser-operator.ttl-after-finished", "1s"));
         create("ttl", new BrowserSessionSpec().withReleased(true));
         awaitPhase("ttl", Phase.Released);
         await().atMost(Duration.ofSeconds(5))
@@ -344,6 +356,7 @@ class BrowserSessionReconcilerTest {
 
     @Test
     void badSpecsFailWithInvalidSpecAndAnEventWithoutHurtingOthers() {
+        startOperator();
         // The mock API server does not validate the schema: these reach the operator's own checks.
         Map<String, BrowserSessionSpec> bad = Map.of(
                 "over-max", new BrowserSessionSpec().withTimeout("48h"),
