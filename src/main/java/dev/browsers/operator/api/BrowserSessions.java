@@ -4,6 +4,7 @@ import dev.browsers.operator.dependent.ConnectionSecretDependent;
 import dev.browsers.operator.lifecycle.SessionLifecycle;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.SessionLabels;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -11,12 +12,9 @@ import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.HttpURLConnection;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +107,7 @@ class BrowserSessions {
     /** The CDP URL with the token from the session's connection Secret, once the operator has written it. */
     Optional<String> connectionUrl(String namespace, String name) {
         return Optional.ofNullable(client.secrets().inNamespace(namespace)
-                .withName(SessionLifecycle.connectionSecretName(name)).get()).flatMap(BrowserSessions::websocketUrl);
+                .withName(SessionLifecycle.connectionSecretName(name)).get()).flatMap(ConnectionSecretDependent::websocketUrl);
     }
 
     /** Connection URLs of all the namespace's sessions that have one, by session name. */
@@ -119,16 +117,10 @@ class BrowserSessions {
                 SessionLabels.MANAGED_BY_VALUE).list().getItems()) {
             String session = secret.getMetadata().getLabels().get(SessionLabels.SESSION);
             if (session != null && SessionLifecycle.connectionSecretName(session).equals(secret.getMetadata().getName())) {
-                websocketUrl(secret).ifPresent(url -> urls.put(session, url));
+                ConnectionSecretDependent.websocketUrl(secret).ifPresent(url -> urls.put(session, url));
             }
         }
         return urls;
-    }
-
-    private static Optional<String> websocketUrl(Secret secret) {
-        return Optional.ofNullable(secret.getData())
-                .map(data -> data.get(ConnectionSecretDependent.WEBSOCKET_URL_KEY))
-                .map(value -> new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8));
     }
 
     private Resource<BrowserSession> session(String namespace, String name) {

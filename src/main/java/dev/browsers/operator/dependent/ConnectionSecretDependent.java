@@ -57,7 +57,16 @@ public class ConnectionSecretDependent extends SessionOwnedDependent<Secret> imp
     }
 
     public static Optional<String> token(Secret secret) {
-        return Optional.ofNullable(secret.getData()).map(d -> d.get(TOKEN_KEY))
+        return decoded(secret, TOKEN_KEY);
+    }
+
+    /** The CDP URL with the token, once the session is Live. */
+    public static Optional<String> websocketUrl(Secret secret) {
+        return decoded(secret, WEBSOCKET_URL_KEY);
+    }
+
+    private static Optional<String> decoded(Secret secret, String key) {
+        return Optional.ofNullable(secret.getData()).map(d -> d.get(key))
                 .map(v -> new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
     }
 

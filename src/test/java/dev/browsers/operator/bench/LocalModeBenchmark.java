@@ -7,17 +7,14 @@ import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.testing.CdpClient;
 import dev.browsers.operator.testing.LocalOperatorProcess;
+import dev.browsers.operator.testing.Processes;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -83,7 +80,8 @@ public final class LocalModeBenchmark {
         }
         double browsers = operator.process().descendants()
                 .filter(p -> p.info().command().orElse("").contains("chromium"))
-                .mapToDouble(p -> memoryMiB(p.pid(), "smaps_rollup", "Pss:")).sum();
+                // PSS shares the browsers' common pages out fairly instead of counting them in each.
+                .mapToDouble(p -> Processes.memoryKib(p.pid(), "smaps_rollup", "Pss") / 1024.0).sum();
         System.out.printf("operator + store RSS, %d live sessions:    %.0f MiB (their Chromium processes, PSS: %.0f MiB)%n",
                 count, rssMiB(operator.process().pid()), browsers);
         for (int i = 0; i < count; i++) {
@@ -117,26 +115,12 @@ public final class LocalModeBenchmark {
 
     static String connectionUrl(KubernetesClient client, String session) {
         Secret secret = client.secrets().inNamespace(NS).withName(session + "-connection").waitUntilCondition(
-                s -> s != null && s.getData().containsKey(ConnectionSecretDependent.WEBSOCKET_URL_KEY), 30,
-                TimeUnit.SECONDS);
-        return new String(Base64.getDecoder().decode(secret.getData().get(ConnectionSecretDependent.WEBSOCKET_URL_KEY)),
-                StandardCharsets.UTF_8);
+                s -> s != null && ConnectionSecretDependent.websocketUrl(s).isPresent(), 30, TimeUnit.SECONDS);
+        return ConnectionSecretDependent.websocketUrl(secret).orElseThrow();
     }
 
     static double rssMiB(long pid) {
-        return memoryMiB(pid, "status", "VmRSS:");
-    }
-
-    /** A kB line of /proc/PID/FILE in MiB; PSS shares the browsers' common pages out fairly instead of counting each. */
-    static double memoryMiB(long pid, String file, String field) {
-        try {
-            return Files.readAllLines(Path.of("/proc/" + pid + "/" + file)).stream()
-                    .filter(l -> l.startsWith(field))
-                    .mapToDouble(l -> Double.parseDouble(l.replaceAll("[^0-9]", "")) / 1024.0)
-                    .findFirst().orElse(0);
-        } catch (IOException e) {
-            return 0; // the process has just exited
-        }
+        return Processes.memoryKib(pid, "status", "VmRSS") / 1024.0;
     }
 
     /** Live RecordedRequest objects in the operator's heap, from the JDK's own class histogram. */

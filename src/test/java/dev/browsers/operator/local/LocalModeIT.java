@@ -12,18 +12,16 @@ import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
 import dev.browsers.operator.testing.CdpClient;
 import dev.browsers.operator.testing.TestPages;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -170,10 +168,8 @@ class LocalModeIT {
     }
 
     String connectionUrl(String session) {
-        Secret secret = await().until(() -> client.secrets().inNamespace(NS).withName(session + "-connection").get(),
-                s -> s != null && s.getData().containsKey(ConnectionSecretDependent.WEBSOCKET_URL_KEY));
-        return new String(Base64.getDecoder().decode(secret.getData().get(ConnectionSecretDependent.WEBSOCKET_URL_KEY)),
-                StandardCharsets.UTF_8);
+        return await().until(() -> Optional.ofNullable(client.secrets().inNamespace(NS).withName(session + "-connection")
+                .get()).flatMap(ConnectionSecretDependent::websocketUrl), Optional::isPresent).orElseThrow();
     }
 
     static void awaitGone(long pid) {
