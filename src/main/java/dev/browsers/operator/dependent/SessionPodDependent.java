@@ -37,7 +37,7 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
     public static final String AGENT_CONTAINER = "agent";
     /** The browser's CDP port inside the pod, reachable only from the agent. */
     public static final int BROWSER_CDP_PORT = 9223;
-    public static final String PROFILE_DIR = "/tmp/profile";
+    private static final String PROFILE_DIR = "/tmp/profile";
     public static final String SESSION_INFO_DIR = "/etc/browser-session";
     public static final String EXPIRES_AT_FILE = "expires-at";
     /** Grace after the longest possible session before the kubelet kills the pod regardless. */
@@ -99,7 +99,7 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
     }
 
     /** The full Chromium command line of a browser class, minus the binary. */
-    public static List<String> browserArgs(OperatorConfig.BrowserClass browserClass) {
+    private static List<String> browserArgs(OperatorConfig.BrowserClass browserClass) {
         List<String> args = new ArrayList<>(browserClass.args());
         args.add("--remote-debugging-address=127.0.0.1");
         args.add("--remote-debugging-port=" + BROWSER_CDP_PORT);

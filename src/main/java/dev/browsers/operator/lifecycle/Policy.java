@@ -29,9 +29,4 @@ public record Policy(
         return new Policy(defaultTimeout, maxTimeout, startupTimeout, ttl, agentUnreachableGrace, agentRetryInterval,
                 defaultBrowserClass, browserClasses);
     }
-
-    public Policy withStartupTimeout(Duration startup) {
-        return new Policy(defaultTimeout, maxTimeout, startup, ttlAfterFinished, agentUnreachableGrace,
-                agentRetryInterval, defaultBrowserClass, browserClasses);
-    }
 }

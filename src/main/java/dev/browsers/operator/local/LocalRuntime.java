@@ -91,11 +91,6 @@ public final class LocalRuntime implements AutoCloseable {
                 });
     }
 
-    /** How many session browsers run now. */
-    public int runningPods() {
-        return running.size();
-    }
-
     /** Process id of the browser running a pod, if it runs. */
     public Optional<Long> browserPid(String namespace, String podName) {
         return Optional.ofNullable(running.get(namespace + "/" + podName)).map(p -> p.browser().pid());
