@@ -3,9 +3,9 @@ package dev.browsers.operator.agent;
 import dev.browsers.operator.local.ChromiumProcess;
 import dev.browsers.operator.testing.CdpClient;
 import dev.browsers.operator.testing.PodAgentCommand;
+import dev.browsers.operator.testing.Processes;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,7 +55,7 @@ public final class AgentBenchmark {
     }
 
     private static AgentRun runAgent(ChromiumProcess chromium, String name, List<String> command) throws Exception {
-        int port = freePort();
+        int port = Processes.freePort();
         Path log = Files.createTempFile("agent-benchmark", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(Map.of("SESSION_TOKEN", TOKEN, "AGENT_PORT", String.valueOf(port),
@@ -69,7 +69,7 @@ public final class AgentBenchmark {
             } catch (IllegalStateException e) {
                 throw new IllegalStateException(e.getMessage() + "; its output:\n" + Files.readString(log), e);
             }
-            long rssAfterStart = rssKib(agent.pid(), "VmRSS");
+            long rssAfterStart = Processes.memoryKib(agent.pid(), "status", "VmRSS");
             Load[] loads;
             long cpuBefore;
             try (Page direct = Page.open(URI.create("ws://127.0.0.1:" + chromium.cdpPort() + chromium.browserPath()),
@@ -81,8 +81,8 @@ public final class AgentBenchmark {
                 loads = measure(direct, proxied);
             }
             double agentCpuMicros = (cpuTicks(agent.pid()) - cpuBefore) * 10_000.0 / (ROUND_TRIPS + PIPELINED);
-            long rssAfterLoad = rssKib(agent.pid(), "VmRSS");
-            long peakRss = rssKib(agent.pid(), "VmHWM");
+            long rssAfterLoad = Processes.memoryKib(agent.pid(), "status", "VmRSS");
+            long peakRss = Processes.memoryKib(agent.pid(), "status", "VmHWM");
             String largest = largestMessage(port);
             System.out.println("agent (" + name + ") said: " + Files.readString(log).strip().lines()
                     .filter(l -> l.contains("listening")).findFirst().orElse("(no startup line)"));
@@ -219,19 +219,6 @@ public final class AgentBenchmark {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    }
-
-    private static long rssKib(long pid, String field) throws IOException {
-        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-                .filter(line -> line.startsWith(field + ":"))
-                .map(line -> Long.parseLong(line.replaceAll("\\D", "")))
-                .findFirst().orElseThrow();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void print(AgentRun... runs) {

@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.browsers.operator.local.ChromiumProcess;
 import dev.browsers.operator.testing.CdpClient;
 import dev.browsers.operator.testing.PodAgentCommand;
+import dev.browsers.operator.testing.Processes;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,7 +46,7 @@ class AgentMainIT {
 
     @Test
     void refusesToStartWithoutAToken() throws Exception {
-        agent = start(Map.of("AGENT_PORT", String.valueOf(freePort())));
+        agent = start(Map.of("AGENT_PORT", String.valueOf(Processes.freePort())));
 
         assertThat(agent.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(agent.exitValue()).isEqualTo(2);
@@ -67,7 +67,7 @@ class AgentMainIT {
         chromium = ChromiumProcess.start(ChromiumProcess.DEFAULT_BINARY, ChromiumProcess.DEFAULT_FLAGS,
                 Duration.ofSeconds(20));
         Path expiresAt = Files.writeString(dir.resolve("expires-at"), "");
-        int port = freePort();
+        int port = Processes.freePort();
         agent = start(Map.of("SESSION_TOKEN", "t", "AGENT_PORT", String.valueOf(port),
                 "BROWSER_CDP_PORT", String.valueOf(chromium.cdpPort()), "EXPIRES_AT_FILE", expiresAt.toString()));
         HttpClient http = HttpClient.newHttpClient();
@@ -89,7 +89,7 @@ class AgentMainIT {
     void proxiesCdpEvenWhenVertxWebSocketHandlersAreDisabled() throws Exception {
         chromium = ChromiumProcess.start(ChromiumProcess.DEFAULT_BINARY, ChromiumProcess.DEFAULT_FLAGS,
                 Duration.ofSeconds(20));
-        int port = freePort();
+        int port = Processes.freePort();
         agent = start(Map.of("SESSION_TOKEN", "t", "AGENT_PORT", String.valueOf(port),
                 "BROWSER_CDP_PORT", String.valueOf(chromium.cdpPort())), "-Dvertx.disableWebsockets=true");
         HttpClient http = HttpClient.newHttpClient();
@@ -116,11 +116,5 @@ class AgentMainIT {
 
     private String output() throws IOException {
         return Files.readString(dir.resolve("agent.log"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import dev.browsers.operator.config.OperatorConfig;
+import dev.browsers.operator.testing.TestConfigs;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,12 +48,7 @@ class HelmChartTest {
                 "browser.resources.limits.memory", "3Gi", "restApi.enabled", "true")), Deployment.class);
         Map<String, String> env = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
                 .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
-        OperatorConfig config = new SmallRyeConfigBuilder()
-                .withMapping(OperatorConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new EnvConfigSource(env, 300))
-                .build()
-                .getConfigMapping(OperatorConfig.class);
+        OperatorConfig config = TestConfigs.fromEnvironment(env);
         assertThat(config.mode()).isEqualTo(OperatorConfig.Mode.cluster);
         assertThat(config.maxTimeout()).isEqualTo(Duration.ofHours(2));
         assertThat(config.ttlAfterFinished()).isEqualTo(Duration.ofHours(1));

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,8 +32,8 @@ public final class LocalOperatorProcess implements AutoCloseable {
     }
 
     public static LocalOperatorProcess start(String... extraJvmArgs) throws IOException {
-        int httpPort = freePort();
-        int apiPort = freePort();
+        int httpPort = Processes.freePort();
+        int apiPort = Processes.freePort();
         Path log = Files.createTempFile("local-operator-", ".log");
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         command.addAll(List.of(extraJvmArgs));
@@ -82,12 +81,6 @@ public final class LocalOperatorProcess implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             stop();
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

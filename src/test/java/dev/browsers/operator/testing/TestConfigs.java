@@ -2,21 +2,32 @@ package dev.browsers.operator.testing;
 
 import dev.browsers.operator.config.OperatorConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Duration;
 import java.util.Map;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /** The real config mapping, defaults included, outside Quarkus: for tests that build the operator by hand. */
 public final class TestConfigs {
     private TestConfigs() {}
 
     public static OperatorConfig operatorConfig(Map<String, String> overrides) {
+        return operatorConfig(new PropertiesConfigSource(overrides, "test-overrides", 500));
+    }
+
+    /** The configuration a process with these environment variables would get. */
+    public static OperatorConfig fromEnvironment(Map<String, String> env) {
+        return operatorConfig(new EnvConfigSource(env, 300));
+    }
+
+    private static OperatorConfig operatorConfig(ConfigSource source) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(OperatorConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(overrides, "test-overrides", 500))
+                .withSources(source)
                 .build();
         return config.getConfigMapping(OperatorConfig.class);
     }
