@@ -1,6 +1,7 @@
 package dev.browsers.operator.agent;
 
-import dev.browsers.operator.lifecycle.Timestamps;
+import dev.browsers.operator.model.AgentContract;
+import dev.browsers.operator.model.Timestamps;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,7 @@ public record ActivitySnapshot(Instant lastActivityTime, Duration idle, int open
     public JsonObject toJson() {
         return new JsonObject()
                 .put("lastActivityTime", Timestamps.format(lastActivityTime))
-                .put("idleMillis", idle == null ? null : idle.toMillis())
+                .put(AgentContract.ACTIVITY_IDLE_MILLIS, idle == null ? null : idle.toMillis())
                 .put("openConnections", openConnections)
                 .put("clientMessages", clientMessages)
                 .put("browserMessages", browserMessages);

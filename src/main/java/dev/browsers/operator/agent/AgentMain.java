@@ -1,5 +1,6 @@
 package dev.browsers.operator.agent;
 
+import dev.browsers.operator.model.AgentContract;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 import io.vertx.core.Vertx;
@@ -19,8 +20,6 @@ import java.util.logging.Logger;
  * (optional: the downward-API file holding the hard deadline).
  */
 public final class AgentMain {
-    static final int DEFAULT_AGENT_PORT = 9222;
-    static final int DEFAULT_BROWSER_CDP_PORT = 9223;
     private static final int EXIT_USAGE = 2;
 
     private AgentMain() {}
@@ -74,13 +73,13 @@ public final class AgentMain {
     }
 
     private static AgentOptions fromEnvironment() {
-        String token = System.getenv("SESSION_TOKEN");
+        String token = System.getenv(AgentContract.ENV_SESSION_TOKEN);
         if (token == null || token.isBlank()) {
-            throw new IllegalArgumentException("SESSION_TOKEN is required: the token clients must present");
+            throw new IllegalArgumentException(AgentContract.ENV_SESSION_TOKEN + " is required: the token clients must present");
         }
-        int port = portFromEnvironment("AGENT_PORT", DEFAULT_AGENT_PORT);
-        int browserPort = portFromEnvironment("BROWSER_CDP_PORT", DEFAULT_BROWSER_CDP_PORT);
-        String expiresAtFile = System.getenv("EXPIRES_AT_FILE");
+        int port = portFromEnvironment(AgentContract.ENV_AGENT_PORT, AgentContract.DEFAULT_AGENT_PORT);
+        int browserPort = portFromEnvironment(AgentContract.ENV_BROWSER_CDP_PORT, AgentContract.BROWSER_CDP_PORT);
+        String expiresAtFile = System.getenv(AgentContract.ENV_EXPIRES_AT_FILE);
         Supplier<Optional<Instant>> deadline = expiresAtFile == null || expiresAtFile.isBlank()
                 ? Optional::empty : new DeadlineFile(Path.of(expiresAtFile));
         return AgentOptions.defaults(browserPort, token)

@@ -65,9 +65,4 @@ public record AgentOptions(String bindHost, int port, String browserHost, int br
         return new AgentOptions(bindHost, port, browserHost, browserPort, token, hardDeadline, backstopGrace,
                 onBackstop, clock);
     }
-
-    public AgentOptions withClock(Clock clock) {
-        return new AgentOptions(bindHost, port, browserHost, browserPort, token, hardDeadline, backstopGrace,
-                onBackstop, clock);
-    }
 }

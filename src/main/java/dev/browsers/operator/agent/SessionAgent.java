@@ -1,5 +1,6 @@
 package dev.browsers.operator.agent;
 
+import dev.browsers.operator.model.AgentContract;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -26,7 +27,7 @@ import java.util.logging.Logger;
  */
 public final class SessionAgent {
     private static final Logger LOG = Logger.getLogger(SessionAgent.class.getName());
-    private static final String BROWSER_SOCKET = "/devtools/browser";
+    private static final String BROWSER_SOCKET = AgentContract.BROWSER_SOCKET_PATH;
     private static final String DEVTOOLS = "/devtools/";
     private static final String JSON_PROTOCOL = "/json/protocol";
     private static final Set<String> JSON_PAGES = Set.of("/json", "/json/list", "/json/version", JSON_PROTOCOL,
@@ -87,9 +88,9 @@ public final class SessionAgent {
         String path = request.path();
         if (isWebSocketUpgrade(request)) {
             proxyWebSocket(request);
-        } else if (path.equals("/ready")) {
+        } else if (path.equals(AgentContract.READY_PATH)) {
             ready(request);
-        } else if (path.equals("/activity")) {
+        } else if (path.equals(AgentContract.ACTIVITY_PATH)) {
             if (authenticate(request).isPresent()) {
                 respond(request, 200, activity().toJson());
             }

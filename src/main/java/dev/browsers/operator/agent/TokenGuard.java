@@ -1,5 +1,6 @@
 package dev.browsers.operator.agent;
 
+import dev.browsers.operator.model.AgentContract;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,7 +10,7 @@ import java.util.stream.Collectors;
 
 /** Checks the session token a client presents, in constant time so response timing reveals nothing about it. */
 final class TokenGuard {
-    static final String QUERY_PARAMETER = "token";
+    static final String QUERY_PARAMETER = AgentContract.TOKEN_QUERY_PARAMETER;
     private static final String BEARER = "bearer ";
 
     /** Where the accepted token came from; a query token is handed back in the WebSocket URLs the agent advertises. */

@@ -1,5 +1,7 @@
 package dev.browsers.operator.api;
 
+import dev.browsers.operator.config.ApiConfig;
+import dev.browsers.operator.model.ApiKeySecrets;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -23,8 +25,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class ApiKeys {
-    public static final String LABEL = "browsers.dev/api-key";
-    public static final String KEY_FIELD = "apiKey";
     private static final Logger LOG = Logger.getLogger(ApiKeys.class);
 
     private final KubernetesClient client;
@@ -37,7 +37,7 @@ public class ApiKeys {
     void start(@Observes StartupEvent event, ApiConfig config) {
         if (config.enabled()) {
             // Blocks until the first list is in, so no request is refused for a key that exists.
-            informer = client.secrets().inAnyNamespace().withLabel(LABEL, "true").inform();
+            informer = client.secrets().inAnyNamespace().withLabel(ApiKeySecrets.LABEL, "true").inform();
         }
     }
 
@@ -56,7 +56,7 @@ public class ApiKeys {
         byte[] digest = sha256(presented.getBytes(StandardCharsets.UTF_8));
         Set<String> namespaces = new TreeSet<>();
         for (Secret secret : informer.getStore().list()) {
-            String encoded = secret.getData() == null ? null : secret.getData().get(KEY_FIELD);
+            String encoded = secret.getData() == null ? null : secret.getData().get(ApiKeySecrets.KEY_FIELD);
             if (encoded != null && MessageDigest.isEqual(digest, sha256(Base64.getDecoder().decode(encoded)))) {
                 namespaces.add(secret.getMetadata().getNamespace());
             }

@@ -1,5 +1,6 @@
 package dev.browsers.operator.api;
 
+import dev.browsers.operator.config.ApiConfig;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;

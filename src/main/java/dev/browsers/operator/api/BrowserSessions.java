@@ -1,9 +1,9 @@
 package dev.browsers.operator.api;
 
-import dev.browsers.operator.dependent.ConnectionSecretDependent;
-import dev.browsers.operator.lifecycle.SessionLifecycle;
+import dev.browsers.operator.model.ConnectionSecret;
+import dev.browsers.operator.model.SessionLabels;
+import dev.browsers.operator.model.SessionNames;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
-import dev.browsers.operator.model.v1alpha1.SessionLabels;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -107,7 +107,8 @@ class BrowserSessions {
     /** The CDP URL with the token from the session's connection Secret, once the operator has written it. */
     Optional<String> connectionUrl(String namespace, String name) {
         return Optional.ofNullable(client.secrets().inNamespace(namespace)
-                .withName(SessionLifecycle.connectionSecretName(name)).get()).flatMap(ConnectionSecretDependent::websocketUrl);
+                .withName(SessionNames.connectionSecretName(name)).get())
+                .flatMap(secret -> ConnectionSecret.websocketUrl(secret.getData()));
     }
 
     /** Connection URLs of all the namespace's sessions that have one, by session name. */
@@ -116,8 +117,8 @@ class BrowserSessions {
         for (Secret secret : client.secrets().inNamespace(namespace).withLabel(SessionLabels.MANAGED_BY,
                 SessionLabels.MANAGED_BY_VALUE).list().getItems()) {
             String session = secret.getMetadata().getLabels().get(SessionLabels.SESSION);
-            if (session != null && SessionLifecycle.connectionSecretName(session).equals(secret.getMetadata().getName())) {
-                ConnectionSecretDependent.websocketUrl(secret).ifPresent(url -> urls.put(session, url));
+            if (session != null && SessionNames.connectionSecretName(session).equals(secret.getMetadata().getName())) {
+                ConnectionSecret.websocketUrl(secret.getData()).ifPresent(url -> urls.put(session, url));
             }
         }
         return urls;

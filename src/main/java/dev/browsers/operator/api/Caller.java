@@ -2,7 +2,7 @@ package dev.browsers.operator.api;
 
 import jakarta.enterprise.context.RequestScoped;
 
-/** Who is calling: the namespace their API key grants, set by {@link ApiKeyFilter}. */
+/** Who is calling: the namespace their API key grants, set by {@link ApiRequestFilters}. */
 @RequestScoped
 public class Caller {
     private String namespace;

@@ -1,7 +1,7 @@
 package dev.browsers.operator.api;
 
 import dev.browsers.operator.config.OperatorConfig;
-import dev.browsers.operator.lifecycle.GoDuration;
+import dev.browsers.operator.model.GoDuration;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;

@@ -1,7 +1,7 @@
 package dev.browsers.operator.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.browsers.operator.lifecycle.GoDuration;
+import dev.browsers.operator.model.GoDuration;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Optional;

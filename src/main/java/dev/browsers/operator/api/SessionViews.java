@@ -1,10 +1,8 @@
 package dev.browsers.operator.api;
 
 import dev.browsers.operator.config.OperatorConfig;
-import dev.browsers.operator.config.Policies;
-import dev.browsers.operator.lifecycle.Policy;
-import dev.browsers.operator.lifecycle.Timestamps;
-import dev.browsers.operator.lifecycle.ValidatedSpec;
+import dev.browsers.operator.model.GoDuration;
+import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
@@ -22,11 +20,11 @@ class SessionViews {
     /** On sessions created through the API: the requested dimensions, as {@code <width>x<height>}. */
     static final String DIMENSIONS_ANNOTATION = "browsers.dev/steel-dimensions";
 
-    private final Policy policy;
+    private final Duration defaultTimeout;
     private final Clock clock;
 
     SessionViews(OperatorConfig config, Clock clock) {
-        this.policy = Policies.from(config);
+        this.defaultTimeout = config.defaultTimeout();
         this.clock = clock;
     }
 
@@ -60,9 +58,10 @@ class SessionViews {
     }
 
     private Duration timeout(BrowserSession session) {
+        String timeout = session.specOrEmpty().getTimeout();
         try {
-            return ValidatedSpec.validate(session.getMetadata().getName(), session.specOrEmpty(), policy).timeout();
-        } catch (ValidatedSpec.InvalidSpecException e) {
+            return timeout == null ? defaultTimeout : GoDuration.parse(timeout);
+        } catch (IllegalArgumentException e) {
             // Such a session failed with InvalidSpec and never ran.
             return Duration.ZERO;
         }

@@ -1,5 +1,6 @@
 package dev.browsers.operator.config;
 
+import dev.browsers.operator.model.AgentContract;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -10,6 +11,8 @@ import java.util.Optional;
 /** Everything an admin can tune, under {@code browser-operator.*}. */
 @ConfigMapping(prefix = "browser-operator")
 public interface OperatorConfig {
+    /** The name of the class configured under {@code browser}, used when a session names none. */
+    String DEFAULT_BROWSER_CLASS = "default";
 
     enum Mode {
         /** Embedded API store and local Chromium processes: no cluster needed. */
@@ -41,13 +44,25 @@ public interface OperatorConfig {
     @WithDefault("10s")
     Duration agentUnreachableGrace();
 
-    /** The browser class used when spec.browserClassName is omitted, named "default". */
+    /** The browser class used when spec.browserClassName is omitted, named {@value #DEFAULT_BROWSER_CLASS}. */
     BrowserClass browser();
 
     /** Further browser classes by name, selectable with spec.browserClassName. */
     Map<String, BrowserClass> browserClasses();
 
     Agent agent();
+
+    /** A browser class by the name a session gives (null: the default one). */
+    default BrowserClass browserClass(String name) {
+        if (name == null || DEFAULT_BROWSER_CLASS.equals(name)) {
+            return browser();
+        }
+        BrowserClass browserClass = browserClasses().get(name);
+        if (browserClass == null) {
+            throw new IllegalArgumentException("unknown browser class " + name);
+        }
+        return browserClass;
+    }
 
     Local local();
 
@@ -58,7 +73,10 @@ public interface OperatorConfig {
         @WithDefault("/headless-shell/headless-shell")
         List<String> command();
 
-        /** Chromium flags; the operator adds the CDP address, port and profile directory itself. */
+        /**
+         * Chromium flags; the operator adds the CDP address, port and profile directory itself. Without the
+         * networking flags Chromium keeps dialing out, which a closed network answers with errors.
+         */
         @WithDefault("--headless,--no-sandbox,--disable-gpu,--disable-dev-shm-usage,--disable-quic,--no-first-run,"
                 + "--disable-background-networking,--disable-component-update,--disable-sync")
         List<String> args();
@@ -81,7 +99,7 @@ public interface OperatorConfig {
         List<String> command();
 
         /** Port of the agent in the session pod; clients connect here. */
-        @WithDefault("9222")
+        @WithDefault("" + AgentContract.DEFAULT_AGENT_PORT)
         int port();
 
         AgentResources resources();

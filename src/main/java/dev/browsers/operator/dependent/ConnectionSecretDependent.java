@@ -1,8 +1,9 @@
 package dev.browsers.operator.dependent;
 
-import dev.browsers.operator.lifecycle.SessionLifecycle;
+import dev.browsers.operator.model.ConnectionSecret;
+import dev.browsers.operator.model.SessionLabels;
+import dev.browsers.operator.model.SessionNames;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
-import dev.browsers.operator.model.v1alpha1.SessionLabels;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -16,8 +17,6 @@ import java.util.Optional;
 
 /** Secret {@code <session>-connection}: the session token and, once Live, the CDP URL carrying it. */
 public class ConnectionSecretDependent extends SessionOwnedDependent<Secret> implements Updater<Secret, BrowserSession> {
-    public static final String TOKEN_KEY = "token";
-    public static final String WEBSOCKET_URL_KEY = "websocketUrl";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public ConnectionSecretDependent() {
@@ -26,7 +25,7 @@ public class ConnectionSecretDependent extends SessionOwnedDependent<Secret> imp
 
     @Override
     String nameFor(String sessionName) {
-        return SessionLifecycle.connectionSecretName(sessionName);
+        return SessionNames.connectionSecretName(sessionName);
     }
 
     @Override
@@ -35,10 +34,10 @@ public class ConnectionSecretDependent extends SessionOwnedDependent<Secret> imp
         String token = getSecondaryResource(session, context).flatMap(ConnectionSecretDependent::token)
                 .orElseGet(ConnectionSecretDependent::newToken);
         Map<String, String> data = new LinkedHashMap<>();
-        data.put(TOKEN_KEY, encode(token));
+        data.put(ConnectionSecret.TOKEN_KEY, encode(token));
         String url = session.statusOrEmpty().getWebsocketUrl();
         if (url != null) {
-            data.put(WEBSOCKET_URL_KEY, encode(withToken(url, token)));
+            data.put(ConnectionSecret.WEBSOCKET_URL_KEY, encode(ConnectionSecret.withToken(url, token)));
         }
         String name = session.getMetadata().getName();
         return new SecretBuilder()
@@ -52,22 +51,8 @@ public class ConnectionSecretDependent extends SessionOwnedDependent<Secret> imp
                 .build();
     }
 
-    public static String withToken(String url, String token) {
-        return url + (url.contains("?") ? "&" : "?") + "token=" + token;
-    }
-
     public static Optional<String> token(Secret secret) {
-        return decoded(secret, TOKEN_KEY);
-    }
-
-    /** The CDP URL with the token, once the session is Live. */
-    public static Optional<String> websocketUrl(Secret secret) {
-        return decoded(secret, WEBSOCKET_URL_KEY);
-    }
-
-    private static Optional<String> decoded(Secret secret, String key) {
-        return Optional.ofNullable(secret.getData()).map(d -> d.get(key))
-                .map(v -> new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
+        return ConnectionSecret.token(secret.getData());
     }
 
     static String newToken() {

@@ -1,10 +1,17 @@
 package dev.browsers.operator.dependent;
 
+import static dev.browsers.operator.model.AgentContract.AGENT_CONTAINER;
+import static dev.browsers.operator.model.AgentContract.BROWSER_CDP_PORT;
+import static dev.browsers.operator.model.AgentContract.BROWSER_CONTAINER;
+import static dev.browsers.operator.model.AgentContract.EXPIRES_AT_FILE;
+import static dev.browsers.operator.model.AgentContract.SESSION_INFO_DIR;
+
 import dev.browsers.operator.config.OperatorConfig;
-import dev.browsers.operator.config.Policies;
-import dev.browsers.operator.lifecycle.SessionLifecycle;
+import dev.browsers.operator.model.AgentContract;
+import dev.browsers.operator.model.ConnectionSecret;
+import dev.browsers.operator.model.SessionLabels;
+import dev.browsers.operator.model.SessionNames;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
-import dev.browsers.operator.model.v1alpha1.SessionLabels;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -33,13 +40,7 @@ import java.util.Map;
  * scheduler set. The one mutable piece, the deadline annotation, is patched by the reconciler.
  */
 public class SessionPodDependent extends SessionOwnedDependent<Pod> {
-    public static final String BROWSER_CONTAINER = "browser";
-    public static final String AGENT_CONTAINER = "agent";
-    /** The browser's CDP port inside the pod, reachable only from the agent. */
-    public static final int BROWSER_CDP_PORT = 9223;
     private static final String PROFILE_DIR = "/tmp/profile";
-    public static final String SESSION_INFO_DIR = "/etc/browser-session";
-    public static final String EXPIRES_AT_FILE = "expires-at";
     /** Grace after the longest possible session before the kubelet kills the pod regardless. */
     private static final long BACKSTOP_GRACE_SECONDS = 60;
 
@@ -52,14 +53,13 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
 
     @Override
     String nameFor(String sessionName) {
-        return SessionLifecycle.podName(sessionName);
+        return SessionNames.podName(sessionName);
     }
 
     @Override
     protected Pod desired(BrowserSession session, Context<BrowserSession> context) {
         String name = session.getMetadata().getName();
-        OperatorConfig.BrowserClass browserClass =
-                Policies.browserClass(config, session.specOrEmpty().getBrowserClassName());
+        OperatorConfig.BrowserClass browserClass = config.browserClass(session.specOrEmpty().getBrowserClassName());
         Map<String, String> annotations = new HashMap<>();
         String expiresAt = session.statusOrEmpty().getExpiresAt();
         if (expiresAt != null) {
@@ -131,17 +131,17 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .withImage(agent.image())
                 .withCommand(agent.command())
                 .withEnv(
-                        env("AGENT_PORT", String.valueOf(agent.port())),
-                        env("BROWSER_CDP_PORT", String.valueOf(BROWSER_CDP_PORT)),
-                        env("EXPIRES_AT_FILE", SESSION_INFO_DIR + "/" + EXPIRES_AT_FILE),
-                        new EnvVarBuilder().withName("SESSION_TOKEN").withNewValueFrom().withNewSecretKeyRef()
-                                .withName(SessionLifecycle.connectionSecretName(sessionName))
-                                .withKey(ConnectionSecretDependent.TOKEN_KEY)
+                        env(AgentContract.ENV_AGENT_PORT, String.valueOf(agent.port())),
+                        env(AgentContract.ENV_BROWSER_CDP_PORT, String.valueOf(BROWSER_CDP_PORT)),
+                        env(AgentContract.ENV_EXPIRES_AT_FILE, SESSION_INFO_DIR + "/" + EXPIRES_AT_FILE),
+                        new EnvVarBuilder().withName(AgentContract.ENV_SESSION_TOKEN).withNewValueFrom().withNewSecretKeyRef()
+                                .withName(SessionNames.connectionSecretName(sessionName))
+                                .withKey(ConnectionSecret.TOKEN_KEY)
                                 .endSecretKeyRef().endValueFrom().build())
                 .addNewPort().withName("cdp").withContainerPort(agent.port()).withProtocol("TCP").endPort()
                 // Ready only when the browser answers CDP through the agent.
                 .withNewReadinessProbe()
-                .withNewHttpGet().withPath("/ready").withNewPort(agent.port()).endHttpGet()
+                .withNewHttpGet().withPath(AgentContract.READY_PATH).withNewPort(agent.port()).endHttpGet()
                 .withPeriodSeconds(1)
                 .withFailureThreshold(2)
                 .endReadinessProbe()

@@ -1,14 +1,16 @@
 package dev.browsers.operator.lifecycle;
 
-import static dev.browsers.operator.lifecycle.Timestamps.format;
-import static dev.browsers.operator.lifecycle.Timestamps.parse;
+import static dev.browsers.operator.model.Timestamps.format;
+import static dev.browsers.operator.model.Timestamps.parse;
 
-import dev.browsers.operator.lifecycle.ValidatedSpec.InvalidSpecException;
+import dev.browsers.operator.model.AgentContract;
+import dev.browsers.operator.model.GoDuration;
+import dev.browsers.operator.model.SessionNames;
+import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
-import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,52 +19,29 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The session state machine: (session, its pod, the agent's answer, now, policy) -> {@link Decision}.
+ * The session state machine: (session, its checked spec, its pod, the agent's answer, now, policy) -> {@link Decision}.
  *
  * <p>Pure: no I/O, no clock of its own. Every deadline is derived from status and spec, so a
  * restarted operator decides exactly as the old one would have.
  */
 public final class SessionLifecycle {
-    public static final String CONDITION_READY = "Ready";
-    /** True when an inactivity timeout is in force; False when one is set but has no effect. */
-    public static final String CONDITION_INACTIVITY_TIMEOUT = "InactivityTimeout";
-    /** Present once the agent failed to answer; its False transition time starts the grace period. */
-    public static final String CONDITION_AGENT_REACHABLE = "AgentReachable";
 
     private SessionLifecycle() {}
-
-    public static String podName(String sessionName) {
-        return sessionName + "-browser";
-    }
-
-    public static String connectionSecretName(String sessionName) {
-        return sessionName + "-connection";
-    }
-
-    /** The CDP endpoint clients connect to, given where the agent listens. */
-    public static String websocketUrl(String agentEndpoint) {
-        return "ws://" + agentEndpoint + "/devtools/browser";
-    }
 
     /**
      * True when a Live session's inactivity deadline has come: the reconciler must ask the agent for
      * the last client activity before calling {@link #decide}.
      */
-    public static boolean activityProbeDue(BrowserSession session, Instant now, Policy policy) {
+    public static boolean activityProbeDue(BrowserSession session, SpecCheck spec, Instant now) {
         BrowserSessionStatus status = session.statusOrEmpty();
         Instant liveTime = parse(status.getLiveTime());
-        if (status.getPhase() != Phase.Live || liveTime == null || session.specOrEmpty().isReleased()) {
+        if (status.getPhase() != Phase.Live || liveTime == null || session.specOrEmpty().isReleased()
+                || !(spec instanceof SpecCheck.Valid valid)) {
             return false;
         }
-        ValidatedSpec spec;
-        try {
-            spec = ValidatedSpec.validate(session.getMetadata().getName(), session.specOrEmpty(), policy);
-        } catch (InvalidSpecException e) {
-            return false;
-        }
-        return spec.inactivityTimeout()
+        return valid.spec().inactivityTimeout()
                 .map(idle -> inactivityDeadline(liveTime, parse(status.getLastActivityTime()), idle))
-                .filter(deadline -> !now.isBefore(deadline) && now.isBefore(liveTime.plus(spec.timeout())))
+                .filter(deadline -> !now.isBefore(deadline) && now.isBefore(liveTime.plus(valid.spec().timeout())))
                 .isPresent();
     }
 
@@ -71,9 +50,9 @@ public final class SessionLifecycle {
      *
      * @param activity the agent's answer, when {@link #activityProbeDue} asked for one; else null
      */
-    public static Decision decide(BrowserSession session, PodObservation pod, ActivityObservation activity,
-            Instant now, Policy policy) {
-        return new Evaluation(session, pod, activity, Timestamps.truncate(now), policy).run();
+    public static Decision decide(BrowserSession session, SpecCheck spec, PodObservation pod,
+            ActivityObservation activity, Instant now, Policy policy) {
+        return new Evaluation(session, pod, activity, Timestamps.truncate(now), policy).run(spec);
     }
 
     private static Instant inactivityDeadline(Instant liveTime, Instant lastActivity, Duration idle) {
@@ -101,21 +80,19 @@ public final class SessionLifecycle {
             this.activity = activity;
             this.now = now;
             this.policy = policy;
-            this.podName = podName(session.getMetadata().getName());
+            this.podName = SessionNames.podName(session.getMetadata().getName());
             next.setObservedGeneration(session.getMetadata().getGeneration());
         }
 
-        Decision run() {
+        Decision run(SpecCheck check) {
             Phase phase = previous.getPhase();
             if (phase != null && phase.isTerminal()) {
                 return afterFinish();
             }
-            ValidatedSpec spec;
-            try {
-                spec = ValidatedSpec.validate(session.getMetadata().getName(), session.specOrEmpty(), policy);
-            } catch (InvalidSpecException e) {
-                return finish(Phase.Failed, Reason.InvalidSpec, e.getMessage());
+            if (check instanceof SpecCheck.Invalid invalid) {
+                return finish(Phase.Failed, Reason.InvalidSpec, invalid.message());
             }
+            ValidatedSpec spec = ((SpecCheck.Valid) check).spec();
             if (session.specOrEmpty().isReleased()) {
                 return finish(Phase.Released, Reason.Released, "released on request (spec.released)");
             }
@@ -127,18 +104,18 @@ public final class SessionLifecycle {
             if (firstSight) {
                 next.setStartTime(format(now));
                 next.setPodName(podName);
-                next.setConnectionSecretName(connectionSecretName(session.getMetadata().getName()));
+                next.setConnectionSecretName(SessionNames.connectionSecretName(session.getMetadata().getName()));
             }
             switch (pod.state()) {
                 case ABSENT -> {
+                    // On first sight the pod is yet to be created; later, someone deleted it.
                     if (!firstSight) {
                         return finish(Phase.Failed, Reason.PodDeleted,
                                 "pod " + podName + " was deleted before the browser was ready");
                     }
                 }
                 case UNSCHEDULABLE -> {
-                    return finish(Phase.Failed, Reason.Unschedulable,
-                            "pod " + podName + " cannot be scheduled" + detail());
+                    return finish(Phase.Failed, Reason.Unschedulable, "pod " + podName + " cannot be scheduled" + detail());
                 }
                 case IMAGE_PULL_FAILED -> {
                     return finish(Phase.Failed, Reason.ImagePullFailed,
@@ -151,7 +128,9 @@ public final class SessionLifecycle {
                     return finish(Phase.Failed, Reason.PodFailed, "pod " + podName + " failed" + detail());
                 }
                 case READY -> {
-                    return goLive(spec);
+                    next.setLiveTime(format(now));
+                    next.setWebsocketUrl(pod.agentEndpoint() == null ? null : AgentContract.websocketUrl(pod.agentEndpoint()));
+                    return live(spec);
                 }
                 case NOT_READY -> { /* still starting */ }
             }
@@ -163,34 +142,17 @@ public final class SessionLifecycle {
             next.setPhase(Phase.Pending);
             next.setReason(Reason.Starting);
             next.setMessage("starting browser pod " + podName);
-            setCondition(CONDITION_READY, false, Reason.Starting.name(), next.getMessage());
+            setCondition(SessionConditions.READY, false, Reason.Starting.name(), next.getMessage());
             return decision(List.of(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD), startupDeadline);
-        }
-
-        private Decision goLive(ValidatedSpec spec) {
-            next.setLiveTime(format(now));
-            next.setWebsocketUrl(pod.agentEndpoint() == null ? null : websocketUrl(pod.agentEndpoint()));
-            return live(spec);
         }
 
         private Decision live(ValidatedSpec spec) {
             Instant liveTime = parse(next.getLiveTime());
             Instant expiresAt = liveTime.plus(spec.timeout());
             next.setExpiresAt(format(expiresAt));
-            boolean expired = !now.isBefore(expiresAt);
-            if (pod.state() == PodObservation.State.ABSENT) {
-                return finish(Phase.Failed, Reason.PodDeleted, "pod " + podName + " was deleted while the session was Live");
-            }
-            if (expired) {
-                // Also when the pod already ended: the agent's backstop or activeDeadlineSeconds got there first.
-                return finish(Phase.Released, Reason.Timeout, "timeout of " + GoDuration.format(spec.timeout())
-                        + " reached at " + next.getExpiresAt());
-            }
-            if (pod.state() == PodObservation.State.BROWSER_EXITED) {
-                return finish(Phase.Failed, Reason.BrowserCrashed, "browser exited" + detail());
-            }
-            if (pod.ended()) {
-                return finish(Phase.Failed, Reason.PodFailed, "pod " + podName + " failed" + detail());
+            Optional<Decision> ended = endedByPodOrDeadline(spec, expiresAt);
+            if (ended.isPresent()) {
+                return ended.get();
             }
             List<Instant> wakeUps = new ArrayList<>(List.of(expiresAt));
             next.setInactivityDeadline(null);
@@ -198,38 +160,75 @@ public final class SessionLifecycle {
                 Duration idle = spec.inactivityTimeout().get();
                 Instant inactivityDeadline = inactivityDeadline(liveTime, recordActivity(), idle);
                 next.setInactivityDeadline(format(inactivityDeadline));
-                if (!now.isBefore(inactivityDeadline)) {
-                    if (activity instanceof ActivityObservation.Reported) {
-                        return finish(Phase.Released, Reason.InactivityTimeout, "no client activity for "
-                                + GoDuration.format(idle) + " (inactivity deadline " + next.getInactivityDeadline() + ")");
-                    }
-                    if (activity instanceof ActivityObservation.Unreachable unreachable) {
-                        setCondition(CONDITION_AGENT_REACHABLE, false, "Unreachable", unreachable.error());
-                        Instant since = parse(condition(CONDITION_AGENT_REACHABLE).getLastTransitionTime());
-                        if (!now.isBefore(since.plus(policy.agentUnreachableGrace()))) {
-                            return finish(Phase.Failed, Reason.BrowserCrashed, "session agent unreachable for "
-                                    + GoDuration.format(policy.agentUnreachableGrace()) + ": " + unreachable.error());
-                        }
+                if (now.isBefore(inactivityDeadline)) {
+                    wakeUps.add(inactivityDeadline);
+                } else {
+                    Optional<Decision> idleEnd = endedByInactivity(idle);
+                    if (idleEnd.isPresent()) {
+                        return idleEnd.get();
                     }
                     wakeUps.add(now.plus(policy.agentRetryInterval()));
-                } else {
-                    wakeUps.add(inactivityDeadline);
                 }
             }
-            if (activity instanceof ActivityObservation.Reported && condition(CONDITION_AGENT_REACHABLE) != null) {
-                setCondition(CONDITION_AGENT_REACHABLE, true, "Answered", "the session agent answers");
+            return stayLive(wakeUps.stream().min(Instant::compareTo).orElseThrow());
+        }
+
+        /** The pod went away or stopped, or the hard deadline passed (checked in this order). */
+        private Optional<Decision> endedByPodOrDeadline(ValidatedSpec spec, Instant expiresAt) {
+            if (pod.state() == PodObservation.State.ABSENT) {
+                return Optional.of(finish(Phase.Failed, Reason.PodDeleted,
+                        "pod " + podName + " was deleted while the session was Live"));
+            }
+            if (!now.isBefore(expiresAt)) {
+                // Also when the pod already ended: the agent's backstop or activeDeadlineSeconds got there first.
+                return Optional.of(finish(Phase.Released, Reason.Timeout, "timeout of "
+                        + GoDuration.format(spec.timeout()) + " reached at " + next.getExpiresAt()));
+            }
+            if (pod.state() == PodObservation.State.BROWSER_EXITED) {
+                return Optional.of(finish(Phase.Failed, Reason.BrowserCrashed, "browser exited" + detail()));
+            }
+            if (pod.ended()) {
+                return Optional.of(finish(Phase.Failed, Reason.PodFailed, "pod " + podName + " failed" + detail()));
+            }
+            return Optional.empty();
+        }
+
+        /**
+         * At the inactivity deadline: released when the agent confirms no activity since; failed when the agent
+         * has been silent past its grace; otherwise empty (the agent is asked again soon).
+         */
+        private Optional<Decision> endedByInactivity(Duration idle) {
+            if (activity instanceof ActivityObservation.Reported) {
+                return Optional.of(finish(Phase.Released, Reason.InactivityTimeout, "no client activity for "
+                        + GoDuration.format(idle) + " (inactivity deadline " + next.getInactivityDeadline() + ")"));
+            }
+            if (activity instanceof ActivityObservation.Unreachable unreachable) {
+                setCondition(SessionConditions.AGENT_REACHABLE, false, "Unreachable", unreachable.error());
+                Instant since = parse(SessionConditions.find(next, SessionConditions.AGENT_REACHABLE).orElseThrow()
+                        .getLastTransitionTime());
+                if (!now.isBefore(since.plus(policy.agentUnreachableGrace()))) {
+                    return Optional.of(finish(Phase.Failed, Reason.BrowserCrashed, "session agent unreachable for "
+                            + GoDuration.format(policy.agentUnreachableGrace()) + ": " + unreachable.error()));
+                }
+            }
+            return Optional.empty();
+        }
+
+        private Decision stayLive(Instant wakeUp) {
+            if (activity instanceof ActivityObservation.Reported
+                    && SessionConditions.find(next, SessionConditions.AGENT_REACHABLE).isPresent()) {
+                setCondition(SessionConditions.AGENT_REACHABLE, true, "Answered", "the session agent answers");
             }
             next.setPhase(Phase.Live);
             next.setReason(Reason.Running);
             next.setMessage("browser ready for CDP connections until " + next.getExpiresAt());
             if (pod.state() == PodObservation.State.READY) {
-                setCondition(CONDITION_READY, true, Reason.Running.name(), next.getMessage());
+                setCondition(SessionConditions.READY, true, Reason.Running.name(), next.getMessage());
             } else {
-                setCondition(CONDITION_READY, false, "BrowserNotReady",
+                setCondition(SessionConditions.READY, false, "BrowserNotReady",
                         "the browser does not answer CDP at the moment" + detail());
             }
-            return decision(List.of(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD),
-                    wakeUps.stream().min(Instant::compareTo).orElseThrow());
+            return decision(List.of(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD), wakeUp);
         }
 
         /** Merges the agent's answer into lastActivityTime; returns the latest known activity. */
@@ -252,7 +251,7 @@ public final class SessionLifecycle {
             next.setFinishedTime(format(now));
             Instant liveTime = parse(next.getLiveTime());
             next.setDurationSeconds(liveTime == null ? 0.0 : Duration.between(liveTime, now).toMillis() / 1000.0);
-            setCondition(CONDITION_READY, false, reason.name(), message);
+            setCondition(SessionConditions.READY, false, reason.name(), message);
             return afterFinish();
         }
 
@@ -285,13 +284,13 @@ public final class SessionLifecycle {
 
         private void setInactivityCondition(ValidatedSpec spec) {
             if (spec.inactivityIgnoredBecause().isPresent()) {
-                setCondition(CONDITION_INACTIVITY_TIMEOUT, false, "NotShorterThanTimeout",
+                setCondition(SessionConditions.INACTIVITY_TIMEOUT, false, "NotShorterThanTimeout",
                         spec.inactivityIgnoredBecause().get());
             } else if (spec.inactivityTimeout().isPresent()) {
-                setCondition(CONDITION_INACTIVITY_TIMEOUT, true, "Enabled", "released after "
+                setCondition(SessionConditions.INACTIVITY_TIMEOUT, true, "Enabled", "released after "
                         + GoDuration.format(spec.inactivityTimeout().get()) + " without client activity");
             } else {
-                next.getConditions().removeIf(c -> CONDITION_INACTIVITY_TIMEOUT.equals(c.getType()));
+                SessionConditions.remove(next, SessionConditions.INACTIVITY_TIMEOUT);
             }
         }
 
@@ -299,26 +298,9 @@ public final class SessionLifecycle {
             return pod.detail() == null || pod.detail().isBlank() ? "" : ": " + pod.detail();
         }
 
-        private Condition condition(String type) {
-            return next.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
-        }
-
-        /** Upserts a condition; its lastTransitionTime moves only when its status flips. */
         private void setCondition(String type, boolean status, String reason, String message) {
-            Condition existing = condition(type);
-            String statusText = status ? "True" : "False";
-            String transitionTime = existing != null && statusText.equals(existing.getStatus())
-                    ? existing.getLastTransitionTime()
-                    : format(now);
-            Condition updated = new Condition(transitionTime, message, session.getMetadata().getGeneration(),
-                    reason, statusText, type);
-            List<Condition> conditions = next.getConditions();
-            int index = conditions.indexOf(existing);
-            if (index >= 0) {
-                conditions.set(index, updated);
-            } else {
-                conditions.add(updated);
-            }
+            SessionConditions.set(next, type, status, reason, message, session.getMetadata().getGeneration(),
+                    format(now));
         }
     }
 }

@@ -26,11 +26,6 @@ import org.slf4j.LoggerFactory;
  * Chromium itself (port 0) and read from its "DevTools listening on" line, so there is no port race.
  */
 public final class ChromiumProcess implements AutoCloseable {
-    public static final String DEFAULT_BINARY = "/usr/lib/chromium/chromium-headless-shell";
-    /** What a closed network and a container need; without the networking flags Chromium keeps dialing out. */
-    public static final List<String> DEFAULT_FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu",
-            "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync");
     private static final Logger LOG = LoggerFactory.getLogger(ChromiumProcess.class);
     private static final Pattern LISTENING = Pattern.compile("DevTools listening on ws://[^:]+:(\\d+)(/devtools/browser/\\S+)");
 

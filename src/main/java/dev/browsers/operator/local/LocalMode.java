@@ -42,7 +42,7 @@ public class LocalMode {
             return;
         }
         EmbeddedApiServer api = embedded.get();
-        runtime = new LocalRuntime(client, vertx, config.local(), clock);
+        runtime = new LocalRuntime(client, vertx, config, clock);
         garbageCollector = new OwnerReferenceCollector(client);
         forgetTimer = vertx.setPeriodic(FORGET_REQUESTS_EVERY_MS, id -> api.forgetRecordedRequests());
         LOG.info("Local mode: embedded Kubernetes API at {}, session browsers run {}", api.url(),

@@ -3,11 +3,11 @@ package dev.browsers.operator.local;
 import dev.browsers.operator.agent.AgentOptions;
 import dev.browsers.operator.agent.SessionAgent;
 import dev.browsers.operator.config.OperatorConfig;
-import dev.browsers.operator.dependent.ConnectionSecretDependent;
-import dev.browsers.operator.dependent.SessionPodDependent;
-import dev.browsers.operator.lifecycle.SessionLifecycle;
-import dev.browsers.operator.lifecycle.Timestamps;
-import dev.browsers.operator.model.v1alpha1.SessionLabels;
+import dev.browsers.operator.model.AgentContract;
+import dev.browsers.operator.model.ConnectionSecret;
+import dev.browsers.operator.model.SessionLabels;
+import dev.browsers.operator.model.SessionNames;
+import dev.browsers.operator.model.Timestamps;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A minimal kubelet for local mode: runs each session pod the reconciler creates as a local Chromium
  * process with the session agent in front of it, and reports the pod's status back as a kubelet would.
- * The reconciler cannot tell it from a cluster.
+ * Each pod gets an address of its own on the loopback network (127.0.0.0/8), as a CNI gives each pod an IP,
+ * and its agent listens there on the configured agent port: the reconciler cannot tell it from a cluster.
  */
 public final class LocalRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
@@ -49,7 +51,9 @@ public final class LocalRuntime implements AutoCloseable {
     private final KubernetesClient client;
     private final Vertx vertx;
     private final OperatorConfig.Local config;
+    private final int agentPort;
     private final Clock clock;
+    private final LoopbackAddresses podAddresses = new LoopbackAddresses();
     private final Map<String, LocalPod> running = new ConcurrentHashMap<>();
     /** Starting and stopping Chromium block for a while: never on the informer's thread, which others wait for. */
     private final ExecutorService processes = Executors.newCachedThreadPool(r -> {
@@ -60,12 +64,13 @@ public final class LocalRuntime implements AutoCloseable {
     private final SharedIndexInformer<Pod> pods;
 
     /** A running session pod: its browser and its agent. */
-    private record LocalPod(ChromiumProcess browser, SessionAgent agent) {}
+    private record LocalPod(ChromiumProcess browser, SessionAgent agent, String ip) {}
 
-    public LocalRuntime(KubernetesClient client, Vertx vertx, OperatorConfig.Local config, Clock clock) {
+    public LocalRuntime(KubernetesClient client, Vertx vertx, OperatorConfig config, Clock clock) {
         this.client = client;
         this.vertx = vertx;
-        this.config = config;
+        this.config = config.local();
+        this.agentPort = config.agent().port();
         this.clock = clock;
         this.pods = client.pods().inAnyNamespace()
                 .withLabel(SessionLabels.MANAGED_BY, SessionLabels.MANAGED_BY_VALUE)
@@ -103,23 +108,16 @@ public final class LocalRuntime implements AutoCloseable {
         try {
             String token = sessionToken(pod);
             browser = ChromiumProcess.start(config.chromium(), browserArgs(pod), config.browserStartTimeout());
-            SessionAgent agent = new SessionAgent(vertx, new AgentOptions(LOOPBACK, 0, LOOPBACK, browser.cdpPort(),
-                    token, () -> hardDeadline(key), AgentOptions.DEFAULT_BACKSTOP_GRACE,
-                    () -> LOG.warn("Session agent of {} closed its browser: the deadline passed long ago", key), clock));
-            int agentPort = agent.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            running.put(key, new LocalPod(browser, agent));
             ChromiumProcess started = browser;
+            LocalPod local = startAgent(key, started, token);
+            running.put(key, local);
             browser.onExit().thenRun(() -> browserExited(key, pod, started));
             if (client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).get() == null) {
                 stop(key);
                 return;
             }
-            client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).edit(p -> {
-                p.getMetadata().getAnnotations().put(SessionLabels.AGENT_PORT_ANNOTATION, String.valueOf(agentPort));
-                return p;
-            });
-            setStatus(pod, running(pod));
-            LOG.info("Session pod {} runs: Chromium pid {}, agent on {}:{}", key, browser.pid(), LOOPBACK, agentPort);
+            setStatus(pod, running(pod, local.ip()));
+            LOG.info("Session pod {} runs: Chromium pid {}, agent on {}:{}", key, browser.pid(), local.ip(), agentPort);
         } catch (Exception e) {
             LOG.warn("Cannot run session pod {}: {}", key, e.toString());
             stop(key);
@@ -130,18 +128,38 @@ public final class LocalRuntime implements AutoCloseable {
         }
     }
 
+    /** Binds the pod's agent on the next free loopback address; an address another program holds is skipped. */
+    private LocalPod startAgent(String key, ChromiumProcess browser, String token) throws Exception {
+        Exception lastFailure = null;
+        for (int attempt = 0; attempt < LoopbackAddresses.BIND_ATTEMPTS; attempt++) {
+            String ip = podAddresses.acquire();
+            SessionAgent agent = new SessionAgent(vertx, new AgentOptions(ip, agentPort, LOOPBACK, browser.cdpPort(),
+                    token, () -> hardDeadline(key), AgentOptions.DEFAULT_BACKSTOP_GRACE,
+                    () -> LOG.warn("Session agent of {} closed its browser: the deadline passed long ago", key), clock));
+            try {
+                agent.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                return new LocalPod(browser, agent, ip);
+            } catch (ExecutionException e) {
+                agent.stop();
+                podAddresses.release(ip);
+                lastFailure = new IOException("cannot listen on " + ip + ":" + agentPort + ": " + e.getCause(), e.getCause());
+            }
+        }
+        throw lastFailure;
+    }
+
     private String sessionToken(Pod pod) {
         String session = pod.getMetadata().getLabels().get(SessionLabels.SESSION);
         Secret secret = client.secrets().inNamespace(pod.getMetadata().getNamespace())
-                .withName(SessionLifecycle.connectionSecretName(session))
+                .withName(SessionNames.connectionSecretName(session))
                 .waitUntilCondition(Objects::nonNull, SECRET_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        return ConnectionSecretDependent.token(secret).orElseThrow(() -> new IllegalStateException("no token"));
+        return ConnectionSecret.token(secret.getData()).orElseThrow(() -> new IllegalStateException("no token"));
     }
 
     private static List<String> browserArgs(Pod pod) {
         return pod.getSpec().getContainers().stream()
-                .filter(c -> SessionPodDependent.BROWSER_CONTAINER.equals(c.getName()))
-                .map(Container::getArgs).findFirst().orElse(ChromiumProcess.DEFAULT_FLAGS);
+                .filter(c -> AgentContract.BROWSER_CONTAINER.equals(c.getName()))
+                .map(Container::getArgs).findFirst().orElseThrow();
     }
 
     /** The agent's backstop reads the deadline annotation the operator keeps current, as the downward API would. */
@@ -159,6 +177,7 @@ public final class LocalRuntime implements AutoCloseable {
         int exitCode = browser.exitCode();
         LOG.info("Chromium of session pod {} exited with code {}", key, exitCode);
         local.agent().stop();
+        podAddresses.release(local.ip());
         browser.close();
         setStatus(pod, terminated(pod, exitCode, exitCode == 0 ? "Completed" : "Error", null));
     }
@@ -169,6 +188,7 @@ public final class LocalRuntime implements AutoCloseable {
             return;
         }
         pod.agent().stop();
+        podAddresses.release(pod.ip());
         pod.browser().close();
         LOG.info("Session pod {} stopped", key);
     }
@@ -186,11 +206,11 @@ public final class LocalRuntime implements AutoCloseable {
         }
     }
 
-    private PodStatus running(Pod pod) {
+    private PodStatus running(Pod pod, String ip) {
         String now = Timestamps.format(clock.instant());
         return new PodStatusBuilder()
                 .withPhase("Running")
-                .withPodIP(LOOPBACK)
+                .withPodIP(ip)
                 .withHostIP(LOOPBACK)
                 .withStartTime(now)
                 .addNewCondition().withType("PodScheduled").withStatus("True").withLastTransitionTime(now).endCondition()
@@ -208,7 +228,7 @@ public final class LocalRuntime implements AutoCloseable {
     private PodStatus terminated(Pod pod, int exitCode, String reason, String message) {
         String now = Timestamps.format(clock.instant());
         List<ContainerStatus> containers = pod.getSpec().getContainers().stream()
-                .map(c -> SessionPodDependent.BROWSER_CONTAINER.equals(c.getName())
+                .map(c -> AgentContract.BROWSER_CONTAINER.equals(c.getName())
                         ? containerStatus(c).withReady(false).withNewState().withNewTerminated().withExitCode(exitCode)
                                 .withReason(reason).withMessage(message).withFinishedAt(now).endTerminated().endState()
                                 .build()
@@ -217,7 +237,6 @@ public final class LocalRuntime implements AutoCloseable {
                 .toList();
         return new PodStatusBuilder()
                 .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
-                .withPodIP(LOOPBACK)
                 .addNewCondition().withType("Ready").withStatus("False").withLastTransitionTime(now).endCondition()
                 .withContainerStatuses(containers)
                 .build();

@@ -1,7 +1,7 @@
 package dev.browsers.operator.local;
 
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
-import dev.browsers.operator.model.v1alpha1.SessionLabels;
+import dev.browsers.operator.model.SessionLabels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;

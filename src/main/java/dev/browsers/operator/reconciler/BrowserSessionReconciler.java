@@ -1,9 +1,8 @@
 package dev.browsers.operator.reconciler;
 
-import static dev.browsers.operator.model.v1alpha1.SessionLabels.EXPIRES_AT_ANNOTATION;
+import static dev.browsers.operator.model.SessionLabels.EXPIRES_AT_ANNOTATION;
 
 import dev.browsers.operator.config.OperatorConfig;
-import dev.browsers.operator.config.Policies;
 import dev.browsers.operator.dependent.ConnectionSecretDependent;
 import dev.browsers.operator.dependent.SessionPodDependent;
 import dev.browsers.operator.lifecycle.ActivityObservation;
@@ -11,6 +10,7 @@ import dev.browsers.operator.lifecycle.Decision;
 import dev.browsers.operator.lifecycle.PodObservation;
 import dev.browsers.operator.lifecycle.Policy;
 import dev.browsers.operator.lifecycle.SessionLifecycle;
+import dev.browsers.operator.lifecycle.SpecCheck;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -43,18 +43,18 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
     public static final String NAME = "browsersession";
 
     private final Policy policy;
+    private final int agentPort;
     private final Clock clock;
-    private final AgentAddressResolver addresses;
     private final AgentActivityClient agents;
     private final SessionMetrics metrics;
     private final ConnectionSecretDependent secret = new ConnectionSecretDependent();
     private final SessionPodDependent pod;
 
-    public BrowserSessionReconciler(OperatorConfig config, Clock clock, AgentAddressResolver addresses,
-            AgentActivityClient agents, SessionMetrics metrics) {
-        this.policy = Policies.from(config);
+    public BrowserSessionReconciler(OperatorConfig config, Policy policy, Clock clock, AgentActivityClient agents,
+            SessionMetrics metrics) {
+        this.policy = policy;
+        this.agentPort = config.agent().port();
         this.clock = clock;
-        this.addresses = addresses;
         this.agents = agents;
         this.metrics = metrics;
         this.pod = new SessionPodDependent(config);
@@ -68,14 +68,15 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
     @Override
     public UpdateControl<BrowserSession> reconcile(BrowserSession session, Context<BrowserSession> context) {
         Instant now = clock.instant();
+        SpecCheck spec = SpecCheck.of(session, policy);
         Optional<Pod> currentPod = pod.getSecondaryResource(session, context);
-        PodObservation podObservation = PodObserver.observe(currentPod.orElse(null), addresses);
+        PodObservation podObservation = PodObserver.observe(currentPod.orElse(null), agentPort);
         ActivityObservation activity = null;
         if (podObservation.state() != PodObservation.State.ABSENT
-                && SessionLifecycle.activityProbeDue(session, now, policy)) {
+                && SessionLifecycle.activityProbeDue(session, spec, now)) {
             activity = askAgent(session, context, currentPod.get(), now);
         }
-        Decision decision = SessionLifecycle.decide(session, podObservation, activity, now, policy);
+        Decision decision = SessionLifecycle.decide(session, spec, podObservation, activity, now, policy);
 
         boolean statusChanged = !decision.status().equals(session.getStatus());
         session.setStatus(decision.status());
@@ -119,7 +120,7 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
 
     private ActivityObservation askAgent(BrowserSession session, Context<BrowserSession> context, Pod sessionPod,
             Instant now) {
-        Optional<String> endpoint = addresses.endpoint(sessionPod);
+        Optional<String> endpoint = PodAddresses.agentEndpoint(sessionPod, agentPort);
         Optional<String> token = secret.getSecondaryResource(session, context).flatMap(ConnectionSecretDependent::token);
         if (endpoint.isEmpty() || token.isEmpty()) {
             return new ActivityObservation.Unreachable("no agent address or token yet");

@@ -3,6 +3,7 @@ package dev.browsers.operator.reconciler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.browsers.operator.lifecycle.ActivityObservation;
+import dev.browsers.operator.model.AgentContract;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +20,7 @@ public class HttpAgentActivityClient implements AgentActivityClient {
 
     @Override
     public ActivityObservation lastActivity(String endpoint, String token, Instant now) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + endpoint + "/activity"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + endpoint + AgentContract.ACTIVITY_PATH))
                 .header("Authorization", "Bearer " + token)
                 .timeout(TIMEOUT)
                 .GET()
@@ -29,7 +30,7 @@ public class HttpAgentActivityClient implements AgentActivityClient {
             if (response.statusCode() != 200) {
                 return new ActivityObservation.Unreachable("agent answered HTTP " + response.statusCode());
             }
-            JsonNode idle = json.readTree(response.body()).path("idleMillis");
+            JsonNode idle = json.readTree(response.body()).path(AgentContract.ACTIVITY_IDLE_MILLIS);
             return new ActivityObservation.Reported(idle.isNumber() ? now.minusMillis(idle.asLong()) : null);
         } catch (IOException e) {
             return new ActivityObservation.Unreachable(e.getClass().getSimpleName()

@@ -1,8 +1,8 @@
 package dev.browsers.operator.reconciler;
 
-import dev.browsers.operator.dependent.SessionPodDependent;
 import dev.browsers.operator.lifecycle.PodObservation;
 import dev.browsers.operator.lifecycle.PodObservation.State;
+import dev.browsers.operator.model.AgentContract;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -23,7 +23,8 @@ public final class PodObserver {
 
     private PodObserver() {}
 
-    public static PodObservation observe(Pod pod, AgentAddressResolver addresses) {
+    /** @param agentPort where the agent listens in the pod */
+    public static PodObservation observe(Pod pod, int agentPort) {
         if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
             return PodObservation.absent();
         }
@@ -32,14 +33,14 @@ public final class PodObserver {
             return PodObservation.of(State.NOT_READY);
         }
         List<ContainerStatus> containers = status.getContainerStatuses() == null ? List.of() : status.getContainerStatuses();
-        Optional<ContainerStateTerminated> browserExit = terminated(containers, SessionPodDependent.BROWSER_CONTAINER);
+        Optional<ContainerStateTerminated> browserExit = terminated(containers, AgentContract.BROWSER_CONTAINER);
         if (browserExit.isPresent()) {
             return PodObservation.of(State.BROWSER_EXITED, describe(browserExit.get()));
         }
         if ("Failed".equals(status.getPhase()) || "Succeeded".equals(status.getPhase())) {
             return PodObservation.of(State.POD_FAILED, join(status.getReason(), status.getMessage(), status.getPhase()));
         }
-        Optional<ContainerStateTerminated> agentExit = terminated(containers, SessionPodDependent.AGENT_CONTAINER);
+        Optional<ContainerStateTerminated> agentExit = terminated(containers, AgentContract.AGENT_CONTAINER);
         if (agentExit.isPresent()) {
             return PodObservation.of(State.POD_FAILED, "session agent exited, " + describe(agentExit.get()));
         }
@@ -59,7 +60,7 @@ public final class PodObserver {
         }
         Optional<PodCondition> ready = condition(status, "Ready");
         if ("Running".equals(status.getPhase()) && ready.filter(c -> "True".equals(c.getStatus())).isPresent()) {
-            return new PodObservation(State.READY, null, addresses.endpoint(pod).orElse(null));
+            return new PodObservation(State.READY, null, PodAddresses.agentEndpoint(pod, agentPort).orElse(null));
         }
         return PodObservation.of(State.NOT_READY, ready.map(PodCondition::getMessage).orElse(null));
     }

@@ -1,7 +1,7 @@
 package dev.browsers.operator.reconciler;
 
 import dev.browsers.operator.lifecycle.Decision;
-import dev.browsers.operator.lifecycle.Timestamps;
+import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;

@@ -1,6 +1,6 @@
 package dev.browsers.operator.reconciler;
 
-import dev.browsers.operator.lifecycle.Timestamps;
+import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;

@@ -4,6 +4,7 @@ import dev.browsers.operator.local.ChromiumProcess;
 import dev.browsers.operator.testing.CdpClient;
 import dev.browsers.operator.testing.PodAgentCommand;
 import dev.browsers.operator.testing.Processes;
+import dev.browsers.operator.testing.TestConfigs;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -48,8 +49,8 @@ public final class AgentBenchmark {
             double agentCpuMicrosPerCommand, long rssAfterLoadKib, long peakRssKib, String largestMessage) {}
 
     public static void main(String[] args) throws Exception {
-        try (ChromiumProcess chromium = ChromiumProcess.start(ChromiumProcess.DEFAULT_BINARY,
-                ChromiumProcess.DEFAULT_FLAGS, Duration.ofSeconds(20))) {
+        try (ChromiumProcess chromium = ChromiumProcess.start(TestConfigs.chromiumBinary(),
+                TestConfigs.chromiumFlags(), Duration.ofSeconds(20))) {
             print(runAgent(chromium, "as a session pod runs it", PodAgentCommand.command()));
         }
     }

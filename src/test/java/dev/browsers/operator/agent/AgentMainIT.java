@@ -7,6 +7,7 @@ import dev.browsers.operator.local.ChromiumProcess;
 import dev.browsers.operator.testing.CdpClient;
 import dev.browsers.operator.testing.PodAgentCommand;
 import dev.browsers.operator.testing.Processes;
+import dev.browsers.operator.testing.TestConfigs;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -64,7 +65,7 @@ class AgentMainIT {
 
     @Test
     void servesTheBrowserAndEndsItWhenTheProjectedDeadlineIsLongPast() throws Exception {
-        chromium = ChromiumProcess.start(ChromiumProcess.DEFAULT_BINARY, ChromiumProcess.DEFAULT_FLAGS,
+        chromium = ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(),
                 Duration.ofSeconds(20));
         Path expiresAt = Files.writeString(dir.resolve("expires-at"), "");
         int port = Processes.freePort();
@@ -87,7 +88,7 @@ class AgentMainIT {
     /** Quarkus sets vertx.disableWebsockets in its JVM, where local mode runs its agents. */
     @Test
     void proxiesCdpEvenWhenVertxWebSocketHandlersAreDisabled() throws Exception {
-        chromium = ChromiumProcess.start(ChromiumProcess.DEFAULT_BINARY, ChromiumProcess.DEFAULT_FLAGS,
+        chromium = ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(),
                 Duration.ofSeconds(20));
         int port = Processes.freePort();
         agent = start(Map.of("SESSION_TOKEN", "t", "AGENT_PORT", String.valueOf(port),

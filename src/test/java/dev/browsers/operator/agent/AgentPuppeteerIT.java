@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.browsers.operator.local.ChromiumProcess;
 import dev.browsers.operator.testing.NodeScript;
+import dev.browsers.operator.testing.TestConfigs;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -29,7 +30,7 @@ class AgentPuppeteerIT {
 
     @BeforeAll
     static void start() throws Exception {
-        chromium = ChromiumProcess.start(ChromiumProcess.DEFAULT_BINARY, ChromiumProcess.DEFAULT_FLAGS,
+        chromium = ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(),
                 Duration.ofSeconds(20));
         vertx = Vertx.vertx();
         agent = new SessionAgent(vertx, AgentOptions.defaults(chromium.cdpPort(), TOKEN));

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.browsers.operator.local.ChromiumProcess;
 import dev.browsers.operator.testing.CdpClient;
 import dev.browsers.operator.testing.MutableClock;
+import dev.browsers.operator.testing.TestConfigs;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -177,7 +178,8 @@ class SessionAgentIT {
     @Test
     void onlyClientMessagesAndDevToolsRequestsCountAsActivity() throws Exception {
         MutableClock clock = MutableClock.fixedAt(Instant.parse("2026-11-25T10:00:00.123Z"));
-        SessionAgent quiet = new SessionAgent(vertx, AgentOptions.defaults(chromium.cdpPort(), TOKEN).withClock(clock));
+        SessionAgent quiet = new SessionAgent(vertx, new AgentOptions("127.0.0.1", 0, "127.0.0.1", chromium.cdpPort(),
+                TOKEN, Optional::empty, AgentOptions.DEFAULT_BACKSTOP_GRACE, () -> {}, clock));
         int quietPort = result(quiet.start());
         cleanup.add(() -> result(quiet.stop()));
 
@@ -271,7 +273,7 @@ class SessionAgentIT {
     }
 
     private static ChromiumProcess startChromium() throws Exception {
-        return ChromiumProcess.start(ChromiumProcess.DEFAULT_BINARY, ChromiumProcess.DEFAULT_FLAGS,
+        return ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(),
                 Duration.ofSeconds(20));
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.browsers.operator.model.ApiKeySecrets;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.testing.FakeKubelet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -91,8 +92,8 @@ class ApiAuthTest {
     void aKeyConfiguredInTwoNamespacesGrantsNeither() {
         ApiClient copy = ApiClient.newTenant(client);
         client.secrets().inNamespace(copy.namespace).withName("steel-api-key").edit(s -> {
-            s.getData().put(ApiKeys.KEY_FIELD, client.secrets().inNamespace(alice.namespace).withName("steel-api-key")
-                    .get().getData().get(ApiKeys.KEY_FIELD));
+            s.getData().put(ApiKeySecrets.KEY_FIELD, client.secrets().inNamespace(alice.namespace).withName("steel-api-key")
+                    .get().getData().get(ApiKeySecrets.KEY_FIELD));
             return s;
         });
 

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.browsers.operator.model.ApiKeySecrets;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.restassured.filter.Filter;
@@ -41,8 +42,8 @@ final class ApiClient {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         ApiClient tenant = new ApiClient("tenant-" + suffix, "key-" + UUID.randomUUID());
         client.secrets().inNamespace(tenant.namespace).resource(new SecretBuilder()
-                .withNewMetadata().withName("steel-api-key").withLabels(Map.of(ApiKeys.LABEL, "true")).endMetadata()
-                .withData(Map.of(ApiKeys.KEY_FIELD,
+                .withNewMetadata().withName("steel-api-key").withLabels(Map.of(ApiKeySecrets.LABEL, "true")).endMetadata()
+                .withData(Map.of(ApiKeySecrets.KEY_FIELD,
                         Base64.getEncoder().encodeToString(tenant.key.getBytes(StandardCharsets.UTF_8))))
                 .build()).create();
         await().atMost(Duration.ofSeconds(10)).until(() -> tenant.request().get("/v1/sessions").statusCode() == 200);

@@ -8,7 +8,7 @@ import static org.hamcrest.Matchers.matchesPattern;
 
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.Phase;
-import dev.browsers.operator.model.v1alpha1.SessionLabels;
+import dev.browsers.operator.model.SessionLabels;
 import dev.browsers.operator.testing.FakeKubelet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,6 +1,5 @@
 package dev.browsers.operator.bench;
 
-import dev.browsers.operator.dependent.ConnectionSecretDependent;
 import dev.browsers.operator.local.ChromiumProcess;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
@@ -8,6 +7,8 @@ import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.testing.CdpClient;
 import dev.browsers.operator.testing.LocalOperatorProcess;
 import dev.browsers.operator.testing.Processes;
+import dev.browsers.operator.testing.Sessions;
+import dev.browsers.operator.testing.TestConfigs;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.json.JsonObject;
@@ -33,8 +34,8 @@ public final class LocalModeBenchmark {
         List<Double> chromiumStart = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             long t0 = System.nanoTime();
-            try (ChromiumProcess ignored = ChromiumProcess.start(ChromiumProcess.DEFAULT_BINARY,
-                    ChromiumProcess.DEFAULT_FLAGS, Duration.ofSeconds(30))) {
+            try (ChromiumProcess ignored = ChromiumProcess.start(TestConfigs.chromiumBinary(),
+                    TestConfigs.chromiumFlags(), Duration.ofSeconds(30))) {
                 chromiumStart.add((System.nanoTime() - t0) / 1e6);
             }
         }
@@ -114,9 +115,7 @@ public final class LocalModeBenchmark {
     }
 
     static String connectionUrl(KubernetesClient client, String session) {
-        Secret secret = client.secrets().inNamespace(NS).withName(session + "-connection").waitUntilCondition(
-                s -> s != null && ConnectionSecretDependent.websocketUrl(s).isPresent(), 30, TimeUnit.SECONDS);
-        return ConnectionSecretDependent.websocketUrl(secret).orElseThrow();
+        return new Sessions(client, NS).awaitConnectionUrl(session);
     }
 
     static double rssMiB(long pid) {

@@ -3,12 +3,11 @@ package dev.browsers.operator.bench;
 import static org.awaitility.Awaitility.await;
 
 import dev.browsers.operator.lifecycle.ActivityObservation;
-import dev.browsers.operator.lifecycle.Timestamps;
+import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.local.EmbeddedApiServer;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.Phase;
-import dev.browsers.operator.reconciler.PodAddressResolver;
 import dev.browsers.operator.testing.FakeKubelet;
 import dev.browsers.operator.testing.OperatorHarness;
 import dev.browsers.operator.testing.TestConfigs;
@@ -38,7 +37,7 @@ public final class ReleaseLatenessBenchmark {
                         .build();
                 OperatorHarness operator = new OperatorHarness(client,
                         TestConfigs.operatorConfig(Map.of("browser-operator.ttl-after-finished", "0")),
-                        Clock.systemUTC(), new PodAddressResolver(9222),
+                        Clock.systemUTC(),
                         (endpoint, token, now) -> new ActivityObservation.Reported(null)).start()) {
             FakeKubelet kubelet = FakeKubelet.start(client);
             for (int i = 0; i < SESSIONS; i++) {

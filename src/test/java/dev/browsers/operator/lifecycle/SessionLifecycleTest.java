@@ -14,6 +14,7 @@ import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
+import dev.browsers.operator.testing.TestConfigs;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class SessionLifecycleTest {
     static final Instant T0 = Instant.parse("2026-11-25T10:00:00.000Z");
-    static final Policy POLICY = Policy.defaults();
+    static final Policy POLICY = TestConfigs.policy();
     static final String ENDPOINT = "10.0.0.7:9222";
 
     static BrowserSession session(BrowserSessionSpec spec) {
@@ -47,7 +48,17 @@ class SessionLifecycleTest {
     }
 
     static Decision decide(BrowserSession s, PodObservation pod, Instant now) {
-        return SessionLifecycle.decide(s, pod, null, now, POLICY);
+        return decide(s, pod, null, now, POLICY);
+    }
+
+    /** What the reconciler does: check the spec once, then decide. */
+    static Decision decide(BrowserSession s, PodObservation pod, ActivityObservation activity, Instant now,
+            Policy policy) {
+        return SessionLifecycle.decide(s, SpecCheck.of(s, policy), pod, activity, now, policy);
+    }
+
+    static boolean activityProbeDue(BrowserSession s, Instant now) {
+        return SessionLifecycle.activityProbeDue(s, SpecCheck.of(s, POLICY), now);
     }
 
     /** A session that went Live at T0 + 2s with the given spec. */
@@ -340,16 +351,16 @@ class SessionLifecycleTest {
         @Test
         void probeIsDueOnlyAtTheInactivityDeadline() {
             BrowserSession s = liveSession(spec);
-            assertThat(SessionLifecycle.activityProbeDue(s, at(61), POLICY)).isFalse();
-            assertThat(SessionLifecycle.activityProbeDue(s, at(62), POLICY)).isTrue();
-            assertThat(SessionLifecycle.activityProbeDue(liveSession(new BrowserSessionSpec()), at(600), POLICY))
+            assertThat(activityProbeDue(s, at(61))).isFalse();
+            assertThat(activityProbeDue(s, at(62))).isTrue();
+            assertThat(activityProbeDue(liveSession(new BrowserSessionSpec()), at(600)))
                     .isFalse();
         }
 
         @Test
         void idleClientIsReleasedForInactivity() {
             BrowserSession s = liveSession(spec);
-            Decision d = SessionLifecycle.decide(s, PodObservation.ready(ENDPOINT),
+            Decision d = decide(s, PodObservation.ready(ENDPOINT),
                     new ActivityObservation.Reported(null), at(62), POLICY);
             assertThat(d.status().getPhase()).isEqualTo(Phase.Released);
             assertThat(d.status().getReason()).isEqualTo(Reason.InactivityTimeout);
@@ -359,22 +370,22 @@ class SessionLifecycleTest {
         @Test
         void activeClientMovesTheDeadlineAndIsRecorded() {
             BrowserSession s = liveSession(spec);
-            Decision d = SessionLifecycle.decide(s, PodObservation.ready(ENDPOINT),
+            Decision d = decide(s, PodObservation.ready(ENDPOINT),
                     new ActivityObservation.Reported(at(50)), at(62), POLICY);
             assertThat(d.status().getPhase()).isEqualTo(Phase.Live);
             assertThat(d.status().getLastActivityTime()).isEqualTo("2026-11-25T10:00:50.000Z");
             assertThat(d.status().getInactivityDeadline()).isEqualTo("2026-11-25T10:01:50.000Z");
             assertThat(d.requeueAfter()).contains(Duration.ofSeconds(48));
             apply(s, d);
-            assertThat(SessionLifecycle.activityProbeDue(s, at(109), POLICY)).isFalse();
-            assertThat(SessionLifecycle.activityProbeDue(s, at(110), POLICY)).isTrue();
+            assertThat(activityProbeDue(s, at(109))).isFalse();
+            assertThat(activityProbeDue(s, at(110))).isTrue();
         }
 
         @Test
         void activityBeforeTheRecordedOneDoesNotMoveItBack() {
             BrowserSession s = liveSession(spec);
             s.getStatus().setLastActivityTime("2026-11-25T10:00:40.000Z");
-            Decision d = SessionLifecycle.decide(s, PodObservation.ready(ENDPOINT),
+            Decision d = decide(s, PodObservation.ready(ENDPOINT),
                     new ActivityObservation.Reported(at(20)), at(100), POLICY);
             assertThat(d.status().getLastActivityTime()).isEqualTo("2026-11-25T10:00:40.000Z");
             assertThat(d.status().getReason()).isEqualTo(Reason.InactivityTimeout);
@@ -383,19 +394,19 @@ class SessionLifecycleTest {
         @Test
         void unreachableAgentIsRetriedThenTreatedAsACrash() {
             BrowserSession s = liveSession(spec);
-            Decision first = SessionLifecycle.decide(s, PodObservation.ready(ENDPOINT),
+            Decision first = decide(s, PodObservation.ready(ENDPOINT),
                     new ActivityObservation.Unreachable("connection refused"), at(62), POLICY);
             assertThat(first.status().getPhase()).isEqualTo(Phase.Live);
             assertThat(first.requeueAfter()).contains(Duration.ofSeconds(1));
             assertThat(condition(first, "AgentReachable").getStatus()).isEqualTo("False");
             apply(s, first);
-            Decision stillTrying = SessionLifecycle.decide(s, PodObservation.ready(ENDPOINT),
+            Decision stillTrying = decide(s, PodObservation.ready(ENDPOINT),
                     new ActivityObservation.Unreachable("connection refused"), at(71), POLICY);
             assertThat(stillTrying.status().getPhase()).isEqualTo(Phase.Live);
             assertThat(condition(stillTrying, "AgentReachable").getLastTransitionTime())
                     .isEqualTo("2026-11-25T10:01:02.000Z");
             apply(s, stillTrying);
-            Decision gone = SessionLifecycle.decide(s, PodObservation.ready(ENDPOINT),
+            Decision gone = decide(s, PodObservation.ready(ENDPOINT),
                     new ActivityObservation.Unreachable("connection refused"), at(72), POLICY);
             assertThat(gone.status().getPhase()).isEqualTo(Phase.Failed);
             assertThat(gone.status().getReason()).isEqualTo(Reason.BrowserCrashed);
@@ -405,9 +416,9 @@ class SessionLifecycleTest {
         @Test
         void agentAnsweringAgainClearsTheUnreachableCondition() {
             BrowserSession s = liveSession(spec);
-            apply(s, SessionLifecycle.decide(s, PodObservation.ready(ENDPOINT),
+            apply(s, decide(s, PodObservation.ready(ENDPOINT),
                     new ActivityObservation.Unreachable("timeout"), at(62), POLICY));
-            Decision d = SessionLifecycle.decide(s, PodObservation.ready(ENDPOINT),
+            Decision d = decide(s, PodObservation.ready(ENDPOINT),
                     new ActivityObservation.Reported(at(61)), at(63), POLICY);
             assertThat(d.status().getPhase()).isEqualTo(Phase.Live);
             assertThat(condition(d, "AgentReachable").getStatus()).isEqualTo("True");
@@ -418,7 +429,7 @@ class SessionLifecycleTest {
         void inactivityNotShorterThanTimeoutHasNoEffectAndSaysSo(String inactivity) {
             BrowserSession s = liveSession(new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout(inactivity));
             assertThat(s.getStatus().getInactivityDeadline()).isNull();
-            assertThat(SessionLifecycle.activityProbeDue(s, at(599), POLICY)).isFalse();
+            assertThat(activityProbeDue(s, at(599))).isFalse();
             Condition c = s.getStatus().getConditions().stream()
                     .filter(x -> x.getType().equals("InactivityTimeout")).findFirst().orElseThrow();
             assertThat(c.getStatus()).isEqualTo("False");
@@ -472,11 +483,11 @@ class SessionLifecycleTest {
         @Test
         void ttlZeroKeepsFinishedSessionsForever() {
             BrowserSession s = session(new BrowserSessionSpec().withReleased(true));
-            Decision d = SessionLifecycle.decide(s, PodObservation.absent(), null, T0,
-                    POLICY.withTtlAfterFinished(Duration.ZERO));
+            Decision d = decide(s, PodObservation.absent(), null, T0,
+                    TestConfigs.policy(Map.of("browser-operator.ttl-after-finished", "0")));
             apply(s, d);
-            Decision later = SessionLifecycle.decide(s, PodObservation.absent(), null, at(86400 * 30),
-                    POLICY.withTtlAfterFinished(Duration.ZERO));
+            Decision later = decide(s, PodObservation.absent(), null, at(86400 * 30),
+                    TestConfigs.policy(Map.of("browser-operator.ttl-after-finished", "0")));
             assertThat(later.actions()).containsExactly(Action.DELETE_POD);
             assertThat(later.requeueAfter()).isEmpty();
         }

@@ -3,14 +3,13 @@ package dev.browsers.operator.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.browsers.operator.dependent.ConnectionSecretDependent;
-import dev.browsers.operator.lifecycle.Timestamps;
-import dev.browsers.operator.model.v1alpha1.BrowserSession;
+import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
 import dev.browsers.operator.testing.CdpClient;
+import dev.browsers.operator.testing.Sessions;
 import dev.browsers.operator.testing.TestPages;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,7 +20,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,12 +34,15 @@ import org.junit.jupiter.api.Test;
 class LocalModeIT {
     static final String NS = "default";
     static final AtomicInteger NAMES = new AtomicInteger();
+    /** Starting a real browser takes longer than the mock API server's round trips. */
+    static final Duration LOCAL_WAIT = Duration.ofSeconds(30);
     static TestPages pages;
 
     @Inject
     KubernetesClient client;
     @Inject
     LocalMode localMode;
+    Sessions sessions;
 
     @BeforeAll
     static void servePages() throws Exception {
@@ -56,15 +57,15 @@ class LocalModeIT {
     @Test
     void sessionGoesLiveServesCdpAndIsReleasedAtItsTimeoutWithTheBrowserGone() throws Exception {
         String name = create(new BrowserSessionSpec().withTimeout("5s"));
-        BrowserSessionStatus live = awaitPhase(name, Phase.Live);
+        BrowserSessionStatus live = sessions.awaitPhase(name, Phase.Live, LOCAL_WAIT);
         long pid = browserPid(name);
         int hitsBefore = pages.hits();
-        try (CdpClient cdp = CdpClient.connect(URI.create(connectionUrl(name)), Map.of())) {
+        try (CdpClient cdp = CdpClient.connect(URI.create(sessions.awaitConnectionUrl(name)), Map.of())) {
             assertThat(loadAndReadTitle(cdp, pages.url())).isEqualTo(TestPages.TITLE);
         }
         assertThat(pages.hits()).isGreaterThan(hitsBefore);
 
-        BrowserSessionStatus released = awaitPhase(name, Phase.Released);
+        BrowserSessionStatus released = sessions.awaitPhase(name, Phase.Released, LOCAL_WAIT);
         assertThat(released.getReason()).isEqualTo(Reason.Timeout);
         assertThat(released.getExpiresAt()).isEqualTo(live.getExpiresAt());
         assertThat(lateness(released.getExpiresAt(), released.getFinishedTime())).isLessThan(Duration.ofSeconds(1));
@@ -74,25 +75,22 @@ class LocalModeIT {
     @Test
     void releasedOnRequestEndsTheBrowser() {
         String name = create(new BrowserSessionSpec().withTimeout("10m"));
-        awaitPhase(name, Phase.Live);
+        sessions.awaitPhase(name, Phase.Live, LOCAL_WAIT);
         long pid = browserPid(name);
-        client.resources(BrowserSession.class).inNamespace(NS).withName(name).edit(s -> {
-            s.getSpec().setReleased(true);
-            return s;
-        });
-        assertThat(awaitPhase(name, Phase.Released).getReason()).isEqualTo(Reason.Released);
+        sessions.editSpec(name, spec -> spec.setReleased(true));
+        assertThat(sessions.awaitPhase(name, Phase.Released, LOCAL_WAIT).getReason()).isEqualTo(Reason.Released);
         awaitGone(pid);
     }
 
     @Test
     void idleClientIsReleasedForInactivityWithinASecondOfTheIdleDeadline() throws Exception {
         String name = create(new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout("3s"));
-        awaitPhase(name, Phase.Live);
+        sessions.awaitPhase(name, Phase.Live, LOCAL_WAIT);
         long pid = browserPid(name);
-        try (CdpClient cdp = CdpClient.connect(URI.create(connectionUrl(name)), Map.of())) {
+        try (CdpClient cdp = CdpClient.connect(URI.create(sessions.awaitConnectionUrl(name)), Map.of())) {
             cdp.call("Browser.getVersion", new JsonObject());
             // Connected, then silent: only the browser could talk now, and that is not activity.
-            BrowserSessionStatus released = awaitPhase(name, Phase.Released, Duration.ofSeconds(15));
+            BrowserSessionStatus released = sessions.awaitPhase(name, Phase.Released, Duration.ofSeconds(15));
             assertThat(released.getReason()).isEqualTo(Reason.InactivityTimeout);
             assertThat(released.getLastActivityTime()).isNotNull();
             assertThat(lateness(released.getInactivityDeadline(), released.getFinishedTime()))
@@ -104,15 +102,15 @@ class LocalModeIT {
     @Test
     void busyClientIsNotReleasedForInactivity() throws Exception {
         String name = create(new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout("3s"));
-        awaitPhase(name, Phase.Live);
-        try (CdpClient cdp = CdpClient.connect(URI.create(connectionUrl(name)), Map.of())) {
+        sessions.awaitPhase(name, Phase.Live, LOCAL_WAIT);
+        try (CdpClient cdp = CdpClient.connect(URI.create(sessions.awaitConnectionUrl(name)), Map.of())) {
             Instant end = Instant.now().plusSeconds(10);
             while (Instant.now().isBefore(end)) {
                 cdp.call("Browser.getVersion", new JsonObject());
                 // A command a second is the point of this test, not a wait for a condition.
                 Thread.sleep(1000);
             }
-            BrowserSessionStatus status = status(name);
+            BrowserSessionStatus status = sessions.status(name);
             assertThat(status.getPhase()).isEqualTo(Phase.Live);
             assertThat(Timestamps.parse(status.getLastActivityTime())).isAfter(end.minusSeconds(8));
         }
@@ -121,9 +119,9 @@ class LocalModeIT {
     @Test
     void killedBrowserFailsTheSession() {
         String name = create(new BrowserSessionSpec().withTimeout("10m"));
-        awaitPhase(name, Phase.Live);
+        sessions.awaitPhase(name, Phase.Live, LOCAL_WAIT);
         ProcessHandle.of(browserPid(name)).orElseThrow().destroyForcibly();
-        BrowserSessionStatus failed = awaitPhase(name, Phase.Failed);
+        BrowserSessionStatus failed = sessions.awaitPhase(name, Phase.Failed, LOCAL_WAIT);
         assertThat(failed.getReason()).isEqualTo(Reason.BrowserCrashed);
         assertThat(failed.getMessage()).contains("exit code");
         await().until(() -> localMode.runtime().orElseThrow().browserPid(NS, name + "-browser").isEmpty());
@@ -146,30 +144,13 @@ class LocalModeIT {
 
     String create(BrowserSessionSpec spec) {
         String name = "local-" + NAMES.incrementAndGet();
-        client.resource(new BrowserSession(NS, name, spec)).create();
+        sessions = new Sessions(client, NS);
+        sessions.create(name, spec);
         return name;
-    }
-
-    BrowserSessionStatus status(String name) {
-        BrowserSession s = client.resources(BrowserSession.class).inNamespace(NS).withName(name).get();
-        return s == null ? null : s.getStatus();
-    }
-
-    BrowserSessionStatus awaitPhase(String name, Phase phase) {
-        return awaitPhase(name, phase, Duration.ofSeconds(30));
-    }
-
-    BrowserSessionStatus awaitPhase(String name, Phase phase, Duration atMost) {
-        return await().atMost(atMost).until(() -> status(name), s -> s != null && s.getPhase() == phase);
     }
 
     long browserPid(String session) {
         return localMode.runtime().orElseThrow().browserPid(NS, session + "-browser").orElseThrow();
-    }
-
-    String connectionUrl(String session) {
-        return await().until(() -> Optional.ofNullable(client.secrets().inNamespace(NS).withName(session + "-connection")
-                .get()).flatMap(ConnectionSecretDependent::websocketUrl), Optional::isPresent).orElseThrow();
     }
 
     static void awaitGone(long pid) {

@@ -5,17 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import dev.browsers.operator.dependent.ConnectionSecretDependent;
 import dev.browsers.operator.lifecycle.ActivityObservation;
-import dev.browsers.operator.lifecycle.Timestamps;
+import dev.browsers.operator.model.ConnectionSecret;
+import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.local.OwnerReferenceCollector;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
-import dev.browsers.operator.model.v1alpha1.SessionLabels;
+import dev.browsers.operator.model.SessionLabels;
 import dev.browsers.operator.testing.MutableClock;
 import dev.browsers.operator.testing.OperatorHarness;
 import dev.browsers.operator.testing.Pods;
+import dev.browsers.operator.testing.Sessions;
 import dev.browsers.operator.testing.TestConfigs;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
@@ -41,11 +43,13 @@ class BrowserSessionReconcilerTest {
     final String ns = "team-a";
     final MutableClock clock = new MutableClock();
     KubernetesClient client;
+    Sessions sessions;
     OperatorHarness operator;
 
     @BeforeEach
     void installCrd() {
         OperatorHarness.installCrd(client);
+        sessions = new Sessions(client, ns);
     }
 
     @AfterEach
@@ -68,15 +72,14 @@ class BrowserSessionReconcilerTest {
     }
 
     OperatorHarness harness(Map<String, String> config, AgentActivityClient agents) {
-        return new OperatorHarness(client, TestConfigs.operatorConfig(config), clock, new PodAddressResolver(9222),
-                agents);
+        return new OperatorHarness(client, TestConfigs.operatorConfig(config), clock, agents);
     }
 
     @Test
     void createdSessionGetsARestrictedPodAndAConnectionSecret() {
         startOperator();
-        BrowserSession session = create("checkout", new BrowserSessionSpec().withTimeout("10m"));
-        BrowserSessionStatus status = awaitPhase("checkout", Phase.Pending);
+        BrowserSession session = sessions.create("checkout", new BrowserSessionSpec().withTimeout("10m"));
+        BrowserSessionStatus status = sessions.awaitPhase("checkout", Phase.Pending);
         assertThat(status.getReason()).isEqualTo(Reason.Starting);
         assertThat(status.getPodName()).isEqualTo("checkout-browser");
         assertThat(status.getConnectionSecretName()).isEqualTo("checkout-connection");
@@ -112,9 +115,9 @@ class BrowserSessionReconcilerTest {
     @Test
     void readyPodMakesTheSessionLiveWithItsDeadlineAndConnectionUrl() {
         startOperator();
-        create("live", new BrowserSessionSpec().withTimeout("10m"));
+        sessions.create("live", new BrowserSessionSpec().withTimeout("10m"));
         awaitPodAndSet("live", Pods.ready("10.1.2.3"));
-        BrowserSessionStatus status = awaitPhase("live", Phase.Live);
+        BrowserSessionStatus status = sessions.awaitPhase("live", Phase.Live);
         Instant liveTime = Timestamps.parse(status.getLiveTime());
         assertThat(Timestamps.parse(status.getExpiresAt())).isEqualTo(liveTime.plus(Duration.ofMinutes(10)));
         assertThat(status.getWebsocketUrl()).isEqualTo("ws://10.1.2.3:9222/devtools/browser");
@@ -125,7 +128,7 @@ class BrowserSessionReconcilerTest {
         await().untilAsserted(() -> {
             Secret secret = client.secrets().inNamespace(ns).withName("live-connection").get();
             String token = ConnectionSecretDependent.token(secret).orElseThrow();
-            assertThat(ConnectionSecretDependent.websocketUrl(secret)).contains(status.getWebsocketUrl() + "?token=" + token);
+            assertThat(ConnectionSecret.websocketUrl(secret.getData())).contains(status.getWebsocketUrl() + "?token=" + token);
             assertThat(Pods.get(client, ns, "live-browser").getMetadata().getAnnotations())
                     .containsEntry(SessionLabels.EXPIRES_AT_ANNOTATION, status.getExpiresAt());
         });
@@ -134,10 +137,10 @@ class BrowserSessionReconcilerTest {
     @Test
     void shortTimeoutReleasesAtTheDeadlineAndDeletesThePod() {
         startOperator();
-        create("short", new BrowserSessionSpec().withTimeout("2s"));
+        sessions.create("short", new BrowserSessionSpec().withTimeout("2s"));
         awaitPodAndSet("short", Pods.ready("10.1.2.4"));
-        awaitPhase("short", Phase.Live);
-        BrowserSessionStatus status = awaitPhase("short", Phase.Released);
+        sessions.awaitPhase("short", Phase.Live);
+        BrowserSessionStatus status = sessions.awaitPhase("short", Phase.Released);
         assertThat(status.getReason()).isEqualTo(Reason.Timeout);
         Duration lateness = Duration.between(Timestamps.parse(status.getExpiresAt()),
                 Timestamps.parse(status.getFinishedTime()));
@@ -150,43 +153,43 @@ class BrowserSessionReconcilerTest {
     @Test
     void releasedTrueReleasesAndFlippingItBackDoesNothing() {
         startOperator();
-        create("rel", new BrowserSessionSpec());
+        sessions.create("rel", new BrowserSessionSpec());
         awaitPodAndSet("rel", Pods.ready("10.1.2.5"));
-        awaitPhase("rel", Phase.Live);
-        editSpec("rel", spec -> spec.setReleased(true));
-        BrowserSessionStatus released = awaitPhase("rel", Phase.Released);
+        sessions.awaitPhase("rel", Phase.Live);
+        sessions.editSpec("rel", spec -> spec.setReleased(true));
+        BrowserSessionStatus released = sessions.awaitPhase("rel", Phase.Released);
         assertThat(released.getReason()).isEqualTo(Reason.Released);
         await().until(() -> Pods.get(client, ns, "rel-browser") == null);
 
-        BrowserSession flipped = editSpec("rel", spec -> spec.setReleased(false));
-        await().until(() -> status("rel").getObservedGeneration() >= flipped.getMetadata().getGeneration());
-        assertThat(status("rel").getPhase()).isEqualTo(Phase.Released);
-        assertThat(status("rel").getFinishedTime()).isEqualTo(released.getFinishedTime());
+        BrowserSession flipped = sessions.editSpec("rel", spec -> spec.setReleased(false));
+        await().until(() -> sessions.status("rel").getObservedGeneration() >= flipped.getMetadata().getGeneration());
+        assertThat(sessions.status("rel").getPhase()).isEqualTo(Phase.Released);
+        assertThat(sessions.status("rel").getFinishedTime()).isEqualTo(released.getFinishedTime());
         assertThat(Pods.get(client, ns, "rel-browser")).isNull();
     }
 
     @Test
     void releasedWhilePendingNeverGoesLive() {
         startOperator();
-        create("early", new BrowserSessionSpec());
-        awaitPhase("early", Phase.Pending);
-        editSpec("early", spec -> spec.setReleased(true));
-        assertThat(awaitPhase("early", Phase.Released).getLiveTime()).isNull();
+        sessions.create("early", new BrowserSessionSpec());
+        sessions.awaitPhase("early", Phase.Pending);
+        sessions.editSpec("early", spec -> spec.setReleased(true));
+        assertThat(sessions.awaitPhase("early", Phase.Released).getLiveTime()).isNull();
         await().until(() -> Pods.get(client, ns, "early-browser") == null);
     }
 
     @Test
     void podFailureFailsTheSession() {
         startOperator();
-        create("evicted", new BrowserSessionSpec());
+        sessions.create("evicted", new BrowserSessionSpec());
         awaitPodAndSet("evicted", Pods.ready("10.1.2.6"));
-        awaitPhase("evicted", Phase.Live);
+        sessions.awaitPhase("evicted", Phase.Live);
         Pods.setStatus(client, ns, "evicted-browser", Pods.failed("Evicted", "The node was low on memory."));
-        BrowserSessionStatus status = awaitPhase("evicted", Phase.Failed);
+        BrowserSessionStatus status = sessions.awaitPhase("evicted", Phase.Failed);
         assertThat(status.getReason()).isEqualTo(Reason.PodFailed);
         assertThat(status.getMessage()).contains("low on memory");
         await().until(() -> Pods.get(client, ns, "evicted-browser") == null);
-        assertThat(events("evicted")).anySatisfy(e -> {
+        assertThat(sessions.events("evicted")).anySatisfy(e -> {
             assertThat(e.getReason()).isEqualTo("PodFailed");
             assertThat(e.getType()).isEqualTo("Warning");
         });
@@ -195,11 +198,11 @@ class BrowserSessionReconcilerTest {
     @Test
     void browserExitFailsTheSessionAsACrash() {
         startOperator();
-        create("crash", new BrowserSessionSpec());
+        sessions.create("crash", new BrowserSessionSpec());
         awaitPodAndSet("crash", Pods.ready("10.1.2.7"));
-        awaitPhase("crash", Phase.Live);
+        sessions.awaitPhase("crash", Phase.Live);
         Pods.setStatus(client, ns, "crash-browser", Pods.browserExited(139));
-        BrowserSessionStatus status = awaitPhase("crash", Phase.Failed);
+        BrowserSessionStatus status = sessions.awaitPhase("crash", Phase.Failed);
         assertThat(status.getReason()).isEqualTo(Reason.BrowserCrashed);
         assertThat(status.getMessage()).contains("exit code 139");
     }
@@ -207,11 +210,11 @@ class BrowserSessionReconcilerTest {
     @Test
     void podDeletedBySomeoneElseFailsTheSessionAndIsNotRecreated() {
         startOperator();
-        create("gone", new BrowserSessionSpec());
+        sessions.create("gone", new BrowserSessionSpec());
         awaitPodAndSet("gone", Pods.ready("10.1.2.8"));
-        awaitPhase("gone", Phase.Live);
+        sessions.awaitPhase("gone", Phase.Live);
         client.pods().inNamespace(ns).withName("gone-browser").delete();
-        BrowserSessionStatus status = awaitPhase("gone", Phase.Failed);
+        BrowserSessionStatus status = sessions.awaitPhase("gone", Phase.Failed);
         assertThat(status.getReason()).isEqualTo(Reason.PodDeleted);
         assertThat(Pods.get(client, ns, "gone-browser")).isNull();
     }
@@ -219,14 +222,14 @@ class BrowserSessionReconcilerTest {
     @Test
     void unschedulableAndImagePullFailuresAreReadFromThePod() {
         startOperator();
-        create("nodes", new BrowserSessionSpec());
-        create("image", new BrowserSessionSpec());
+        sessions.create("nodes", new BrowserSessionSpec());
+        sessions.create("image", new BrowserSessionSpec());
         awaitPodAndSet("nodes", Pods.unschedulable("0/3 nodes are available: 3 Insufficient memory."));
         awaitPodAndSet("image", Pods.imagePullBackOff("Back-off pulling image \"nope:1\""));
-        BrowserSessionStatus nodes = awaitPhase("nodes", Phase.Failed);
+        BrowserSessionStatus nodes = sessions.awaitPhase("nodes", Phase.Failed);
         assertThat(nodes.getReason()).isEqualTo(Reason.Unschedulable);
         assertThat(nodes.getMessage()).contains("Insufficient memory");
-        BrowserSessionStatus image = awaitPhase("image", Phase.Failed);
+        BrowserSessionStatus image = sessions.awaitPhase("image", Phase.Failed);
         assertThat(image.getReason()).isEqualTo(Reason.ImagePullFailed);
         assertThat(image.getMessage()).contains("nope:1");
     }
@@ -234,8 +237,8 @@ class BrowserSessionReconcilerTest {
     @Test
     void podNeverReadyFailsWithStartupTimeout() {
         startOperator(Map.of("browser-operator.startup-timeout", "1s", "browser-operator.ttl-after-finished", "0"));
-        create("slow", new BrowserSessionSpec());
-        BrowserSessionStatus status = awaitPhase("slow", Phase.Failed);
+        sessions.create("slow", new BrowserSessionSpec());
+        BrowserSessionStatus status = sessions.awaitPhase("slow", Phase.Failed);
         assertThat(status.getReason()).isEqualTo(Reason.StartupTimeout);
         await().until(() -> Pods.get(client, ns, "slow-browser") == null);
     }
@@ -243,19 +246,19 @@ class BrowserSessionReconcilerTest {
     @Test
     void timeoutEditsMoveTheDeadlineOfALiveSession() {
         startOperator();
-        create("edit", new BrowserSessionSpec().withTimeout("1m"));
+        sessions.create("edit", new BrowserSessionSpec().withTimeout("1m"));
         awaitPodAndSet("edit", Pods.ready("10.1.2.9"));
-        BrowserSessionStatus live = awaitPhase("edit", Phase.Live);
+        BrowserSessionStatus live = sessions.awaitPhase("edit", Phase.Live);
         Instant liveTime = Timestamps.parse(live.getLiveTime());
 
-        editSpec("edit", spec -> spec.setTimeout("2h"));
+        sessions.editSpec("edit", spec -> spec.setTimeout("2h"));
         String extended = Timestamps.format(liveTime.plus(Duration.ofHours(2)));
-        await().until(() -> extended.equals(status("edit").getExpiresAt()));
+        await().until(() -> extended.equals(sessions.status("edit").getExpiresAt()));
         await().until(() -> extended.equals(Pods.get(client, ns, "edit-browser").getMetadata().getAnnotations()
                 .get(SessionLabels.EXPIRES_AT_ANNOTATION)));
 
-        editSpec("edit", spec -> spec.setTimeout("1s"));
-        BrowserSessionStatus released = awaitPhase("edit", Phase.Released);
+        sessions.editSpec("edit", spec -> spec.setTimeout("1s"));
+        BrowserSessionStatus released = sessions.awaitPhase("edit", Phase.Released);
         assertThat(released.getReason()).isEqualTo(Reason.Timeout);
         assertThat(released.getExpiresAt()).isEqualTo(Timestamps.format(liveTime.plusSeconds(1)));
     }
@@ -263,14 +266,14 @@ class BrowserSessionReconcilerTest {
     @Test
     void restartedOperatorKeepsTheDeadline() {
         startOperator();
-        create("restart", new BrowserSessionSpec().withTimeout("4s"));
+        sessions.create("restart", new BrowserSessionSpec().withTimeout("4s"));
         awaitPodAndSet("restart", Pods.ready("10.1.2.10"));
-        BrowserSessionStatus live = awaitPhase("restart", Phase.Live);
+        BrowserSessionStatus live = sessions.awaitPhase("restart", Phase.Live);
 
         operator.stop();
         startOperator();
 
-        BrowserSessionStatus released = awaitPhase("restart", Phase.Released);
+        BrowserSessionStatus released = sessions.awaitPhase("restart", Phase.Released);
         assertThat(released.getReason()).isEqualTo(Reason.Timeout);
         assertThat(released.getExpiresAt()).isEqualTo(live.getExpiresAt());
         assertThat(Duration.between(Timestamps.parse(released.getExpiresAt()),
@@ -280,15 +283,15 @@ class BrowserSessionReconcilerTest {
     @Test
     void deadlinePassedWhileTheOperatorWasDownReleasesOnStartUp() {
         startOperator();
-        create("down", new BrowserSessionSpec().withTimeout("10m"));
+        sessions.create("down", new BrowserSessionSpec().withTimeout("10m"));
         awaitPodAndSet("down", Pods.ready("10.1.2.11"));
-        BrowserSessionStatus live = awaitPhase("down", Phase.Live);
+        BrowserSessionStatus live = sessions.awaitPhase("down", Phase.Live);
 
         operator.stop();
         clock.advance(Duration.ofHours(1));
         startOperator();
 
-        BrowserSessionStatus released = awaitPhase("down", Phase.Released);
+        BrowserSessionStatus released = sessions.awaitPhase("down", Phase.Released);
         assertThat(released.getReason()).isEqualTo(Reason.Timeout);
         assertThat(released.getExpiresAt()).isEqualTo(live.getExpiresAt());
         await().until(() -> Pods.get(client, ns, "down-browser") == null);
@@ -301,9 +304,9 @@ class BrowserSessionReconcilerTest {
             asked.add(endpoint + " " + token);
             return new ActivityObservation.Reported(null);
         }).start();
-        create("idle", new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout("1s"));
+        sessions.create("idle", new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout("1s"));
         awaitPodAndSet("idle", Pods.ready("10.1.2.14"));
-        BrowserSessionStatus released = awaitPhase("idle", Phase.Released);
+        BrowserSessionStatus released = sessions.awaitPhase("idle", Phase.Released);
         assertThat(released.getReason()).isEqualTo(Reason.InactivityTimeout);
         assertThat(Duration.between(Timestamps.parse(released.getInactivityDeadline()),
                 Timestamps.parse(released.getFinishedTime()))).isBetween(Duration.ZERO, Duration.ofSeconds(1));
@@ -320,9 +323,9 @@ class BrowserSessionReconcilerTest {
                     asked.add(now);
                     return new ActivityObservation.Unreachable("connection refused");
                 }).start();
-        create("lost", new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout("1s"));
+        sessions.create("lost", new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout("1s"));
         awaitPodAndSet("lost", Pods.ready("10.1.2.15"));
-        BrowserSessionStatus failed = awaitPhase("lost", Phase.Failed);
+        BrowserSessionStatus failed = sessions.awaitPhase("lost", Phase.Failed);
         assertThat(failed.getReason()).isEqualTo(Reason.BrowserCrashed);
         assertThat(failed.getMessage()).contains("unreachable").contains("connection refused");
         assertThat(asked).hasSizeGreaterThanOrEqualTo(3);
@@ -333,23 +336,23 @@ class BrowserSessionReconcilerTest {
     void deletingTheSessionDeletesItsPodAndSecret() {
         startOperator();
         try (OwnerReferenceCollector gc = new OwnerReferenceCollector(client)) {
-            create("del", new BrowserSessionSpec());
+            sessions.create("del", new BrowserSessionSpec());
             awaitPodAndSet("del", Pods.ready("10.1.2.12"));
-            awaitPhase("del", Phase.Live);
-            assertThat(events("del")).isNotEmpty();
+            sessions.awaitPhase("del", Phase.Live);
+            assertThat(sessions.events("del")).isNotEmpty();
             client.resources(BrowserSession.class).inNamespace(ns).withName("del").delete();
             await().until(() -> Pods.get(client, ns, "del-browser") == null
                     && client.secrets().inNamespace(ns).withName("del-connection").get() == null);
             // The embedded store's stand-in for the API server expiring Events.
-            await().until(() -> events("del").isEmpty());
+            await().until(() -> sessions.events("del").isEmpty());
         }
     }
 
     @Test
     void finishedSessionsAreDeletedAfterTheirTtl() {
         startOperator(Map.of("browser-operator.ttl-after-finished", "1s"));
-        create("ttl", new BrowserSessionSpec().withReleased(true));
-        awaitPhase("ttl", Phase.Released);
+        sessions.create("ttl", new BrowserSessionSpec().withReleased(true));
+        sessions.awaitPhase("ttl", Phase.Released);
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> client.resources(BrowserSession.class).inNamespace(ns).withName("ttl").get() == null);
     }
@@ -364,45 +367,24 @@ class BrowserSessionReconcilerTest {
                 "negative", new BrowserSessionSpec().withTimeout("-5m"),
                 "garbage", new BrowserSessionSpec().withInactivityTimeout("soon"),
                 "no-class", new BrowserSessionSpec().withBrowserClassName("gpu"));
-        bad.forEach(this::create);
-        create("good", new BrowserSessionSpec());
+        bad.forEach(sessions::create);
+        sessions.create("good", new BrowserSessionSpec());
         awaitPodAndSet("good", Pods.ready("10.1.2.13"));
-        assertThat(awaitPhase("good", Phase.Live).getReason()).isEqualTo(Reason.Running);
+        assertThat(sessions.awaitPhase("good", Phase.Live).getReason()).isEqualTo(Reason.Running);
 
         for (String name : bad.keySet()) {
-            BrowserSessionStatus status = awaitPhase(name, Phase.Failed);
+            BrowserSessionStatus status = sessions.awaitPhase(name, Phase.Failed);
             assertThat(status.getReason()).isEqualTo(Reason.InvalidSpec);
             assertThat(status.getMessage()).startsWith("spec.");
             assertThat(Pods.get(client, ns, name + "-browser")).isNull();
-            await().untilAsserted(() -> assertThat(events(name)).anySatisfy(e -> {
+            await().untilAsserted(() -> assertThat(sessions.events(name)).anySatisfy(e -> {
                 assertThat(e.getReason()).isEqualTo("InvalidSpec");
                 assertThat(e.getType()).isEqualTo("Warning");
                 assertThat(e.getMessage()).isEqualTo(status.getMessage());
             }));
         }
-        assertThat(status("over-max").getMessage()).contains("\"48h\"").contains("at most 24h");
-        assertThat(status("no-class").getMessage()).contains("allowed: default");
-    }
-
-    BrowserSession create(String name, BrowserSessionSpec spec) {
-        return client.resource(new BrowserSession(ns, name, spec)).create();
-    }
-
-    BrowserSession editSpec(String name, java.util.function.Consumer<BrowserSessionSpec> edit) {
-        return client.resources(BrowserSession.class).inNamespace(ns).withName(name).edit(s -> {
-            edit.accept(s.getSpec());
-            return s;
-        });
-    }
-
-    BrowserSessionStatus status(String name) {
-        BrowserSession s = client.resources(BrowserSession.class).inNamespace(ns).withName(name).get();
-        return s == null ? null : s.getStatus();
-    }
-
-    BrowserSessionStatus awaitPhase(String name, Phase phase) {
-        return await().atMost(Duration.ofSeconds(10))
-                .until(() -> status(name), s -> s != null && s.getPhase() == phase);
+        assertThat(sessions.status("over-max").getMessage()).contains("\"48h\"").contains("at most 24h");
+        assertThat(sessions.status("no-class").getMessage()).contains("allowed: default");
     }
 
     void awaitPodAndSet(String session, io.fabric8.kubernetes.api.model.PodStatus podStatus) {
@@ -410,14 +392,7 @@ class BrowserSessionReconcilerTest {
         Pods.setStatus(client, ns, session + "-browser", podStatus);
     }
 
-    List<Event> events(String session) {
-        return client.v1().events().inNamespace(ns).list().getItems().stream()
-                .filter(e -> session.equals(e.getInvolvedObject().getName()))
-                .sorted(java.util.Comparator.comparing(Event::getFirstTimestamp))
-                .toList();
-    }
-
     List<String> reasonsOfEvents(String session) {
-        return events(session).stream().map(Event::getReason).toList();
+        return sessions.events(session).stream().map(Event::getReason).toList();
     }
 }

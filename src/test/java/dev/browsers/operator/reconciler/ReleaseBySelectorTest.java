@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.browsers.operator.lifecycle.ActivityObservation;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
-import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
 import dev.browsers.operator.testing.MutableClock;
 import dev.browsers.operator.testing.OperatorHarness;
 import dev.browsers.operator.testing.Pods;
+import dev.browsers.operator.testing.Sessions;
 import dev.browsers.operator.testing.TestConfigs;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -34,8 +34,9 @@ class ReleaseBySelectorTest {
     @Test
     void patchingEverySessionOfASelectorReleasesThemAndOnlyThem() {
         OperatorHarness.installCrd(client);
+        Sessions sessions = new Sessions(client, NS);
         try (OperatorHarness operator = new OperatorHarness(client, TestConfigs.operatorConfig(), new MutableClock(),
-                new PodAddressResolver(9222), (e, t, n) -> new ActivityObservation.Reported(null)).start()) {
+                (e, t, n) -> new ActivityObservation.Reported(null)).start()) {
             Map<String, String> teams = Map.of("a1", "a", "a2", "a", "a3", "a", "b1", "b");
             teams.forEach((name, team) -> {
                 BrowserSession s = new BrowserSession(NS, name, new BrowserSessionSpec());
@@ -45,7 +46,7 @@ class ReleaseBySelectorTest {
             teams.keySet().forEach(name -> {
                 await().until(() -> Pods.get(client, NS, name + "-browser") != null);
                 Pods.setStatus(client, NS, name + "-browser", Pods.ready("10.2.0.1"));
-                awaitPhase(name, Phase.Live);
+                sessions.awaitPhase(name, Phase.Live);
             });
 
             // kubectl get bs -n research -l team=a -o name | xargs -r -I{} kubectl patch -n research {} --type=merge -p '...'
@@ -53,15 +54,10 @@ class ReleaseBySelectorTest {
                     .forEach(s -> client.resource(s).patch(PatchContext.of(PatchType.JSON_MERGE), RELEASE_PATCH));
 
             for (String name : List.of("a1", "a2", "a3")) {
-                assertThat(awaitPhase(name, Phase.Released).getReason()).isEqualTo(Reason.Released);
+                assertThat(sessions.awaitPhase(name, Phase.Released).getReason()).isEqualTo(Reason.Released);
             }
             assertThat(client.resources(BrowserSession.class).inNamespace(NS).withName("b1").get().getStatus().getPhase())
                     .isEqualTo(Phase.Live);
         }
-    }
-
-    static BrowserSessionStatus awaitPhase(String name, Phase phase) {
-        return await().until(() -> client.resources(BrowserSession.class).inNamespace(NS).withName(name).get().getStatus(),
-                s -> s != null && s.getPhase() == phase);
     }
 }

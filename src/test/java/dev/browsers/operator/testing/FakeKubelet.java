@@ -1,6 +1,6 @@
 package dev.browsers.operator.testing;
 
-import dev.browsers.operator.model.v1alpha1.SessionLabels;
+import dev.browsers.operator.model.SessionLabels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;

@@ -1,8 +1,8 @@
 package dev.browsers.operator.testing;
 
+import dev.browsers.operator.config.ConfigBeans;
 import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.reconciler.AgentActivityClient;
-import dev.browsers.operator.reconciler.AgentAddressResolver;
 import dev.browsers.operator.reconciler.BrowserSessionReconciler;
 import dev.browsers.operator.reconciler.SessionMetrics;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -18,17 +18,14 @@ public final class OperatorHarness implements AutoCloseable {
     private final KubernetesClient client;
     private final OperatorConfig config;
     private final Clock clock;
-    private final AgentAddressResolver addresses;
     private final AgentActivityClient agents;
     public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private Operator operator;
 
-    public OperatorHarness(KubernetesClient client, OperatorConfig config, Clock clock, AgentAddressResolver addresses,
-            AgentActivityClient agents) {
+    public OperatorHarness(KubernetesClient client, OperatorConfig config, Clock clock, AgentActivityClient agents) {
         this.client = client;
         this.config = config;
         this.clock = clock;
-        this.addresses = addresses;
         this.agents = agents;
     }
 
@@ -49,7 +46,8 @@ public final class OperatorHarness implements AutoCloseable {
                 // The mock API server answers server-side apply with 415.
                 .withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false));
-        operator.register(new BrowserSessionReconciler(config, clock, addresses, agents, new SessionMetrics(meters)));
+        operator.register(new BrowserSessionReconciler(config, ConfigBeans.policyOf(config), clock, agents,
+                new SessionMetrics(meters)));
         operator.start();
         return this;
     }

@@ -1,12 +1,15 @@
 package dev.browsers.operator.testing;
 
+import dev.browsers.operator.config.ConfigBeans;
 import dev.browsers.operator.config.OperatorConfig;
+import dev.browsers.operator.lifecycle.Policy;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
@@ -34,5 +37,24 @@ public final class TestConfigs {
 
     public static OperatorConfig operatorConfig() {
         return operatorConfig(Map.of());
+    }
+
+    /** The lifecycle's policy with the configured defaults, as the operator builds it. */
+    public static Policy policy() {
+        return policy(Map.of());
+    }
+
+    public static Policy policy(Map<String, String> overrides) {
+        return ConfigBeans.policyOf(operatorConfig(overrides));
+    }
+
+    /** The Chromium binary local mode runs by default. */
+    public static String chromiumBinary() {
+        return operatorConfig().local().chromium();
+    }
+
+    /** The Chromium flags of the default browser class. */
+    public static List<String> chromiumFlags() {
+        return operatorConfig().browser().args();
     }
 }

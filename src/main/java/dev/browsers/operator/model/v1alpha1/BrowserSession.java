@@ -1,5 +1,6 @@
 package dev.browsers.operator.model.v1alpha1;
 
+import dev.browsers.operator.model.SessionLabels;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -19,7 +20,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Expires", jsonPath = ".status.expiresAt", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class BrowserSession extends CustomResource<BrowserSessionSpec, BrowserSessionStatus> implements Namespaced {
-    public static final String GROUP = "browsers.dev";
+    public static final String GROUP = SessionLabels.GROUP;
     public static final String VERSION = "v1alpha1";
 
     public BrowserSession() {}

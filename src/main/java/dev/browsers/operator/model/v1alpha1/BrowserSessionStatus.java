@@ -2,14 +2,16 @@ package dev.browsers.operator.model.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /** Observed state. Timestamps are RFC 3339 strings with millisecond precision (UTC). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class BrowserSessionStatus {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private Phase phase;
     private Reason reason;
     @JsonPropertyDescription("Human-readable detail of the phase and reason.")
@@ -36,29 +38,9 @@ public class BrowserSessionStatus {
 
     public BrowserSessionStatus() {}
 
+    /** A deep copy, so a decision can change it without touching the observed status. */
     public BrowserSessionStatus copy() {
-        var c = new BrowserSessionStatus();
-        c.phase = phase;
-        c.reason = reason;
-        c.message = message;
-        c.podName = podName;
-        c.websocketUrl = websocketUrl;
-        c.connectionSecretName = connectionSecretName;
-        c.startTime = startTime;
-        c.liveTime = liveTime;
-        c.expiresAt = expiresAt;
-        c.inactivityDeadline = inactivityDeadline;
-        c.lastActivityTime = lastActivityTime;
-        c.finishedTime = finishedTime;
-        c.durationSeconds = durationSeconds;
-        c.observedGeneration = observedGeneration;
-        c.conditions = new ArrayList<>();
-        for (Condition condition : conditions == null ? List.<Condition>of() : conditions) {
-            c.conditions.add(new Condition(condition.getLastTransitionTime(), condition.getMessage(),
-                    condition.getObservedGeneration(), condition.getReason(), condition.getStatus(),
-                    condition.getType()));
-        }
-        return c;
+        return JSON.convertValue(this, BrowserSessionStatus.class);
     }
 
     public Phase getPhase() { return phase; }
@@ -92,29 +74,19 @@ public class BrowserSessionStatus {
     public List<Condition> getConditions() { return conditions; }
     public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
 
+    /** Equal when they serialize alike: the status the operator would write is the same. */
     @Override
     public boolean equals(Object o) {
-        if (this == o) return true;
-        if (!(o instanceof BrowserSessionStatus s)) return false;
-        return phase == s.phase && reason == s.reason && Objects.equals(message, s.message)
-                && Objects.equals(podName, s.podName) && Objects.equals(websocketUrl, s.websocketUrl)
-                && Objects.equals(connectionSecretName, s.connectionSecretName)
-                && Objects.equals(startTime, s.startTime) && Objects.equals(liveTime, s.liveTime)
-                && Objects.equals(expiresAt, s.expiresAt) && Objects.equals(inactivityDeadline, s.inactivityDeadline)
-                && Objects.equals(lastActivityTime, s.lastActivityTime) && Objects.equals(finishedTime, s.finishedTime)
-                && Objects.equals(durationSeconds, s.durationSeconds)
-                && Objects.equals(observedGeneration, s.observedGeneration)
-                && Objects.equals(conditions, s.conditions);
+        return this == o || o instanceof BrowserSessionStatus other && JSON.valueToTree(this).equals(JSON.valueToTree(other));
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(phase, reason, message, podName, websocketUrl, expiresAt, liveTime, observedGeneration);
+        return JSON.valueToTree(this).hashCode();
     }
 
     @Override
     public String toString() {
-        return "BrowserSessionStatus{phase=" + phase + ", reason=" + reason + ", message=" + message
-                + ", expiresAt=" + expiresAt + ", liveTime=" + liveTime + ", finishedTime=" + finishedTime + "}";
+        return JSON.valueToTree(this).toString();
     }
 }

@@ -1,6 +1,8 @@
-package dev.browsers.operator.api;
+package dev.browsers.operator.local;
 
+import dev.browsers.operator.config.ApiConfig;
 import dev.browsers.operator.config.OperatorConfig;
+import dev.browsers.operator.model.ApiKeySecrets;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,7 +18,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Local mode: makes the API usable at once, with a known key for namespace {@code default}. Observes start-up
- * before {@link ApiKeys} lists the keys, so the first request already finds it.
+ * before the API lists the keys, so the first request already finds it.
  */
 @ApplicationScoped
 class LocalApiKey {
@@ -33,13 +35,13 @@ class LocalApiKey {
         if (secret == null) {
             secret = client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder()
                     .withNewMetadata().withName(SECRET_NAME).withNamespace(NAMESPACE)
-                    .withLabels(Map.of(ApiKeys.LABEL, "true")).endMetadata()
-                    .withData(Map.of(ApiKeys.KEY_FIELD, Base64.getEncoder()
+                    .withLabels(Map.of(ApiKeySecrets.LABEL, "true")).endMetadata()
+                    .withData(Map.of(ApiKeySecrets.KEY_FIELD, Base64.getEncoder()
                             .encodeToString(api.localKey().getBytes(StandardCharsets.UTF_8))))
                     .build()).create();
         }
-        String encoded = secret.getData() == null ? null : secret.getData().get(ApiKeys.KEY_FIELD);
-        String key = encoded == null ? "(none: Secret " + NAMESPACE + "/" + SECRET_NAME + " has no " + ApiKeys.KEY_FIELD
+        String encoded = secret.getData() == null ? null : secret.getData().get(ApiKeySecrets.KEY_FIELD);
+        String key = encoded == null ? "(none: Secret " + NAMESPACE + "/" + SECRET_NAME + " has no " + ApiKeySecrets.KEY_FIELD
                 + ")" : new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
         LOG.infof("Steel-compatible API: baseURL http://localhost:%d, steel-api-key %s", port, key);
     }

@@ -1,4 +1,4 @@
-package dev.browsers.operator.api;
+package dev.browsers.operator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -1,4 +1,4 @@
-package dev.browsers.operator.lifecycle;
+package dev.browsers.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.browsers.operator.lifecycle;
+package dev.browsers.operator.model;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,17 +1,17 @@
-package dev.browsers.operator.model.v1alpha1;
+package dev.browsers.operator.model;
 
 import java.util.Map;
 
 /** Labels and annotations on everything the operator creates for a session. */
 public final class SessionLabels {
+    /** The API group of the operator's resources; also the prefix of its labels and annotations. */
+    public static final String GROUP = "browsers.dev";
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String MANAGED_BY_VALUE = "browser-operator";
     public static final String MANAGED_BY_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
-    public static final String SESSION = BrowserSession.GROUP + "/session";
+    public static final String SESSION = GROUP + "/session";
     /** On the pod: the hard deadline, read by the agent through the downward API as its backstop. */
-    public static final String EXPIRES_AT_ANNOTATION = BrowserSession.GROUP + "/expires-at";
-    /** On the pod: the agent's port when it is not the configured one (local mode). */
-    public static final String AGENT_PORT_ANNOTATION = BrowserSession.GROUP + "/agent-port";
+    public static final String EXPIRES_AT_ANNOTATION = GROUP + "/expires-at";
 
     private SessionLabels() {}
 

@@ -1,4 +1,4 @@
-package dev.browsers.operator.lifecycle;
+package dev.browsers.operator.model;
 
 import java.math.BigDecimal;
 import java.time.Duration;

@@ -1,0 +1,36 @@
+package dev.browsers.operator.config;
+
+import dev.browsers.operator.lifecycle.Policy;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+/** The beans every adapter shares, built from the configuration once. */
+public class ConfigBeans {
+    /** How soon to ask a session agent again after it did not answer. */
+    static final Duration AGENT_RETRY_INTERVAL = Duration.ofSeconds(1);
+
+    @Produces
+    @Singleton
+    Policy policy(OperatorConfig config) {
+        return policyOf(config);
+    }
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    /** The lifecycle's policy as configured; also for code that builds the operator without CDI. */
+    public static Policy policyOf(OperatorConfig config) {
+        Set<String> classes = new HashSet<>(config.browserClasses().keySet());
+        classes.add(OperatorConfig.DEFAULT_BROWSER_CLASS);
+        return new Policy(config.defaultTimeout(), config.maxTimeout(), config.startupTimeout(),
+                config.ttlAfterFinished(), config.agentUnreachableGrace(), AGENT_RETRY_INTERVAL,
+                OperatorConfig.DEFAULT_BROWSER_CLASS, Set.copyOf(classes));
+    }
+}

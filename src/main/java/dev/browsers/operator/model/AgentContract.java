@@ -1,0 +1,44 @@
+package dev.browsers.operator.model;
+
+/**
+ * What the operator and the session agent agree on: the pod's containers and ports, the agent's environment,
+ * and its HTTP endpoints. The agent imports this and nothing else of the project.
+ */
+public final class AgentContract {
+    public static final String BROWSER_CONTAINER = "browser";
+    public static final String AGENT_CONTAINER = "agent";
+
+    /** Where clients reach the agent in the session pod, unless configured otherwise. */
+    public static final int DEFAULT_AGENT_PORT = 9222;
+    /** The browser's CDP port inside the pod, on its loopback, reachable only from the agent. */
+    public static final int BROWSER_CDP_PORT = 9223;
+
+    /** Environment of the agent container. */
+    public static final String ENV_SESSION_TOKEN = "SESSION_TOKEN";
+    public static final String ENV_AGENT_PORT = "AGENT_PORT";
+    public static final String ENV_BROWSER_CDP_PORT = "BROWSER_CDP_PORT";
+    public static final String ENV_EXPIRES_AT_FILE = "EXPIRES_AT_FILE";
+
+    /** The downward-API volume in the agent container holding the hard deadline. */
+    public static final String SESSION_INFO_DIR = "/etc/browser-session";
+    public static final String EXPIRES_AT_FILE = "expires-at";
+
+    /** Clients present the session token as {@code Authorization: Bearer <token>} or this query parameter. */
+    public static final String TOKEN_QUERY_PARAMETER = "token";
+
+    /** The browser-level CDP WebSocket clients connect to; the agent maps it to the browser's own id. */
+    public static final String BROWSER_SOCKET_PATH = "/devtools/browser";
+    /** 200 while the browser answers CDP; the pod's readiness probe. */
+    public static final String READY_PATH = "/ready";
+    /** Client activity, for the operator's inactivity checks; needs the token. */
+    public static final String ACTIVITY_PATH = "/activity";
+    /** Field of the activity answer: milliseconds since the last client activity, null if there was none. */
+    public static final String ACTIVITY_IDLE_MILLIS = "idleMillis";
+
+    private AgentContract() {}
+
+    /** The CDP endpoint clients connect to, given where the agent listens (host:port). */
+    public static String websocketUrl(String agentEndpoint) {
+        return "ws://" + agentEndpoint + BROWSER_SOCKET_PATH;
+    }
+}
