@@ -1,6 +1,9 @@
 package dev.browsers.operator.config;
 
 import dev.browsers.operator.lifecycle.Policy;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -23,6 +26,14 @@ public class ConfigBeans {
     @Singleton
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    void refuseLocalModeWithoutIt(@Observes StartupEvent event, OperatorConfig config,
+            Instance<LocalModeSupport> localMode) {
+        if (config.mode() == OperatorConfig.Mode.local && localMode.isUnsatisfied()) {
+            throw new IllegalStateException("browser-operator.mode=local, but this build has no local mode (it was "
+                    + "built for the cluster image with -Dcluster): set BROWSER_OPERATOR_MODE=cluster");
+        }
     }
 
     /** The lifecycle's policy as configured; also for code that builds the operator without CDI. */

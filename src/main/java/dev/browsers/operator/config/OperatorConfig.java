@@ -94,7 +94,7 @@ public interface OperatorConfig {
          * the heap whole, so -Xmx bounds the largest one: 48m lets 16 MiB screenshots through.
          */
         @WithDefault("java,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1,-Xss256k,-Xms4m,-Xmx48m,-XX:MaxDirectMemorySize=64m,"
-                + "-XX:MaxMetaspaceSize=32m,-XX:ReservedCodeCacheSize=16m,-cp,/deployments/app/*:/deployments/agent/*,"
+                + "-XX:MaxMetaspaceSize=32m,-XX:ReservedCodeCacheSize=16m,-cp,/deployments/agent/*,"
                 + "dev.browsers.operator.agent.AgentMain")
         List<String> command();
 

@@ -1,5 +1,6 @@
 package dev.browsers.operator.local;
 
+import dev.browsers.operator.config.LocalModeSupport;
 import dev.browsers.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /** Local mode: the embedded API store's missing parts (a kubelet, garbage collection) around the real operator. */
 @ApplicationScoped
-public class LocalMode {
+public class LocalMode implements LocalModeSupport {
     private static final Logger LOG = LoggerFactory.getLogger(LocalMode.class);
     private static final long FORGET_REQUESTS_EVERY_MS = 10_000;
 

@@ -1,0 +1,102 @@
+package dev.browsers.operator.dependent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.browsers.operator.model.v1alpha1.BrowserSession;
+import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
+import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
+import dev.browsers.operator.testing.TestConfigs;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The session pod as the operator declares it, from configuration only. */
+class SessionPodDependentTest {
+
+    static Pod desired(BrowserSession session, Map<String, String> config) {
+        return new SessionPodDependent(TestConfigs.operatorConfig(config)).desired(session, null);
+    }
+
+    static BrowserSession session(BrowserSessionSpec spec) {
+        BrowserSession session = new BrowserSession("team-a", "checkout", spec);
+        session.getMetadata().setUid("uid-1");
+        return session;
+    }
+
+    static Container container(Pod pod, String name) {
+        return pod.getSpec().getContainers().stream().filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void browserAndAgentRunRestrictedWithTheBrowserOnLoopbackOnly() {
+        Pod pod = desired(session(new BrowserSessionSpec()), Map.of());
+        assertThat(pod.getMetadata().getName()).isEqualTo("checkout-browser");
+        assertThat(pod.getMetadata().getLabels()).containsEntry("browsers.dev/session", "checkout")
+                .containsEntry("app.kubernetes.io/managed-by", "browser-operator");
+        assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
+        assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getSpec().getEnableServiceLinks()).isFalse();
+        assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSpec().getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        // startup timeout + maximum timeout + a minute of grace
+        assertThat(pod.getSpec().getActiveDeadlineSeconds()).isEqualTo(120 + 86_400 + 60);
+
+        Container browser = container(pod, "browser");
+        assertThat(browser.getImage()).isEqualTo("docker.io/chromedp/headless-shell:stable");
+        assertThat(browser.getArgs()).contains("--headless", "--no-sandbox", "--remote-debugging-address=127.0.0.1",
+                "--remote-debugging-port=9223", "--user-data-dir=/tmp/profile");
+        assertThat(browser.getPorts()).isEmpty();
+        assertThat(browser.getResources().getLimits()).containsEntry("memory", new Quantity("2Gi"));
+
+        Container agent = container(pod, "agent");
+        assertThat(agent.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(9222));
+        assertThat(agent.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
+        assertThat(agent.getEnv()).extracting(EnvVar::getName)
+                .containsExactlyInAnyOrder("AGENT_PORT", "BROWSER_CDP_PORT", "EXPIRES_AT_FILE", "SESSION_TOKEN");
+        EnvVar token = agent.getEnv().stream().filter(e -> e.getName().equals("SESSION_TOKEN")).findFirst().orElseThrow();
+        assertThat(token.getValue()).isNull();
+        assertThat(token.getValueFrom().getSecretKeyRef().getName()).isEqualTo("checkout-connection");
+        assertThat(token.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
+        for (Container c : pod.getSpec().getContainers()) {
+            assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+            assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+            assertThat(c.getSecurityContext().getPrivileged()).isFalse();
+            assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        }
+    }
+
+    @Test
+    void theHardDeadlineReachesTheAgentThroughAnAnnotationAndTheDownwardApi() {
+        BrowserSession session = session(new BrowserSessionSpec());
+        assertThat(desired(session, Map.of()).getMetadata().getAnnotations()).isEmpty();
+        BrowserSessionStatus status = new BrowserSessionStatus();
+        status.setExpiresAt("2026-11-29T10:05:00.000Z");
+        session.setStatus(status);
+        Pod pod = desired(session, Map.of());
+        assertThat(pod.getMetadata().getAnnotations()).containsEntry("browsers.dev/expires-at", "2026-11-29T10:05:00.000Z");
+        assertThat(pod.getSpec().getVolumes()).filteredOn(v -> v.getDownwardAPI() != null).singleElement()
+                .satisfies(v -> assertThat(v.getDownwardAPI().getItems()).singleElement()
+                        .satisfies(item -> assertThat(item.getFieldRef().getFieldPath())
+                                .isEqualTo("metadata.annotations['browsers.dev/expires-at']")));
+    }
+
+    @Test
+    void aBrowserClassChoosesImageCommandFlagsAndResources() {
+        Map<String, String> config = Map.of(
+                "browser-operator.browser-classes.big.image", "example.com/chromium:1",
+                "browser-operator.browser-classes.big.command", "/usr/bin/chromium",
+                "browser-operator.browser-classes.big.args", "--headless,--no-sandbox",
+                "browser-operator.browser-classes.big.resources.memory-limit", "4Gi",
+                "browser-operator.agent.port", "9500");
+        Pod pod = desired(session(new BrowserSessionSpec().withBrowserClassName("big")), config);
+        Container browser = container(pod, "browser");
+        assertThat(browser.getImage()).isEqualTo("example.com/chromium:1");
+        assertThat(browser.getCommand()).containsExactly("/usr/bin/chromium");
+        assertThat(browser.getArgs()).startsWith("--headless", "--no-sandbox").contains("--remote-debugging-port=9223");
+        assertThat(browser.getResources().getLimits()).containsEntry("memory", new Quantity("4Gi"));
+        assertThat(container(pod, "agent").getPorts().get(0).getContainerPort()).isEqualTo(9500);
+    }
+}
