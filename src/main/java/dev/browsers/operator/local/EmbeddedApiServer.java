@@ -38,16 +38,17 @@ public final class EmbeddedApiServer implements AutoCloseable {
         server.init(InetAddress.getLoopbackAddress(), port);
         EmbeddedApiServer api = new EmbeddedApiServer(server);
         try (KubernetesClient client = server.createClient()) {
-            api.registerCrd(client);
+            installCrd(client);
         }
         return api;
     }
 
-    private void registerCrd(KubernetesClient client) {
+    /** Registers the committed CRD (packaged under /crds), or updates it, as an admin would. */
+    public static void installCrd(KubernetesClient client) {
         try (InputStream crd = EmbeddedApiServer.class.getResourceAsStream(CRD_RESOURCE)) {
             client.apiextensions().v1().customResourceDefinitions()
                     .resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class))
-                    .create();
+                    .createOr(existing -> existing.update());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.browsers.operator.dependent.ConnectionSecretDependent;
 import dev.browsers.operator.lifecycle.ActivityObservation;
+import dev.browsers.operator.local.EmbeddedApiServer;
 import dev.browsers.operator.model.ConnectionSecret;
 import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.local.OwnerReferenceCollector;
@@ -48,7 +49,7 @@ class BrowserSessionReconcilerTest {
 
     @BeforeEach
     void installCrd() {
-        OperatorHarness.installCrd(client);
+        EmbeddedApiServer.installCrd(client);
         sessions = new Sessions(client, ns);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.browsers.operator.lifecycle.ActivityObservation;
+import dev.browsers.operator.local.EmbeddedApiServer;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.Phase;
@@ -33,7 +34,7 @@ class ReleaseBySelectorTest {
 
     @Test
     void patchingEverySessionOfASelectorReleasesThemAndOnlyThem() {
-        OperatorHarness.installCrd(client);
+        EmbeddedApiServer.installCrd(client);
         Sessions sessions = new Sessions(client, NS);
         try (OperatorHarness operator = new OperatorHarness(client, TestConfigs.operatorConfig(), new MutableClock(),
                 (e, t, n) -> new ActivityObservation.Reported(null)).start()) {

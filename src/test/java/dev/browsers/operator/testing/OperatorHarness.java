@@ -5,12 +5,9 @@ import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.reconciler.AgentActivityClient;
 import dev.browsers.operator.reconciler.BrowserSessionReconciler;
 import dev.browsers.operator.reconciler.SessionMetrics;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 
 /** The real reconciler in a real JOSDK Operator against a (mock) API server; can be stopped and started again. */
@@ -27,17 +24,6 @@ public final class OperatorHarness implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.agents = agents;
-    }
-
-    /** Registers the committed CRD, as an admin would before installing the operator. */
-    public static void installCrd(KubernetesClient client) {
-        try (InputStream crd = OperatorHarness.class.getResourceAsStream("/crds/browsersessions.browsers.dev-v1.yml")) {
-            client.apiextensions().v1().customResourceDefinitions()
-                    .resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class))
-                    .createOr(existing -> existing.update());
-        } catch (java.io.IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     public OperatorHarness start() {
