@@ -17,6 +17,6 @@ import java.util.Optional;
 public record Decision(BrowserSessionStatus status, List<Action> actions, Optional<Duration> requeueAfter,
         Optional<Transition> transition) {
 
-    /** @param warning true for faults (phase Failed) */
+    /** @param warning true for faults: phase Failed, or the API server refusing what the session needs */
     public record Transition(Reason reason, String message, boolean warning) {}
 }

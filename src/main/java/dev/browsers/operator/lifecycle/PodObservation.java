@@ -3,7 +3,7 @@ package dev.browsers.operator.lifecycle;
 /**
  * What the operator sees of a session's pod, reduced to what the lifecycle needs.
  *
- * @param detail human words from the pod (condition or container message), may be null
+ * @param detail human words from the pod (condition or container message) or from the API server, may be null
  * @param agentEndpoint host:port where the session's agent listens, once known
  */
 public record PodObservation(State state, String detail, String agentEndpoint) {
@@ -19,7 +19,11 @@ public record PodObservation(State state, String detail, String agentEndpoint) {
         /** The browser container terminated. */
         BROWSER_EXITED,
         /** The pod ended for another reason: evicted, its active deadline, a node loss. */
-        POD_FAILED
+        POD_FAILED,
+        /** No pod: the API server refused to create it or its Secret (admission, name clash, invalid). */
+        CREATE_REFUSED,
+        /** No pod: a ResourceQuota refused it or its Secret. */
+        QUOTA_EXCEEDED
     }
 
     public static PodObservation absent() {
@@ -41,5 +45,10 @@ public record PodObservation(State state, String detail, String agentEndpoint) {
     /** The pod no longer runs the browser: whatever happens next, the session is over. */
     public boolean ended() {
         return state == State.BROWSER_EXITED || state == State.POD_FAILED;
+    }
+
+    /** There is no pod because the API server would not create it (or its Secret). */
+    public boolean refused() {
+        return state == State.CREATE_REFUSED || state == State.QUOTA_EXCEEDED;
     }
 }

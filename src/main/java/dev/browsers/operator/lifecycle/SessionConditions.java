@@ -7,7 +7,12 @@ import java.util.Optional;
 
 /** The session's conditions (metav1.Condition shape) and how they are set. */
 public final class SessionConditions {
+    /** True only while Live and the browser answers CDP. */
     public static final String READY = "Ready";
+    /** True while Pending: the operator is still bringing the session up (kstatus: InProgress). */
+    public static final String RECONCILING = "Reconciling";
+    /** True once Failed, with the status reason (kstatus: Failed). */
+    public static final String STALLED = "Stalled";
     /** True when an inactivity timeout is in force; False when one is set but has no effect. */
     public static final String INACTIVITY_TIMEOUT = "InactivityTimeout";
     /** Present once the agent failed to answer; its False transition time starts the grace period. */

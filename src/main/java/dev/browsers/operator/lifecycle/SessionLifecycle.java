@@ -25,6 +25,10 @@ import java.util.Optional;
  * restarted operator decides exactly as the old one would have.
  */
 public final class SessionLifecycle {
+    /** While the API server refuses a session's pod, the operator asks again after as long as it has been
+     * refused (1 s, 2 s, 4 s, …), at least this often. */
+    static final Duration MAX_CREATE_RETRY_INTERVAL = Duration.ofSeconds(10);
+    private static final Duration MIN_CREATE_RETRY_INTERVAL = Duration.ofSeconds(1);
 
     private SessionLifecycle() {}
 
@@ -70,6 +74,7 @@ public final class SessionLifecycle {
         private final Instant now;
         private final Policy policy;
         private final String podName;
+        private final Optional<Duration> keepFinishedFor;
 
         Evaluation(BrowserSession session, PodObservation pod, ActivityObservation activity, Instant now,
                 Policy policy) {
@@ -81,6 +86,7 @@ public final class SessionLifecycle {
             this.now = now;
             this.policy = policy;
             this.podName = SessionNames.podName(session.getMetadata().getName());
+            this.keepFinishedFor = SpecCheck.keepFinishedFor(session.specOrEmpty(), policy);
             next.setObservedGeneration(session.getMetadata().getGeneration());
         }
 
@@ -106,10 +112,12 @@ public final class SessionLifecycle {
                 next.setPodName(podName);
                 next.setConnectionSecretName(SessionNames.connectionSecretName(session.getMetadata().getName()));
             }
+            boolean refusedBefore = previous.getReason() != null && previous.getReason().isCreateRefusal();
             switch (pod.state()) {
                 case ABSENT -> {
-                    // On first sight the pod is yet to be created; later, someone deleted it.
-                    if (!firstSight) {
+                    // On first sight the pod is yet to be created, and after a refusal it never was; else someone
+                    // deleted it.
+                    if (!firstSight && !refusedBefore) {
                         return finish(Phase.Failed, Reason.PodDeleted,
                                 "pod " + podName + " was deleted before the browser was ready");
                     }
@@ -132,18 +140,39 @@ public final class SessionLifecycle {
                     next.setWebsocketUrl(pod.agentEndpoint() == null ? null : AgentContract.websocketUrl(pod.agentEndpoint()));
                     return live(spec);
                 }
-                case NOT_READY -> { /* still starting */ }
+                case NOT_READY, CREATE_REFUSED, QUOTA_EXCEEDED -> { /* still starting, or retried below */ }
             }
             Instant startupDeadline = parse(next.getStartTime()).plus(policy.startupTimeout());
+            boolean stillRefused = pod.state() == PodObservation.State.ABSENT && refusedBefore;
             if (!now.isBefore(startupDeadline)) {
+                String lastError = stillRefused ? ": " + previous.getMessage() : detail();
                 return finish(Phase.Failed, Reason.StartupTimeout, "browser not ready within the startup timeout of "
-                        + GoDuration.format(policy.startupTimeout()) + detail());
+                        + GoDuration.format(policy.startupTimeout()) + lastError);
+            }
+            if (pod.refused()) {
+                // The reconciler tried and the API server said no: explain, and try again after a while.
+                next.setPhase(Phase.Pending);
+                next.setReason(pod.state() == PodObservation.State.QUOTA_EXCEEDED ? Reason.QuotaExceeded : Reason.PodRejected);
+                next.setMessage(pod.detail());
+                return decision(List.of(), createRetry(startupDeadline));
+            }
+            if (stillRefused) {
+                // Time to try again; the refusal stands in the status until the pod exists.
+                return decision(List.of(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD), createRetry(startupDeadline));
             }
             next.setPhase(Phase.Pending);
             next.setReason(Reason.Starting);
             next.setMessage("starting browser pod " + podName);
-            setCondition(SessionConditions.READY, false, Reason.Starting.name(), next.getMessage());
             return decision(List.of(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD), startupDeadline);
+        }
+
+        /** Retries back off with the time refused so far (stateless: startTime is in the status), never past the deadline. */
+        private Instant createRetry(Instant startupDeadline) {
+            Duration refusedFor = Duration.between(parse(next.getStartTime()), now);
+            Duration delay = refusedFor.compareTo(MIN_CREATE_RETRY_INTERVAL) < 0 ? MIN_CREATE_RETRY_INTERVAL
+                    : refusedFor.compareTo(MAX_CREATE_RETRY_INTERVAL) > 0 ? MAX_CREATE_RETRY_INTERVAL : refusedFor;
+            Instant retry = now.plus(delay);
+            return retry.isBefore(startupDeadline) ? retry : startupDeadline;
         }
 
         private Decision live(ValidatedSpec spec) {
@@ -207,11 +236,17 @@ public final class SessionLifecycle {
                 Instant since = parse(SessionConditions.find(next, SessionConditions.AGENT_REACHABLE).orElseThrow()
                         .getLastTransitionTime());
                 if (!now.isBefore(since.plus(policy.agentUnreachableGrace()))) {
-                    return Optional.of(finish(Phase.Failed, Reason.BrowserCrashed, "session agent unreachable for "
-                            + GoDuration.format(policy.agentUnreachableGrace()) + ": " + unreachable.error()));
+                    return Optional.of(finish(Phase.Failed, Reason.AgentUnreachable, "the operator could not reach the "
+                            + "session agent at " + endpoint() + " for " + GoDuration.format(policy.agentUnreachableGrace())
+                            + " (" + unreachable.error() + "); check that NetworkPolicies let the operator reach the "
+                            + "agent port of session pods, and the agent container's log"));
                 }
             }
             return Optional.empty();
+        }
+
+        private String endpoint() {
+            return pod.agentEndpoint() != null ? pod.agentEndpoint() : "pod " + podName;
         }
 
         private Decision stayLive(Instant wakeUp) {
@@ -249,21 +284,39 @@ public final class SessionLifecycle {
             next.setReason(reason);
             next.setMessage(message);
             next.setFinishedTime(format(now));
-            Instant liveTime = parse(next.getLiveTime());
-            next.setDurationSeconds(liveTime == null ? 0.0 : Duration.between(liveTime, now).toMillis() / 1000.0);
-            setCondition(SessionConditions.READY, false, reason.name(), message);
+            next.setDurationSeconds(billedSeconds(reason));
             return afterFinish();
+        }
+
+        /**
+         * Time Live, never more than the session was allowed: a release that comes late (the operator was away)
+         * ends the billed time at the deadline that was due.
+         */
+        private double billedSeconds(Reason reason) {
+            Instant liveTime = parse(next.getLiveTime());
+            if (liveTime == null) {
+                return 0.0;
+            }
+            Instant end = now;
+            Instant expiresAt = parse(next.getExpiresAt());
+            if (expiresAt != null && expiresAt.isBefore(end)) {
+                end = expiresAt;
+            }
+            Instant inactivityDeadline = parse(next.getInactivityDeadline());
+            if (reason == Reason.InactivityTimeout && inactivityDeadline != null && inactivityDeadline.isBefore(end)) {
+                end = inactivityDeadline;
+            }
+            return Math.max(0, Duration.between(liveTime, end).toMillis()) / 1000.0;
         }
 
         /** Terminal: make sure the pod is gone; delete the session itself once its TTL has passed. */
         private Decision afterFinish() {
             List<Action> actions = new ArrayList<>(List.of(Action.DELETE_POD));
-            Duration ttl = policy.ttlAfterFinished();
-            if (ttl.isZero() || ttl.isNegative()) {
+            if (keepFinishedFor.isEmpty()) {
                 return decision(actions, null);
             }
             Instant finished = Objects.requireNonNullElse(parse(next.getFinishedTime()), now);
-            Instant deleteAt = finished.plus(ttl);
+            Instant deleteAt = finished.plus(keepFinishedFor.get());
             if (!now.isBefore(deleteAt)) {
                 actions.add(Action.DELETE_SESSION);
                 return decision(actions, null);
@@ -272,14 +325,33 @@ public final class SessionLifecycle {
         }
 
         private Decision decision(List<Action> actions, Instant wakeUp) {
+            setPhaseConditions();
             Optional<Duration> requeue = Optional.ofNullable(wakeUp)
                     .map(at -> at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO);
             Optional<Decision.Transition> transition = Optional.empty();
             if (next.getPhase() != previous.getPhase() || next.getReason() != previous.getReason()) {
                 transition = Optional.of(new Decision.Transition(next.getReason(), next.getMessage(),
-                        next.getPhase() == Phase.Failed));
+                        next.getPhase() == Phase.Failed || next.getReason().isCreateRefusal()));
             }
             return new Decision(next, List.copyOf(actions), requeue, transition);
+        }
+
+        /**
+         * The conditions tools read (kubectl wait, kstatus, Argo CD): Reconciling while Pending, Stalled once
+         * Failed, Ready False while Pending or Failed (Live sets Ready from the browser's readiness). A Released
+         * session has no Ready condition: it ended as asked, and kstatus reads Ready=False as still in progress.
+         */
+        private void setPhaseConditions() {
+            Phase phase = next.getPhase();
+            String reason = next.getReason().name();
+            String message = next.getMessage();
+            setCondition(SessionConditions.RECONCILING, phase == Phase.Pending, reason, message);
+            setCondition(SessionConditions.STALLED, phase == Phase.Failed, reason, message);
+            if (phase == Phase.Released) {
+                SessionConditions.remove(next, SessionConditions.READY);
+            } else if (phase != Phase.Live) {
+                setCondition(SessionConditions.READY, false, reason, message);
+            }
         }
 
         private void setInactivityCondition(ValidatedSpec spec) {

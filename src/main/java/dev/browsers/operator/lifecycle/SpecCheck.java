@@ -14,6 +14,8 @@ import java.util.TreeSet;
  * admission; these checks hold on clusters that do not enforce it.
  */
 public sealed interface SpecCheck {
+    /** The longest spec.ttlAfterFinished: a year keeps any history a disposable session deserves. */
+    Duration MAX_TTL_AFTER_FINISHED = Duration.ofDays(365);
 
     record Valid(ValidatedSpec spec) implements SpecCheck {}
 
@@ -38,6 +40,9 @@ public sealed interface SpecCheck {
                 : duration("spec.timeout", spec.getTimeout(), policy.maxTimeout());
         Optional<Duration> inactivity = Optional.ofNullable(spec.getInactivityTimeout())
                 .map(value -> duration("spec.inactivityTimeout", value, policy.maxTimeout()));
+        if (spec.getTtlAfterFinished() != null) {
+            ttl(spec.getTtlAfterFinished());
+        }
         String className = spec.getBrowserClassName() == null ? policy.defaultBrowserClass() : spec.getBrowserClassName();
         if (!policy.browserClasses().contains(className)) {
             throw new IllegalArgumentException("spec.browserClassName: unknown browser class \"" + className
@@ -48,6 +53,37 @@ public sealed interface SpecCheck {
                         + GoDuration.format(timeout) + ", so it has no effect");
         return new ValidatedSpec(timeout, ignoredBecause.isPresent() ? Optional.empty() : inactivity, ignoredBecause,
                 className);
+    }
+
+    /**
+     * How long a finished session is kept: its own valid spec.ttlAfterFinished (zero: not at all), else the
+     * operator's default (zero there: forever). Empty means keep it forever. Read on its own, so that a finished
+     * session whose spec became invalid later still leaves on time.
+     */
+    static Optional<Duration> keepFinishedFor(BrowserSessionSpec spec, Policy policy) {
+        if (spec.getTtlAfterFinished() != null) {
+            try {
+                return Optional.of(ttl(spec.getTtlAfterFinished()));
+            } catch (IllegalArgumentException invalid) {
+                // Reported as InvalidSpec while the session ran; the default applies.
+            }
+        }
+        Duration ttl = policy.ttlAfterFinished();
+        return ttl.isZero() || ttl.isNegative() ? Optional.empty() : Optional.of(ttl);
+    }
+
+    private static Duration ttl(String value) {
+        String allowed = "allowed: a duration such as 0s, 90s, 10m or 24h, at most " + GoDuration.format(MAX_TTL_AFTER_FINISHED);
+        Duration parsed;
+        try {
+            parsed = GoDuration.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("spec.ttlAfterFinished: \"" + value + "\" is not a valid duration; " + allowed);
+        }
+        if (parsed.compareTo(MAX_TTL_AFTER_FINISHED) > 0) {
+            throw new IllegalArgumentException("spec.ttlAfterFinished: \"" + value + "\" is over the maximum; " + allowed);
+        }
+        return parsed;
     }
 
     private static Duration duration(String field, String value, Duration max) {

@@ -2,9 +2,11 @@ package dev.browsers.operator.lifecycle;
 
 import static dev.browsers.operator.lifecycle.PodObservation.State.ABSENT;
 import static dev.browsers.operator.lifecycle.PodObservation.State.BROWSER_EXITED;
+import static dev.browsers.operator.lifecycle.PodObservation.State.CREATE_REFUSED;
 import static dev.browsers.operator.lifecycle.PodObservation.State.IMAGE_PULL_FAILED;
 import static dev.browsers.operator.lifecycle.PodObservation.State.NOT_READY;
 import static dev.browsers.operator.lifecycle.PodObservation.State.POD_FAILED;
+import static dev.browsers.operator.lifecycle.PodObservation.State.QUOTA_EXCEEDED;
 import static dev.browsers.operator.lifecycle.PodObservation.State.READY;
 import static dev.browsers.operator.lifecycle.PodObservation.State.UNSCHEDULABLE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -265,6 +267,17 @@ class SessionLifecycleTest {
             assertThat(d.status().getPhase()).isEqualTo(Phase.Released);
             assertThat(d.status().getReason()).isEqualTo(Reason.Timeout);
             assertThat(d.status().getExpiresAt()).isEqualTo("2026-11-25T10:05:02.000Z");
+            // Billed: the time the session was allowed, not the time the operator was away.
+            assertThat(d.status().getDurationSeconds()).isEqualTo(300.0);
+        }
+
+        @Test
+        void inactivityReleasedLateBillsOnlyUpToTheInactivityDeadline() {
+            BrowserSession s = liveSession(new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout("1m"));
+            Decision d = decide(s, PodObservation.ready(ENDPOINT), new ActivityObservation.Reported(null), at(400),
+                    POLICY);
+            assertThat(d.status().getReason()).isEqualTo(Reason.InactivityTimeout);
+            assertThat(d.status().getDurationSeconds()).isEqualTo(60.0);
         }
 
         @Test
@@ -392,7 +405,7 @@ class SessionLifecycleTest {
         }
 
         @Test
-        void unreachableAgentIsRetriedThenTreatedAsACrash() {
+        void unreachableAgentIsRetriedThenFailsTheSessionAsUnreachableNotAsACrash() {
             BrowserSession s = liveSession(spec);
             Decision first = decide(s, PodObservation.ready(ENDPOINT),
                     new ActivityObservation.Unreachable("connection refused"), at(62), POLICY);
@@ -409,8 +422,9 @@ class SessionLifecycleTest {
             Decision gone = decide(s, PodObservation.ready(ENDPOINT),
                     new ActivityObservation.Unreachable("connection refused"), at(72), POLICY);
             assertThat(gone.status().getPhase()).isEqualTo(Phase.Failed);
-            assertThat(gone.status().getReason()).isEqualTo(Reason.BrowserCrashed);
-            assertThat(gone.status().getMessage()).contains("connection refused");
+            assertThat(gone.status().getReason()).isEqualTo(Reason.AgentUnreachable);
+            assertThat(gone.status().getMessage()).contains("connection refused").contains(ENDPOINT)
+                    .contains("NetworkPolicies");
         }
 
         @Test
@@ -435,6 +449,147 @@ class SessionLifecycleTest {
             assertThat(c.getStatus()).isEqualTo("False");
             assertThat(c.getReason()).isEqualTo("NotShorterThanTimeout");
             assertThat(c.getMessage()).contains("no effect");
+        }
+    }
+
+    /** The API server refuses the pod or its Secret: quota, admission, a name clash, an invalid object. */
+    @Nested
+    class Refused {
+        static final String QUOTA = "pods \"checkout-browser\" is forbidden: exceeded quota: no-pods, requested: "
+                + "pods=1, used: pods=0, limited: pods=0";
+
+        @Test
+        void refusalIsExplainedAtOnceAndRetriedWithBackoff() {
+            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            Decision refused = decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), T0);
+            assertThat(refused.status().getPhase()).isEqualTo(Phase.Pending);
+            assertThat(refused.status().getReason()).isEqualTo(Reason.QuotaExceeded);
+            assertThat(refused.status().getMessage()).isEqualTo(QUOTA);
+            assertThat(refused.status().getStartTime()).isEqualTo("2026-11-25T10:00:00.000Z");
+            assertThat(refused.actions()).isEmpty();
+            assertThat(refused.requeueAfter()).contains(Duration.ofSeconds(1));
+            assertThat(refused.transition()).hasValueSatisfying(t -> {
+                assertThat(t.reason()).isEqualTo(Reason.QuotaExceeded);
+                assertThat(t.warning()).isTrue();
+            });
+            assertThat(condition(refused, "Reconciling").getStatus()).isEqualTo("True");
+            assertThat(condition(refused, "Reconciling").getReason()).isEqualTo("QuotaExceeded");
+            assertThat(condition(refused, "Reconciling").getMessage()).isEqualTo(QUOTA);
+            assertThat(condition(refused, "Ready").getReason()).isEqualTo("QuotaExceeded");
+            apply(s, refused);
+
+            // The retry keeps the explanation (no flapping Events) and asks for the pod again.
+            Decision retry = decide(s, PodObservation.absent(), at(1));
+            assertThat(retry.status().getReason()).isEqualTo(Reason.QuotaExceeded);
+            assertThat(retry.status().getMessage()).isEqualTo(QUOTA);
+            assertThat(retry.actions()).containsExactly(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD);
+            assertThat(retry.transition()).isEmpty();
+            assertThat(retry.requeueAfter()).contains(Duration.ofSeconds(1));
+
+            // Backing off: as long as refused so far, at most 10 s.
+            assertThat(decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), at(4)).requeueAfter())
+                    .contains(Duration.ofSeconds(4));
+            Decision later = decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), at(60));
+            assertThat(later.requeueAfter()).contains(Duration.ofSeconds(10));
+            assertThat(later.transition()).isEmpty();
+            assertThat(decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), at(115)).requeueAfter())
+                    .contains(Duration.ofSeconds(5));
+        }
+
+        @Test
+        void quotaFreedLetsThePodStart() {
+            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            apply(s, decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), T0));
+            Decision created = decide(s, PodObservation.of(NOT_READY), at(20));
+            assertThat(created.status().getReason()).isEqualTo(Reason.Starting);
+            assertThat(created.transition()).map(Decision.Transition::reason).contains(Reason.Starting);
+            apply(s, created);
+            assertThat(decide(s, PodObservation.ready(ENDPOINT), at(21)).status().getPhase()).isEqualTo(Phase.Live);
+        }
+
+        @Test
+        void stillRefusedAtTheStartupDeadlineFailsWithTheLastError() {
+            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            apply(s, decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), at(100)));
+            Decision timedOut = decide(s, PodObservation.absent(), at(120));
+            assertThat(timedOut.status().getPhase()).isEqualTo(Phase.Failed);
+            assertThat(timedOut.status().getReason()).isEqualTo(Reason.StartupTimeout);
+            assertThat(timedOut.status().getMessage()).startsWith("browser not ready within the startup timeout of 2m")
+                    .endsWith(QUOTA);
+            assertThat(decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), at(120)).status().getMessage())
+                    .endsWith(QUOTA);
+            assertThat(decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), at(119)).requeueAfter())
+                    .contains(Duration.ofSeconds(1));
+        }
+
+        @Test
+        void otherRefusalsArePodRejected() {
+            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            Decision d = decide(s, PodObservation.of(CREATE_REFUSED, "admission webhook denied the request"), at(1));
+            assertThat(d.status().getReason()).isEqualTo(Reason.PodRejected);
+            assertThat(d.status().getMessage()).isEqualTo("admission webhook denied the request");
+        }
+
+        @Test
+        void aPodThatDisappearsAfterItWasCreatedIsStillDeleted() {
+            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            apply(s, decide(s, PodObservation.of(NOT_READY), at(1)));
+            assertThat(decide(s, PodObservation.absent(), at(2)).status().getReason()).isEqualTo(Reason.PodDeleted);
+        }
+    }
+
+    /** The conditions kubectl wait, kstatus and Argo CD read, for every phase. */
+    @Nested
+    class Conditions {
+        @Test
+        void pendingIsReconciling() {
+            Decision d = decide(session(new BrowserSessionSpec()), PodObservation.absent(), T0);
+            assertThat(condition(d, "Ready").getStatus()).isEqualTo("False");
+            assertThat(condition(d, "Reconciling").getStatus()).isEqualTo("True");
+            assertThat(condition(d, "Reconciling").getReason()).isEqualTo("Starting");
+            assertThat(condition(d, "Stalled").getStatus()).isEqualTo("False");
+        }
+
+        @Test
+        void liveIsReadyAndNoLongerReconciling() {
+            BrowserSession s = liveSession(new BrowserSessionSpec());
+            Decision d = decide(s, PodObservation.ready(ENDPOINT), at(5));
+            assertThat(condition(d, "Ready").getStatus()).isEqualTo("True");
+            assertThat(condition(d, "Reconciling").getStatus()).isEqualTo("False");
+            assertThat(condition(d, "Reconciling").getLastTransitionTime()).isEqualTo("2026-11-25T10:00:02.000Z");
+            assertThat(condition(d, "Stalled").getStatus()).isEqualTo("False");
+        }
+
+        @Test
+        void releasedHasNoReadyConditionAndIsNotStalled() {
+            BrowserSession s = liveSession(new BrowserSessionSpec());
+            s.getSpec().setReleased(true);
+            Decision d = decide(s, PodObservation.ready(ENDPOINT), at(5));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Released);
+            assertThat(condition(d, "Ready")).isNull();
+            assertThat(condition(d, "Reconciling").getStatus()).isEqualTo("False");
+            assertThat(condition(d, "Stalled").getStatus()).isEqualTo("False");
+        }
+
+        @ParameterizedTest
+        @EnumSource(value = PodObservation.State.class, names = {"UNSCHEDULABLE", "IMAGE_PULL_FAILED", "BROWSER_EXITED",
+            "POD_FAILED"})
+        void failedIsStalledWithTheStatusReason(PodObservation.State state) {
+            Decision d = decide(pendingSession(new BrowserSessionSpec()), PodObservation.of(state, "why"), at(3));
+            Condition stalled = condition(d, "Stalled");
+            assertThat(stalled.getStatus()).isEqualTo("True");
+            assertThat(stalled.getReason()).isEqualTo(d.status().getReason().name());
+            assertThat(stalled.getMessage()).isEqualTo(d.status().getMessage());
+            assertThat(stalled.getObservedGeneration()).isEqualTo(1L);
+            assertThat(condition(d, "Reconciling").getStatus()).isEqualTo("False");
+            assertThat(condition(d, "Ready").getStatus()).isEqualTo("False");
+        }
+
+        @Test
+        void invalidSpecIsStalledFromTheStart() {
+            Decision d = decide(session(new BrowserSessionSpec().withTimeout("0s")), PodObservation.absent(), T0);
+            assertThat(condition(d, "Stalled").getStatus()).isEqualTo("True");
+            assertThat(condition(d, "Stalled").getReason()).isEqualTo("InvalidSpec");
         }
     }
 
@@ -481,6 +636,37 @@ class SessionLifecycleTest {
         }
 
         @Test
+        void aSessionsOwnTtlWinsOverTheOperators() {
+            BrowserSession s = session(new BrowserSessionSpec().withReleased(true).withTtlAfterFinished("10m"));
+            Decision released = decide(s, PodObservation.absent(), T0);
+            assertThat(released.requeueAfter()).contains(Duration.ofMinutes(10));
+            apply(s, released);
+            assertThat(decide(s, PodObservation.absent(), at(599)).actions()).containsExactly(Action.DELETE_POD);
+            assertThat(decide(s, PodObservation.absent(), at(600)).actions())
+                    .containsExactly(Action.DELETE_POD, Action.DELETE_SESSION);
+        }
+
+        @Test
+        void ttlZeroOnTheSessionDeletesItAsSoonAsItFinishesEvenWhenTheOperatorKeepsSessions() {
+            Policy keepForever = TestConfigs.policy(Map.of("browser-operator.ttl-after-finished", "0"));
+            BrowserSession s = session(new BrowserSessionSpec().withReleased(true).withTtlAfterFinished("0s"));
+            Decision d = decide(s, PodObservation.absent(), null, T0, keepForever);
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Released);
+            assertThat(d.actions()).containsExactly(Action.DELETE_POD, Action.DELETE_SESSION);
+        }
+
+        @Test
+        void anInvalidTtlFailsTheSessionAndTheOperatorsDefaultApplies() {
+            BrowserSession s = session(new BrowserSessionSpec().withTtlAfterFinished("forever"));
+            Decision d = decide(s, PodObservation.absent(), T0);
+            assertThat(d.status().getReason()).isEqualTo(Reason.InvalidSpec);
+            assertThat(d.status().getMessage()).contains("spec.ttlAfterFinished").contains("\"forever\"");
+            assertThat(d.requeueAfter()).contains(Duration.ofHours(1));
+            assertThat(decide(session(new BrowserSessionSpec().withTtlAfterFinished("9000h")), PodObservation.absent(), T0)
+                    .status().getMessage()).contains("over the maximum").contains("at most 8760h");
+        }
+
+        @Test
         void ttlZeroKeepsFinishedSessionsForever() {
             BrowserSession s = session(new BrowserSessionSpec().withReleased(true));
             Decision d = decide(s, PodObservation.absent(), null, T0,
@@ -499,11 +685,13 @@ class SessionLifecycleTest {
         static final Map<PodObservation.State, Reason> PENDING_OUTCOME = Map.of(
                 ABSENT, Reason.PodDeleted, NOT_READY, Reason.Starting, READY, Reason.Running,
                 UNSCHEDULABLE, Reason.Unschedulable, IMAGE_PULL_FAILED, Reason.ImagePullFailed,
-                BROWSER_EXITED, Reason.BrowserCrashed, POD_FAILED, Reason.PodFailed);
+                BROWSER_EXITED, Reason.BrowserCrashed, POD_FAILED, Reason.PodFailed,
+                CREATE_REFUSED, Reason.PodRejected, QUOTA_EXCEEDED, Reason.QuotaExceeded);
         static final Map<PodObservation.State, Reason> LIVE_OUTCOME = Map.of(
                 ABSENT, Reason.PodDeleted, NOT_READY, Reason.Running, READY, Reason.Running,
                 UNSCHEDULABLE, Reason.Running, IMAGE_PULL_FAILED, Reason.Running,
-                BROWSER_EXITED, Reason.BrowserCrashed, POD_FAILED, Reason.PodFailed);
+                BROWSER_EXITED, Reason.BrowserCrashed, POD_FAILED, Reason.PodFailed,
+                CREATE_REFUSED, Reason.Running, QUOTA_EXCEEDED, Reason.Running);
 
         @ParameterizedTest
         @EnumSource(PodObservation.State.class)

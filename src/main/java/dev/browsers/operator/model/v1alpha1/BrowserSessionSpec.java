@@ -30,6 +30,13 @@ public class BrowserSessionSpec {
     @Size(max = 63)
     private String browserClassName;
 
+    @JsonPropertyDescription("How long the session object is kept once finished, as a duration (0s: deleted as soon as "
+            + "it finishes). Unset: the operator's default (1h). Like a Job's TTL: under GitOps, prefer a TTL longer "
+            + "than the sync interval or leave sessions out of what is synced.")
+    @Pattern(DURATION_PATTERN)
+    @Size(max = 64)
+    private String ttlAfterFinished;
+
     public BrowserSessionSpec() {}
 
     public String getTimeout() { return timeout; }
@@ -47,6 +54,10 @@ public class BrowserSessionSpec {
     public String getBrowserClassName() { return browserClassName; }
     public void setBrowserClassName(String browserClassName) { this.browserClassName = browserClassName; }
     public BrowserSessionSpec withBrowserClassName(String name) { this.browserClassName = name; return this; }
+
+    public String getTtlAfterFinished() { return ttlAfterFinished; }
+    public void setTtlAfterFinished(String ttlAfterFinished) { this.ttlAfterFinished = ttlAfterFinished; }
+    public BrowserSessionSpec withTtlAfterFinished(String ttl) { this.ttlAfterFinished = ttl; return this; }
 
     public boolean isReleased() { return Boolean.TRUE.equals(released); }
 }
