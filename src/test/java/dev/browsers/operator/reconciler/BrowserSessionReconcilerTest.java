@@ -317,7 +317,7 @@ class BrowserSessionReconcilerTest {
     }
 
     @Test
-    void unreachableAgentIsRetriedThenTheBrowserCountsAsGone() {
+    void unreachableAgentIsRetriedThenTheSessionFailsAsAgentUnreachable() {
         List<Instant> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
         operator = harness(Map.of("browser-operator.ttl-after-finished", "0",
                 "browser-operator.agent-unreachable-grace", "2s"), (endpoint, token, now) -> {
@@ -327,8 +327,9 @@ class BrowserSessionReconcilerTest {
         sessions.create("lost", new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout("1s"));
         awaitPodAndSet("lost", Pods.ready("10.1.2.15"));
         BrowserSessionStatus failed = sessions.awaitPhase("lost", Phase.Failed);
-        assertThat(failed.getReason()).isEqualTo(Reason.BrowserCrashed);
-        assertThat(failed.getMessage()).contains("unreachable").contains("connection refused");
+        assertThat(failed.getReason()).isEqualTo(Reason.AgentUnreachable);
+        assertThat(failed.getMessage()).contains("could not reach the session agent at 10.1.2.15:9222")
+                .contains("connection refused");
         assertThat(asked).hasSizeGreaterThanOrEqualTo(3);
         await().until(() -> Pods.get(client, ns, "lost-browser") == null);
     }
