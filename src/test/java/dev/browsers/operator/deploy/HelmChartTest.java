@@ -1,9 +1,11 @@
 package dev.browsers.operator.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
 import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.testing.TestConfigs;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -25,9 +27,16 @@ import org.junit.jupiter.api.Test;
 class HelmChartTest {
     static final Path CHART = Path.of("helm/browser-operator");
     static final Path PLAIN_MANIFESTS = Path.of("deploy/operator.yaml");
+    /** The oldest Kubernetes the chart accepts; helm-java's template defaults to an older one (1.20). */
+    static final String KUBE_VERSION = "1.25.0";
+
+    static TemplateCommand template() {
+        return new Helm(CHART).template().withName("browser-operator").withNamespace("browser-operator")
+                .withKubeVersion(KUBE_VERSION);
+    }
 
     static List<HasMetadata> render(Map<String, Object> values) {
-        var template = new Helm(CHART).template().withName("browser-operator").withNamespace("browser-operator");
+        var template = template();
         values.forEach(template::set);
         return Serialization.unmarshal(template.call());
     }
@@ -40,6 +49,20 @@ class HelmChartTest {
     void lintsClean() {
         LintResult result = new Helm(CHART).lint().strict().call();
         assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+    }
+
+    /**
+     * The CRD's admission rules need CEL validation (on by default from 1.25), so the chart refuses older clusters;
+     * "-0" in the constraint admits providers' versions, which look like pre-releases to Helm.
+     */
+    @Test
+    void requiresKubernetes125() {
+        assertThatThrownBy(() -> template().withKubeVersion("1.24.17").call())
+                .hasMessageContaining("chart requires kubeVersion: >=1.25.0-0");
+        assertThatThrownBy(() -> template().withKubeVersion("1.20.15").call())
+                .hasMessageContaining("chart requires kubeVersion: >=1.25.0-0");
+        assertThat(template().withKubeVersion("1.25.16-eks-3025e55").call()).contains("kind: Deployment");
+        assertThat(template().withKubeVersion("1.29.1-gke.1589018").call()).contains("kind: Deployment");
     }
 
     @Test
@@ -83,7 +106,7 @@ class HelmChartTest {
     void plainManifestsAreTheChartWithDefaults() throws IOException {
         String rendered = "# Rendered from helm/browser-operator with default values; do not edit.\n"
                 + "# Regenerate: ./mvnw test -Dtest=HelmChartTest -Ddeploy.update=true\n"
-                + new Helm(CHART).template().withName("browser-operator").withNamespace("browser-operator").call();
+                + template().call();
         if (Boolean.getBoolean("deploy.update")) {
             Files.writeString(PLAIN_MANIFESTS, rendered);
         }

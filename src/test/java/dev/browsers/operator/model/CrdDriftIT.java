@@ -21,7 +21,7 @@ class CrdDriftIT {
     static final Path GENERATED = Path.of("target/kubernetes", FILE);
     static final List<Path> COMMITTED = List.of(Path.of("crds", FILE), Path.of("helm/browser-operator/crds", FILE));
     /** kubectl shows columns in this order; the generator sorts them by JSON path. */
-    static final List<String> COLUMN_ORDER = List.of("Phase", "Reason", "Expires", "Age");
+    static final List<String> COLUMN_ORDER = List.of("Phase", "Reason", "Expires", "Age", "Message");
 
     @Test
     void committedCrdsMatchTheGeneratedOne() throws IOException {

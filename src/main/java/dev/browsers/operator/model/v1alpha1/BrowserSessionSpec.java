@@ -4,28 +4,40 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class BrowserSessionSpec {
     /** A Go/Kubernetes duration: one or more number+unit pairs, e.g. 90s, 10m, 1h30m, 1.5h. */
     public static final String DURATION_PATTERN = "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$";
+    /**
+     * The documented maximum, enforced at admission. CEL's duration() parses Go duration strings (1h30m, 1.5h);
+     * the operator checks its own, possibly lower, configured maximum as well.
+     */
+    static final String DURATION_RULE = "duration(self) > duration('0s') && duration(self) <= duration('24h')";
 
     @JsonPropertyDescription("Hard cap on the session's Live time, as a duration (90s, 10m, 1h30m). "
             + "Default 5m; at most the operator's maximum (24h by default). May be changed on a Live session.")
     @Pattern(DURATION_PATTERN)
     @Size(max = 64)
+    @ValidationRule(value = DURATION_RULE,
+            message = "spec.timeout must be a duration greater than 0 and at most 24h, such as 90s, 10m or 1h30m")
     private String timeout;
 
     @JsonPropertyDescription("Release the session after this long with no CDP command or input from a client. "
             + "Omitted: disabled. A value >= timeout has no effect.")
     @Pattern(DURATION_PATTERN)
     @Size(max = 64)
+    @ValidationRule(value = DURATION_RULE, message = "spec.inactivityTimeout must be a duration greater than 0"
+            + " and at most 24h, such as 90s, 10m or 1h30m")
     private String inactivityTimeout;
 
-    @JsonPropertyDescription("Set to true to release the session now. One-way: a released session never comes back.")
+    @JsonPropertyDescription("Set to true to release the session now. One-way: once true it cannot be set back to"
+            + " false or removed.")
     private Boolean released;
 
-    @JsonPropertyDescription("Which browser class (image, resources, flags) to run; defaults to 'default'.")
+    @JsonPropertyDescription("Which browser class (image, resources, flags) to run; defaults to 'default'."
+            + " Immutable after creation.")
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     @Size(max = 63)
     private String browserClassName;
@@ -35,6 +47,8 @@ public class BrowserSessionSpec {
             + "than the sync interval or leave sessions out of what is synced.")
     @Pattern(DURATION_PATTERN)
     @Size(max = 64)
+    @ValidationRule(value = "duration(self) <= duration('8760h')",
+            message = "spec.ttlAfterFinished must be a duration from 0s to 8760h (a year), such as 0s, 10m or 24h")
     private String ttlAfterFinished;
 
     public BrowserSessionSpec() {}

@@ -3,12 +3,38 @@ package dev.browsers.operator.model.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Observed state. Timestamps are RFC 3339 strings with millisecond precision (UTC). */
+/**
+ * Observed state. Timestamps are RFC 3339 strings with millisecond precision (UTC).
+ *
+ * <p>The schema customizer declares {@code conditions} as Kubernetes declares metav1.Condition lists: a list-map
+ * keyed by {@code type} (at most one entry per type; merged by type), with metav1.Condition's required fields and
+ * constraints. The generator has no annotation for list types. {@code message} stays optional: the operator may
+ * leave it out.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = SchemaMergePatch.class, input = """
+        {"properties": {"conditions": {
+          "x-kubernetes-list-type": "map",
+          "x-kubernetes-list-map-keys": ["type"],
+          "items": {
+            "required": ["type", "status", "reason", "lastTransitionTime"],
+            "properties": {
+              "type": {"maxLength": 316,
+                "pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$"},
+              "status": {"enum": ["True", "False", "Unknown"]},
+              "observedGeneration": {"format": "int64", "minimum": 0},
+              "lastTransitionTime": {"format": "date-time"},
+              "reason": {"maxLength": 1024, "minLength": 1, "pattern": "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$"},
+              "message": {"maxLength": 32768}
+            }
+          }
+        }}}
+        """)
 public class BrowserSessionStatus {
     private static final ObjectMapper JSON = new ObjectMapper();
 
