@@ -6,6 +6,7 @@ import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
+import dev.browsers.operator.model.v1alpha1.Reason;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -75,6 +76,13 @@ class SessionLauncher {
             throw new ApiException(Status.CONFLICT, "session " + name + " was deleted before it became ready");
         }
         BrowserSessionStatus status = session.statusOrEmpty();
+        if (status.getReason() != null && status.getReason().isCreateRefusal()) {
+            // The cluster will not run it now; nobody will use a session whose create failed.
+            sessions.requestRelease(namespace, name);
+            throw new ApiException(status.getReason() == Reason.QuotaExceeded ? Status.TOO_MANY_REQUESTS : Status.FORBIDDEN,
+                    "session " + name + " cannot start (" + status.getReason() + "): " + status.getMessage()
+                            + "; it has been released");
+        }
         if (status.getPhase() == Phase.Failed) {
             throw new ApiException(Status.INTERNAL_SERVER_ERROR, "session " + name + " failed to start ("
                     + status.getReason() + "): " + status.getMessage());
@@ -86,9 +94,15 @@ class SessionLauncher {
         return session;
     }
 
+    /** Live, ended, gone, or refused by the API server: whatever the create will answer. */
     private static boolean startedOrEnded(BrowserSession session) {
-        Phase phase = session == null ? null : session.statusOrEmpty().getPhase();
-        return session == null || phase == Phase.Live || phase != null && phase.isTerminal();
+        if (session == null) {
+            return true;
+        }
+        BrowserSessionStatus status = session.statusOrEmpty();
+        Phase phase = status.getPhase();
+        return phase == Phase.Live || phase != null && phase.isTerminal()
+                || status.getReason() != null && status.getReason().isCreateRefusal();
     }
 
     private static BrowserSession newSession(String namespace, String name, SessionRequest request) {

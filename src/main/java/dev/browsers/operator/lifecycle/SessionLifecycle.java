@@ -109,17 +109,26 @@ public final class SessionLifecycle {
         private Decision pending(ValidatedSpec spec, boolean firstSight) {
             if (firstSight) {
                 next.setStartTime(format(now));
-                next.setPodName(podName);
                 next.setConnectionSecretName(SessionNames.connectionSecretName(session.getMetadata().getName()));
             }
-            boolean refusedBefore = previous.getReason() != null && previous.getReason().isCreateRefusal();
+            // podName is set once the pod has been asked for (or seen): without it, an absent pod is yet to be created.
+            boolean podRequested = next.getPodName() != null;
+            if (pod.state() != PodObservation.State.ABSENT && !pod.refused()) {
+                next.setPodName(podName);
+            }
             switch (pod.state()) {
                 case ABSENT -> {
-                    // On first sight the pod is yet to be created, and after a refusal it never was; else someone
-                    // deleted it.
-                    if (!firstSight && !refusedBefore) {
+                    if (podRequested) {
                         return finish(Phase.Failed, Reason.PodDeleted,
                                 "pod " + podName + " was deleted before the browser was ready");
+                    }
+                    if (firstSight) {
+                        // Recorded before anything is created: if the API server refuses what follows, the session
+                        // already says it is Pending, and since when (the startup deadline counts from here).
+                        next.setPhase(Phase.Pending);
+                        next.setReason(Reason.Starting);
+                        next.setMessage("creating browser pod " + podName);
+                        return decision(List.of(), now);
                     }
                 }
                 case UNSCHEDULABLE -> {
@@ -140,9 +149,10 @@ public final class SessionLifecycle {
                     next.setWebsocketUrl(pod.agentEndpoint() == null ? null : AgentContract.websocketUrl(pod.agentEndpoint()));
                     return live(spec);
                 }
-                case NOT_READY, CREATE_REFUSED, QUOTA_EXCEEDED -> { /* still starting, or retried below */ }
+                case NOT_READY, CREATE_REFUSED, QUOTA_EXCEEDED -> { /* starting, or retried below */ }
             }
             Instant startupDeadline = parse(next.getStartTime()).plus(policy.startupTimeout());
+            boolean refusedBefore = previous.getReason() != null && previous.getReason().isCreateRefusal();
             boolean stillRefused = pod.state() == PodObservation.State.ABSENT && refusedBefore;
             if (!now.isBefore(startupDeadline)) {
                 String lastError = stillRefused ? ": " + previous.getMessage() : detail();
@@ -156,14 +166,16 @@ public final class SessionLifecycle {
                 next.setMessage(pod.detail());
                 return decision(List.of(), createRetry(startupDeadline));
             }
+            List<Action> ensure = List.of(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD);
+            next.setPodName(podName);
             if (stillRefused) {
                 // Time to try again; the refusal stands in the status until the pod exists.
-                return decision(List.of(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD), createRetry(startupDeadline));
+                return decision(ensure, createRetry(startupDeadline));
             }
             next.setPhase(Phase.Pending);
             next.setReason(Reason.Starting);
             next.setMessage("starting browser pod " + podName);
-            return decision(List.of(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD), startupDeadline);
+            return decision(ensure, startupDeadline);
         }
 
         /** Retries back off with the time refused so far (stateless: startTime is in the status), never past the deadline. */

@@ -9,13 +9,19 @@ import dev.browsers.operator.lifecycle.ActivityObservation;
 import dev.browsers.operator.lifecycle.Decision;
 import dev.browsers.operator.lifecycle.PodObservation;
 import dev.browsers.operator.lifecycle.Policy;
+import dev.browsers.operator.lifecycle.SessionConditions;
 import dev.browsers.operator.lifecycle.SessionLifecycle;
 import dev.browsers.operator.lifecycle.SpecCheck;
+import dev.browsers.operator.model.SessionNames;
+import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
+import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
+import dev.browsers.operator.model.v1alpha1.Phase;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
@@ -77,31 +83,97 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
             activity = askAgent(session, context, currentPod.get(), now);
         }
         Decision decision = SessionLifecycle.decide(session, spec, podObservation, activity, now, policy);
-
-        boolean statusChanged = !decision.status().equals(session.getStatus());
+        BrowserSessionStatus observed = session.getStatus();
         session.setStatus(decision.status());
+        try {
+            if (apply(decision, session, currentPod, context)) {
+                return UpdateControl.noUpdate();
+            }
+        } catch (ActionFailed failed) {
+            Optional<PodObservation> refused = decision.status().getPhase() == Phase.Pending
+                    ? CreateRefusals.of(failed.getCause(), failed.object)
+                    : Optional.empty();
+            if (refused.isEmpty()) {
+                throw (RuntimeException) failed.getCause();
+            }
+            session.setStatus(observed);
+            decision = SessionLifecycle.decide(session, spec, refused.get(), null, now, policy);
+            session.setStatus(decision.status());
+            SessionEvents.failedCreate(context.getClient(), session, refused.get().detail(), now);
+        }
+        record(context, session, decision, now);
+        UpdateControl<BrowserSession> control =
+                decision.status().equals(observed) ? UpdateControl.noUpdate() : UpdateControl.patchStatus(session);
+        decision.requeueAfter().ifPresent(control::rescheduleAfter);
+        return control;
+    }
+
+    /**
+     * No reconciliation error leaves the status silent: the session shows it is Pending (from when) or keeps its
+     * phase, with the error in its Reconciling condition, while JOSDK retries with backoff.
+     */
+    @Override
+    public ErrorStatusUpdateControl<BrowserSession> updateErrorStatus(BrowserSession session,
+            Context<BrowserSession> context, Exception e) {
+        Instant now = clock.instant();
+        BrowserSessionStatus status = session.getStatus() != null && session.getStatus().getPhase() != null
+                ? session.getStatus().copy()
+                : SessionLifecycle.decide(session, SpecCheck.of(session, policy), PodObservation.absent(), null, now,
+                        policy).status();
+        if (status.getPhase().isTerminal()) {
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
+        SessionConditions.set(status, SessionConditions.RECONCILING, true, "ReconcileError",
+                "reconciling failed, retrying: " + e, session.getMetadata().getGeneration(), Timestamps.format(now));
+        session.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(session);
+    }
+
+    /** Runs the decision's actions; true when the session itself was deleted. */
+    private boolean apply(Decision decision, BrowserSession session, Optional<Pod> currentPod,
+            Context<BrowserSession> context) {
+        String name = session.getMetadata().getName();
         for (var action : decision.actions()) {
             switch (action) {
-                case ENSURE_CONNECTION_SECRET -> secret.reconcile(session, context);
-                case ENSURE_POD -> {
+                case ENSURE_CONNECTION_SECRET -> ActionFailed.wrap("secret " + SessionNames.connectionSecretName(name),
+                        () -> secret.reconcile(session, context));
+                case ENSURE_POD -> ActionFailed.wrap("pod " + SessionNames.podName(name), () -> {
                     pod.reconcile(session, context);
                     currentPod.ifPresent(p -> syncDeadlineAnnotation(context, p, decision.status().getExpiresAt()));
-                }
+                });
                 case DELETE_POD -> pod.delete(session, context);
                 case DELETE_SESSION -> {
                     context.getClient().resource(session).delete();
-                    return UpdateControl.noUpdate();
+                    return true;
                 }
             }
         }
+        return false;
+    }
+
+    /** A failed action on one of the session's objects, named so that a refusal can say which. */
+    private static final class ActionFailed extends RuntimeException {
+        final String object;
+
+        private ActionFailed(String object, RuntimeException cause) {
+            super(object + ": " + cause.getMessage(), cause);
+            this.object = object;
+        }
+
+        static void wrap(String object, Runnable action) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                throw new ActionFailed(object, e);
+            }
+        }
+    }
+
+    private void record(Context<BrowserSession> context, BrowserSession session, Decision decision, Instant now) {
         decision.transition().ifPresent(t -> {
             SessionEvents.emit(context.getClient(), session, t, now);
             metrics.transition(session.getMetadata().getNamespace(), decision.status());
         });
-        UpdateControl<BrowserSession> control =
-                statusChanged ? UpdateControl.patchStatus(session) : UpdateControl.noUpdate();
-        decision.requeueAfter().ifPresent(control::rescheduleAfter);
-        return control;
     }
 
     /** Keeps the agent's backstop deadline (read through the downward API) equal to status.expiresAt. */

@@ -7,37 +7,57 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A Kubernetes Event on the session for every transition; reason = status.reason. */
+/**
+ * Kubernetes Events on the session: one for every transition (reason = status.reason), and {@code FailedCreate}
+ * while the API server refuses the session's pod or Secret — one Event whose count grows with each refusal, as
+ * core controllers aggregate theirs, not one per retry.
+ */
 public final class SessionEvents {
     public static final String COMPONENT = "browser-operator";
+    public static final String FAILED_CREATE = "FailedCreate";
     private static final Logger LOG = LoggerFactory.getLogger(SessionEvents.class);
 
     private SessionEvents() {}
 
     public static void emit(KubernetesClient client, BrowserSession session, Decision.Transition transition,
             Instant now) {
+        String name = session.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8);
+        record(client, session, name, transition.warning(), transition.reason().name(), transition.message(), now);
+    }
+
+    /** The same refusal again only counts up its Event; a new message is a new Event. */
+    public static void failedCreate(KubernetesClient client, BrowserSession session, String message, Instant now) {
+        String name = session.getMetadata().getName() + ".failedcreate." + digest(session.getMetadata().getUid() + message);
+        record(client, session, name, true, FAILED_CREATE, message, now);
+    }
+
+    private static void record(KubernetesClient client, BrowserSession session, String name, boolean warning,
+            String reason, String message, Instant now) {
         String time = Timestamps.format(now);
+        String namespace = session.getMetadata().getNamespace();
         Event event = new EventBuilder()
-                .withNewMetadata()
-                .withName(session.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8))
-                .withNamespace(session.getMetadata().getNamespace())
-                .endMetadata()
+                .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
                 .withNewInvolvedObject()
                 .withApiVersion(session.getApiVersion())
                 .withKind(session.getKind())
                 .withName(session.getMetadata().getName())
-                .withNamespace(session.getMetadata().getNamespace())
+                .withNamespace(namespace)
                 .withUid(session.getMetadata().getUid())
                 .withResourceVersion(session.getMetadata().getResourceVersion())
                 .endInvolvedObject()
-                .withType(transition.warning() ? "Warning" : "Normal")
-                .withReason(transition.reason().name())
-                .withMessage(transition.message())
+                .withType(warning ? "Warning" : "Normal")
+                .withReason(reason)
+                .withMessage(message)
                 .withNewSource().withComponent(COMPONENT).endSource()
                 .withReportingComponent(COMPONENT)
                 .withFirstTimestamp(time)
@@ -45,11 +65,31 @@ public final class SessionEvents {
                 .withCount(1)
                 .build();
         try {
-            client.v1().events().inNamespace(session.getMetadata().getNamespace()).resource(event).create();
+            try {
+                client.v1().events().inNamespace(namespace).resource(event).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                    throw e;
+                }
+                client.v1().events().inNamespace(namespace).withName(name).edit(existing -> {
+                    existing.setCount(existing.getCount() == null ? 2 : existing.getCount() + 1);
+                    existing.setLastTimestamp(time);
+                    return existing;
+                });
+            }
         } catch (KubernetesClientException e) {
-            // An Event is a courtesy: failing to record one must not fail the transition itself.
-            LOG.warn("Could not record event {} for {}/{}: {}", transition.reason(),
-                    session.getMetadata().getNamespace(), session.getMetadata().getName(), e.getMessage());
+            // An Event is a courtesy: failing to record one must not fail the reconciliation.
+            LOG.warn("Could not record event {} for {}/{}: {}", reason, namespace, session.getMetadata().getName(),
+                    e.getMessage());
+        }
+    }
+
+    private static String digest(String text) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 5);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 }

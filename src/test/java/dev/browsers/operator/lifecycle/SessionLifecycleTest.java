@@ -72,8 +72,16 @@ class SessionLifecycleTest {
         return apply(s, live);
     }
 
+    /** A session the operator has recorded as Pending at T0, its pod not yet asked for. */
+    static BrowserSession acceptedSession(BrowserSessionSpec spec) {
+        BrowserSession s = session(spec);
+        return apply(s, decide(s, PodObservation.absent(), T0));
+    }
+
+    /** A session the operator has accepted (status written) and asked a pod for, at T0. */
     static BrowserSession pendingSession(BrowserSessionSpec spec) {
         BrowserSession s = session(spec);
+        apply(s, decide(s, PodObservation.absent(), T0));
         return apply(s, decide(s, PodObservation.absent(), T0));
     }
 
@@ -84,21 +92,44 @@ class SessionLifecycleTest {
     @Nested
     class NewSession {
         @Test
-        void startsPendingAndAsksForPodAndSecret() {
+        void isFirstRecordedPendingBeforeAnythingIsCreated() {
             Decision d = decide(session(new BrowserSessionSpec()), PodObservation.absent(), T0);
             assertThat(d.status().getPhase()).isEqualTo(Phase.Pending);
             assertThat(d.status().getReason()).isEqualTo(Reason.Starting);
             assertThat(d.status().getStartTime()).isEqualTo("2026-11-25T10:00:00.000Z");
-            assertThat(d.status().getPodName()).isEqualTo("checkout-browser");
+            assertThat(d.status().getPodName()).isNull();
             assertThat(d.status().getConnectionSecretName()).isEqualTo("checkout-connection");
             assertThat(d.status().getObservedGeneration()).isEqualTo(1L);
-            assertThat(d.actions()).containsExactly(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD);
-            assertThat(d.requeueAfter()).contains(Duration.ofMinutes(2));
+            assertThat(d.actions()).isEmpty();
+            assertThat(d.requeueAfter()).contains(Duration.ZERO);
             assertThat(d.transition()).hasValueSatisfying(t -> {
                 assertThat(t.reason()).isEqualTo(Reason.Starting);
                 assertThat(t.warning()).isFalse();
             });
             assertThat(condition(d, "Ready").getStatus()).isEqualTo("False");
+        }
+
+        @Test
+        void thenAsksForPodAndSecret() {
+            BrowserSession s = session(new BrowserSessionSpec());
+            apply(s, decide(s, PodObservation.absent(), T0));
+            Decision d = decide(s, PodObservation.absent(), T0.plusMillis(5));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Pending);
+            assertThat(d.status().getStartTime()).isEqualTo("2026-11-25T10:00:00.000Z");
+            assertThat(d.status().getPodName()).isEqualTo("checkout-browser");
+            assertThat(d.actions()).containsExactly(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD);
+            assertThat(d.requeueAfter()).contains(Duration.ofMinutes(2).minusMillis(5));
+            assertThat(d.transition()).isEmpty();
+        }
+
+        @Test
+        void anAcceptedSessionWhosePodWasNeverCreatedGetsItNotPodDeleted() {
+            // The operator stopped between recording the session and creating its pod.
+            BrowserSession s = session(new BrowserSessionSpec());
+            apply(s, decide(s, PodObservation.absent(), T0));
+            Decision later = decide(s, PodObservation.absent(), at(30));
+            assertThat(later.status().getReason()).isEqualTo(Reason.Starting);
+            assertThat(later.actions()).containsExactly(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD);
         }
 
         @Test
@@ -460,7 +491,7 @@ class SessionLifecycleTest {
 
         @Test
         void refusalIsExplainedAtOnceAndRetriedWithBackoff() {
-            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            BrowserSession s = acceptedSession(new BrowserSessionSpec());
             Decision refused = decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), T0);
             assertThat(refused.status().getPhase()).isEqualTo(Phase.Pending);
             assertThat(refused.status().getReason()).isEqualTo(Reason.QuotaExceeded);
@@ -498,7 +529,7 @@ class SessionLifecycleTest {
 
         @Test
         void quotaFreedLetsThePodStart() {
-            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            BrowserSession s = acceptedSession(new BrowserSessionSpec());
             apply(s, decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), T0));
             Decision created = decide(s, PodObservation.of(NOT_READY), at(20));
             assertThat(created.status().getReason()).isEqualTo(Reason.Starting);
@@ -509,7 +540,7 @@ class SessionLifecycleTest {
 
         @Test
         void stillRefusedAtTheStartupDeadlineFailsWithTheLastError() {
-            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            BrowserSession s = acceptedSession(new BrowserSessionSpec());
             apply(s, decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), at(100)));
             Decision timedOut = decide(s, PodObservation.absent(), at(120));
             assertThat(timedOut.status().getPhase()).isEqualTo(Phase.Failed);
@@ -524,7 +555,7 @@ class SessionLifecycleTest {
 
         @Test
         void otherRefusalsArePodRejected() {
-            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            BrowserSession s = acceptedSession(new BrowserSessionSpec());
             Decision d = decide(s, PodObservation.of(CREATE_REFUSED, "admission webhook denied the request"), at(1));
             assertThat(d.status().getReason()).isEqualTo(Reason.PodRejected);
             assertThat(d.status().getMessage()).isEqualTo("admission webhook denied the request");

@@ -80,7 +80,8 @@ class BrowserSessionReconcilerTest {
     void createdSessionGetsARestrictedPodAndAConnectionSecret() {
         startOperator();
         BrowserSession session = sessions.create("checkout", new BrowserSessionSpec().withTimeout("10m"));
-        BrowserSessionStatus status = sessions.awaitPhase("checkout", Phase.Pending);
+        BrowserSessionStatus status = await().until(() -> sessions.status("checkout"),
+                s -> s != null && s.getPhase() == Phase.Pending && s.getPodName() != null);
         assertThat(status.getReason()).isEqualTo(Reason.Starting);
         assertThat(status.getPodName()).isEqualTo("checkout-browser");
         assertThat(status.getConnectionSecretName()).isEqualTo("checkout-connection");
