@@ -17,8 +17,11 @@ import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
+import dev.browsers.operator.model.v1alpha1.Reason;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -27,14 +30,18 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Observe (the session, its pod, maybe its agent) -> decide (the pure lifecycle) -> apply (dependents,
@@ -68,7 +75,27 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
 
     @Override
     public List<EventSource<?, BrowserSession>> prepareEventSources(EventSourceContext<BrowserSession> context) {
-        return EventSourceUtils.dependentEventSources(context, secret, pod);
+        List<EventSource<?, BrowserSession>> sources =
+                new ArrayList<>(EventSourceUtils.dependentEventSources(context, secret, pod));
+        sources.add(quotaChanges(context));
+        return sources;
+    }
+
+    /**
+     * A ResourceQuota that changes (raised, or freed by pods that ended) wakes the namespace's sessions it refused,
+     * so they start at once instead of at their next backoff retry.
+     */
+    private static InformerEventSource<ResourceQuota, BrowserSession> quotaChanges(
+            EventSourceContext<BrowserSession> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(ResourceQuota.class, BrowserSession.class)
+                .withName("resourcequotas")
+                .withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(quota -> context.getPrimaryCache()
+                        .list(quota.getMetadata().getNamespace())
+                        .filter(s -> s.getStatus() != null && s.getStatus().getReason() == Reason.QuotaExceeded)
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+                .build(), context);
     }
 
     @Override
