@@ -8,7 +8,10 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -22,7 +25,31 @@ import org.jboss.logging.Logger;
 class LocalApiKey {
     static final String NAMESPACE = "default";
     static final String SECRET_NAME = "browser-operator-api-key";
+    /** The default of browser-operator.api.local-key, printed in the README. */
+    static final String WELL_KNOWN_KEY = "local";
     private static final Logger LOG = Logger.getLogger(LocalApiKey.class);
+
+    /**
+     * Refuses to serve the well-known key beyond this machine: anyone who can reach the port would know it. Runs
+     * before the HTTP server opens its socket, so the port is never reachable with that key.
+     */
+    void refuseWellKnownKeyBeyondLoopback(@Observes @Priority(0) StartupEvent event, OperatorConfig operator,
+            ApiConfig api, @ConfigProperty(name = "quarkus.http.host") String host) {
+        if (operator.mode() == OperatorConfig.Mode.local && api.enabled() && WELL_KNOWN_KEY.equals(api.localKey())
+                && !loopbackOnly(host)) {
+            throw new IllegalStateException("Refusing to start: quarkus.http.host=" + host + " would serve the "
+                    + "REST API beyond this machine with the well-known API key \"" + WELL_KNOWN_KEY + "\". Set "
+                    + "browser-operator.api.local-key to a secret key, or quarkus.http.host back to 127.0.0.1.");
+        }
+    }
+
+    static boolean loopbackOnly(String host) {
+        try {
+            return Arrays.stream(InetAddress.getAllByName(host)).allMatch(InetAddress::isLoopbackAddress);
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
 
     void ensure(@Observes @Priority(1) StartupEvent event, OperatorConfig operator, ApiConfig api,
             KubernetesClient client, @ConfigProperty(name = "quarkus.http.port") int port) {
