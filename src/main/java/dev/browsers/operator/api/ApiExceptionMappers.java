@@ -26,8 +26,8 @@ public class ApiExceptionMappers {
 
     @ServerExceptionMapper
     public Response notFound(NotFoundException e, Request request, UriInfo uri) {
-        return ApiErrors.response(404, "no such endpoint: " + request.getMethod() + " " + uri.getRequestUri().getPath(),
-                false);
+        return ApiErrors.response(404, "no such endpoint: " + request.getMethod() + " "
+                + ApiErrors.shown(uri.getRequestUri().getRawPath()), false);
     }
 
     @ServerExceptionMapper

@@ -36,15 +36,10 @@ record SessionRequest(Optional<String> sessionId, Duration timeout, Optional<Dur
     }
 
     private static String sessionId(JsonNode value) {
-        String allowed = "; allowed: a DNS-1123 label (lowercase letters, digits and '-', starting and ending "
-                + "with a letter or digit, at most 63 characters), such as a lowercase UUID";
         if (!value.isTextual()) {
-            throw ApiException.badRequest("sessionId: " + value + " is not a string" + allowed);
+            throw ApiException.badRequest("sessionId: " + value + " is not a string; " + SessionIds.ALLOWED);
         }
-        if (!SessionIds.VALID.matcher(value.asText()).matches()) {
-            throw ApiException.badRequest("sessionId: " + value + " is not a valid session id" + allowed);
-        }
-        return value.asText();
+        return SessionIds.require("sessionId", value.asText());
     }
 
     private static Duration milliseconds(String field, JsonNode value, Duration max) {

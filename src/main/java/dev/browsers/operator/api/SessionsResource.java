@@ -55,7 +55,7 @@ public class SessionsResource {
     @GET
     @Path("{id}")
     public SteelSession get(@PathParam("id") String id) {
-        BrowserSession session = sessions.get(caller.namespace(), id);
+        BrowserSession session = sessions.get(caller.namespace(), SessionIds.require("session id", id));
         if (session == null) {
             throw ApiException.notFound(id);
         }
@@ -79,7 +79,7 @@ public class SessionsResource {
     @POST
     @Path("{id}/release")
     public ReleaseResult release(@PathParam("id") String id) {
-        return releaser.release(caller.namespace(), id);
+        return releaser.release(caller.namespace(), SessionIds.require("session id", id));
     }
 
     @POST
