@@ -41,11 +41,15 @@ public class SessionsResource {
         this.releaser = releaser;
     }
 
-    /** 201 with the Live session; 200 when the body named an unfinished session that already existed. */
+    /**
+     * 201 with the Live session; 200 when the body named an unfinished session that already existed. The body
+     * arrives as bytes so that {@link StrictJson} decides what is JSON, not the framework's lenient reader.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(CreateSessionBody body) {
-        SessionRequest request = SessionRequest.validate(body, config.defaultTimeout(), config.maxTimeout());
+    public Response create(byte[] body) {
+        SessionRequest request = SessionRequest.validate(CreateSessionBody.parse(body), config.defaultTimeout(),
+                config.maxTimeout());
         SessionLauncher.Launched launched = launcher.launch(caller.namespace(), request);
         return Response.status(launched.created() ? Response.Status.CREATED : Response.Status.OK)
                 .entity(view(launched.session()))

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,8 +21,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The "hostile input" report against the packaged jar in local mode, as {@code bin/run} starts it: bad ids get
- * a 4xx JSON answer at once and release nothing. Where it listens is {@link ApiBindingIT}.
+ * The "hostile input" report against the packaged jar in local mode, as {@code bin/run} starts it: bad ids and
+ * bad bodies get a 4xx JSON answer at once and neither create nor release anything. Where it listens is
+ * {@link ApiBindingIT}.
  */
 class HostileInputIT {
     static final Map<String, String> KEY = Map.of("steel-api-key", LocalApiKey.WELL_KNOWN_KEY,
@@ -62,7 +64,21 @@ class HostileInputIT {
         assertThat(session(live).getSpec().getReleased()).isNull();
     }
 
+    @ParameterizedTest
+    @MethodSource("dev.browsers.operator.api.HostileRequests#badBodies")
+    void badBodyIsA400NamingTheFieldThatCreatesNothing(byte[] body, String message) throws Exception {
+        RawHttp.Answer answer = RawHttp.send(server, "POST", "/v1/sessions", KEY, body);
+
+        assertThat(assertJsonError(answer, 400)).startsWith(message);
+        assertThat(sessionNames()).containsExactly(live);
+    }
+
     private static BrowserSession session(String name) {
         return kubernetes.resources(BrowserSession.class).inNamespace("default").withName(name).get();
+    }
+
+    private static List<String> sessionNames() {
+        return kubernetes.resources(BrowserSession.class).inNamespace("default").list().getItems().stream()
+                .map(s -> s.getMetadata().getName()).toList();
     }
 }

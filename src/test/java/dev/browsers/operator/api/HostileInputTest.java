@@ -22,8 +22,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The "hostile input" report against the mock API server: bad ids get a 4xx JSON answer at once and release
- * nothing. {@link HostileInputIT} sends the same to the packaged jar.
+ * The "hostile input" report against the mock API server: bad ids and bad bodies get a 4xx JSON answer at once,
+ * and neither create nor release anything. {@link HostileInputIT} sends the same to the packaged jar.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
@@ -60,6 +60,16 @@ class HostileInputTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         assertThat(assertJsonError(answer, 400)).containsAnyOf("session id", "malformed path", "cursorId");
         assertThat(sessions()).singleElement().satisfies(s -> assertThat(s.getSpec().getReleased()).isNull());
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.browsers.operator.api.HostileRequests#badBodies")
+    void badBodyIsA400NamingTheFieldThatCreatesNothing(byte[] body, String message) throws Exception {
+        RawHttp.Answer answer = RawHttp.send(server, "POST", "/v1/sessions",
+                Map.of("steel-api-key", api.key, "content-type", "application/json"), body);
+
+        assertThat(assertJsonError(answer, 400)).startsWith(message);
+        assertThat(sessions()).extracting(s -> s.getMetadata().getName()).containsExactly(live);
     }
 
     private List<BrowserSession> sessions() {

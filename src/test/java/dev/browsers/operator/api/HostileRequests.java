@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.browsers.operator.testing.RawHttp;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 
@@ -32,6 +33,37 @@ final class HostileRequests {
                 Arguments.of("POST", "/v1/sessions/x/../release"),
                 Arguments.of("POST", "/v1/sessions/%2e%2e/release"),
                 Arguments.of("GET", "/v1/sessions?cursorId=..%2Fteam-b"));
+    }
+
+    /** A create body and how the 400's message starts: it names the field when there is one. */
+    static Stream<Arguments> badBodies() {
+        return Stream.of(
+                body("{\"timeout\": 60000}garbage", "request body is not valid JSON: Unrecognized token 'garbage'"),
+                body("{\"timeout\": 60000}\u0000", "request body is not valid JSON: Illegal character ((CTRL-CHAR, code 0))"),
+                body("{\"timeout\": 60000} {}", "request body: unexpected data after the JSON value"),
+                body("null", "request body must be a JSON object (or empty), not null"),
+                body("[1]", "request body must be a JSON object (or empty), not array"),
+                body("\"str\"", "request body must be a JSON object (or empty), not string"),
+                body("{\"timeout\": 1e400}", "timeout: 1E+400 is out of range"),
+                body("{\"inactivityTimeout\": 1e400}", "inactivityTimeout: 1E+400 is out of range"),
+                body("{\"dimensions\": {\"width\": 1e400, \"height\": 600}}", "dimensions.width: 1E+400 is out of range"),
+                body("{\"dimensions\": {\"width\": 800, \"height\": 1e400}}", "dimensions.height: 1E+400 is out of range"),
+                body("{\"timeout\": 1e20}", "timeout: 1E+20 is out of range"),
+                body("{\"timeout\": 100000000000000000000}", "timeout: 100000000000000000000 is out of range"),
+                body("{\"timeout\": 1.5}", "timeout: 1.5 is not a whole number"),
+                body("{\"timeout\": -1}", "timeout: -1 is out of range"),
+                body("{\"timeout\": -0}", "timeout: 0 is out of range"),
+                body("{\"inactivityTimeout\": -0.0}", "inactivityTimeout: 0"),
+                body("{\"timeout\": 1e2147483648}", "request body (at timeout): a number beyond what can be represented"),
+                body("{\"timeout\": " + "9".repeat(1001) + "}", "request body is not valid JSON (at timeout): Number value length"),
+                body("{\"timeout\": 1000, \"timeout\": 2000}", "request body is not valid JSON (at timeout): Duplicate field 'timeout'"),
+                body("{\"sessionContext\": " + "[".repeat(40) + "]".repeat(40) + "}", "request body is not valid JSON (at sessionContext"),
+                body("{\"sessionId\": \"" + "a".repeat(60_000) + "\"}",
+                        "sessionId: \"" + "a".repeat(ApiErrors.SHOWN_CHARACTERS) + "…\" (60000 characters) is not a valid session id"));
+    }
+
+    private static Arguments body(String json, String message) {
+        return Arguments.of(json.getBytes(StandardCharsets.UTF_8), message);
     }
 
     /** JSON with a message, never to be retried, repeating no more than a short prefix of anything sent. */
