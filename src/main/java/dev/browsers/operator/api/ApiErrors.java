@@ -1,5 +1,8 @@
 package dev.browsers.operator.api;
 
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -18,6 +21,15 @@ final class ApiErrors {
                 .header(SHOULD_RETRY, String.valueOf(retryable))
                 .entity(new ErrorBody(message))
                 .build();
+    }
+
+    /** The same answer from a Vert.x route, for requests that never reach JAX-RS. */
+    static void respond(RoutingContext context, int status, String message) {
+        context.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON)
+                .putHeader(SHOULD_RETRY, "false")
+                .end(new JsonObject().put("message", message).encode());
     }
 
     /** A value from the request as an error message shows it: its first characters, and its length when cut. */

@@ -7,13 +7,14 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Turns every failure into a JSON {@link ErrorBody}, including the framework's own (unknown path, wrong
  * method, wrong media type), so the SDK always gets a message it can show. The create body is read by
- * {@link StrictJson}, whose rejections are {@link ApiException}s.
+ * {@link StrictJson}, whose rejections are {@link ApiException}s; refusals before JAX-RS are {@link HttpGuard}'s.
  */
 public class ApiExceptionMappers {
     private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
@@ -32,6 +33,17 @@ public class ApiExceptionMappers {
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
         return ApiErrors.response(e.getResponse().getStatus(), e.getMessage(), false);
+    }
+
+    /**
+     * The request body could not be read: the client's doing, such as a chunked body over the size limit, which
+     * Quarkus has already answered with 413 by the time this is thrown.
+     */
+    @ServerExceptionMapper
+    public Response unreadableBody(IOException e) {
+        LOG.debugf("Unreadable request body: %s", e.getMessage());
+        return ApiErrors.response(400, "request body could not be read: "
+                + ApiErrors.shown(String.valueOf(e.getMessage())), false);
     }
 
     /**

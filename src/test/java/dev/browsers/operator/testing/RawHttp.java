@@ -1,5 +1,6 @@
 package dev.browsers.operator.testing;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,6 +37,17 @@ public final class RawHttp {
      */
     public static Answer send(URI server, String method, String target, Map<String, String> headers, byte[] body)
             throws IOException {
+        return send(server, method, target, headers, body, false);
+    }
+
+    /** The body in 4 KiB chunks, without a Content-Length, so that the server learns its size only by reading it. */
+    public static Answer sendChunked(URI server, String method, String target, Map<String, String> headers,
+            byte[] body) throws IOException {
+        return send(server, method, target, headers, body, true);
+    }
+
+    private static Answer send(URI server, String method, String target, Map<String, String> headers, byte[] body,
+            boolean chunked) throws IOException {
         try (Socket socket = new Socket(server.getHost(), server.getPort())) {
             socket.setSoTimeout(30_000);
             StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\n")
@@ -43,7 +55,7 @@ public final class RawHttp {
                     .append("Connection: close\r\n");
             headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
             if (body != null) {
-                head.append("Content-Length: ").append(body.length).append("\r\n");
+                head.append(chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + body.length).append("\r\n");
             }
             OutputStream out = socket.getOutputStream();
             out.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -51,7 +63,7 @@ public final class RawHttp {
             if (body != null) {
                 Thread writer = new Thread(() -> {
                     try {
-                        out.write(body);
+                        out.write(chunked ? chunks(body) : body);
                         out.flush();
                     } catch (IOException e) {
                         // The server answered and closed without reading it all: what a size limit does.
@@ -62,6 +74,18 @@ public final class RawHttp {
             }
             return parse(socket.getInputStream());
         }
+    }
+
+    private static byte[] chunks(byte[] body) {
+        ByteArrayOutputStream framed = new ByteArrayOutputStream();
+        for (int start = 0; start < body.length; start += 4096) {
+            int length = Math.min(4096, body.length - start);
+            framed.writeBytes((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            framed.write(body, start, length);
+            framed.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        framed.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        return framed.toByteArray();
     }
 
     private static Answer parse(InputStream in) throws IOException {
