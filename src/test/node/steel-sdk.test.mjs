@@ -106,6 +106,14 @@ async function main() {
   const firstPage = await client.sessions.list({ limit: 2 });
   check(firstPage.sessions.length === 2, `list limit=2: ${firstPage.sessions.length} sessions on the first page`);
 
+  // An empty id is an error, never release-all (the SDK sends POST /v1/sessions//release) nor the list.
+  await expectError(client.sessions.release(''), Steel.BadRequestError, 400, 'a session id cannot be empty', "release('')");
+  await expectError(client.sessions.retrieve(''), Steel.BadRequestError, 400, 'a session id cannot be empty', "retrieve('')");
+  for (const id of created) {
+    const after = await client.sessions.retrieve(id);
+    check(after.status === 'live', `after release(''): ${id} has status ${show(after.status)}, expected "live"`);
+  }
+
   // Drive the browser through the session's CDP endpoint.
   await loadPage(session);
 

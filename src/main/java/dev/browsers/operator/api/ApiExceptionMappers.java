@@ -1,7 +1,5 @@
 package dev.browsers.operator.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.NotFoundException;
@@ -9,12 +7,14 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Turns every failure into a JSON {@link ErrorBody}, including the framework's own (unknown path, wrong
- * method, wrong media type, unreadable JSON), so the SDK always gets a message it can show.
+ * method, wrong media type), so the SDK always gets a message it can show. The create body is read by
+ * {@link StrictJson}, whose rejections are {@link ApiException}s; refusals before JAX-RS are {@link HttpGuard}'s.
  */
 public class ApiExceptionMappers {
     private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
@@ -26,23 +26,24 @@ public class ApiExceptionMappers {
 
     @ServerExceptionMapper
     public Response notFound(NotFoundException e, Request request, UriInfo uri) {
-        return ApiErrors.response(404, "no such endpoint: " + request.getMethod() + " " + uri.getRequestUri().getPath(),
-                false);
+        return ApiErrors.response(404, "no such endpoint: " + request.getMethod() + " "
+                + ApiErrors.shown(uri.getRequestUri().getRawPath()), false);
     }
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
-        // The JSON reader reports a malformed body as a bare 400 with the parser's error as its cause.
-        if (e.getCause() instanceof JsonProcessingException json) {
-            return ApiErrors.response(400, "request body is not valid JSON: " + json.getOriginalMessage(), false);
-        }
         return ApiErrors.response(e.getResponse().getStatus(), e.getMessage(), false);
     }
 
-    /** Valid JSON of the wrong shape: the only body, create's, must be an object. */
+    /**
+     * The request body could not be read: the client's doing, such as a chunked body over the size limit, which
+     * Quarkus has already answered with 413 by the time this is thrown.
+     */
     @ServerExceptionMapper
-    public Response mismatchedInput(MismatchedInputException e) {
-        return ApiErrors.response(400, "request body must be a JSON object (or empty)", false);
+    public Response unreadableBody(IOException e) {
+        LOG.debugf("Unreadable request body: %s", e.getMessage());
+        return ApiErrors.response(400, "request body could not be read: "
+                + ApiErrors.shown(String.valueOf(e.getMessage())), false);
     }
 
     /**
@@ -56,10 +57,14 @@ public class ApiExceptionMappers {
                 HttpMethod.GET.equals(request.getMethod()));
     }
 
-    /** A bug: logged in full; the same retry rule as for Kubernetes API failures. */
+    /**
+     * A bug: logged in full, but the client learns nothing of the operator's internals; the same retry rule as
+     * for Kubernetes API failures.
+     */
     @ServerExceptionMapper
     public Response unexpected(Exception e, Request request) {
         LOG.errorf(e, "Unexpected failure while serving %s", request.getMethod());
-        return ApiErrors.response(500, "internal error: " + e, HttpMethod.GET.equals(request.getMethod()));
+        return ApiErrors.response(500, "internal error; the operator's log has the details",
+                HttpMethod.GET.equals(request.getMethod()));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -30,6 +31,11 @@ public class CreateSessionBody {
     /** Echoed in the Session so clients can size their viewport; the browser window itself is not resized. */
     public JsonNode dimensions;
     private final List<String> unknown = new ArrayList<>();
+
+    /** @return empty for an empty body, which takes every default */
+    static Optional<CreateSessionBody> parse(byte[] json) {
+        return StrictJson.object(json).map(object -> StrictJson.convert(object, CreateSessionBody.class));
+    }
 
     @JsonAnySetter
     void other(String name, JsonNode value) {

@@ -27,10 +27,11 @@ record ListQuery(Optional<String> status, int limit, Optional<String> cursorId) 
 
     static ListQuery parse(String status, String limit, String cursorId) {
         if (status != null && !STATUSES.contains(status)) {
-            throw ApiException.badRequest("status: \"" + status + "\" is not a session status; allowed: live, released, failed");
+            throw ApiException.badRequest("status: " + ApiErrors.quoted(status)
+                    + " is not a session status; allowed: live, released, failed");
         }
         return new ListQuery(Optional.ofNullable(status), limit == null ? DEFAULT_LIMIT : limit(limit),
-                Optional.ofNullable(cursorId).filter(c -> !c.isEmpty()));
+                Optional.ofNullable(cursorId).filter(c -> !c.isEmpty()).map(c -> SessionIds.require("cursorId", c)));
     }
 
     private static int limit(String text) {
@@ -39,7 +40,7 @@ record ListQuery(Optional<String> status, int limit, Optional<String> cursorId) 
         try {
             value = Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("limit: \"" + text + "\" is not a whole number" + allowed);
+            throw ApiException.badRequest("limit: " + ApiErrors.quoted(text) + " is not a whole number" + allowed);
         }
         if (value < 1 || value > MAX_LIMIT) {
             throw ApiException.badRequest("limit: " + value + " is out of range" + allowed);

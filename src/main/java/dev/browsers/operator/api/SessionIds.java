@@ -12,9 +12,24 @@ final class SessionIds {
      * characters.
      */
     static final Pattern VALID = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    static final String ALLOWED = "allowed: a DNS-1123 label (lowercase letters, digits and '-', starting and ending "
+            + "with a letter or digit, at most 63 characters), such as a lowercase UUID";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private SessionIds() {}
+
+    /**
+     * Checks an id from a URL before it goes anywhere near the Kubernetes API, where it would become part of
+     * a request path (an encoded "?", "/" or ".." would change what that request means).
+     *
+     * @param what how the message names the id, e.g. "session id" or "cursorId"
+     */
+    static String require(String what, String id) {
+        if (!VALID.matcher(id).matches()) {
+            throw ApiException.badRequest(what + ": " + ApiErrors.quoted(id) + " is not a valid session id; " + ALLOWED);
+        }
+        return id;
+    }
 
     /**
      * A UUIDv7 in lowercase: 48 bits of Unix milliseconds first, so ids sort by creation time and the list,

@@ -13,16 +13,17 @@ record SessionRequest(Optional<String> sessionId, Duration timeout, Optional<Dur
     static final int MAX_DIMENSION = 10_000;
 
     /**
-     * @param body null for an empty body
+     * @param parsed empty for an empty body
      * @param defaultTimeout used when timeout is omitted
      */
-    static SessionRequest validate(CreateSessionBody body, Duration defaultTimeout, Duration maxTimeout) {
-        if (body == null) {
+    static SessionRequest validate(Optional<CreateSessionBody> parsed, Duration defaultTimeout, Duration maxTimeout) {
+        if (parsed.isEmpty()) {
             return new SessionRequest(Optional.empty(), defaultTimeout, Optional.empty(), Optional.empty());
         }
+        CreateSessionBody body = parsed.get();
         if (!body.unknownFields().isEmpty()) {
-            throw ApiException.badRequest("unknown field \"" + body.unknownFields().get(0)
-                    + "\": not a field of Steel's SessionCreateParams; accepted: " + CreateSessionBody.acceptedFields());
+            throw ApiException.badRequest("unknown field " + ApiErrors.quoted(body.unknownFields().get(0))
+                    + ": not a field of Steel's SessionCreateParams; accepted: " + CreateSessionBody.acceptedFields());
         }
         return new SessionRequest(
                 present(body.sessionId).map(SessionRequest::sessionId),
@@ -36,15 +37,10 @@ record SessionRequest(Optional<String> sessionId, Duration timeout, Optional<Dur
     }
 
     private static String sessionId(JsonNode value) {
-        String allowed = "; allowed: a DNS-1123 label (lowercase letters, digits and '-', starting and ending "
-                + "with a letter or digit, at most 63 characters), such as a lowercase UUID";
         if (!value.isTextual()) {
-            throw ApiException.badRequest("sessionId: " + value + " is not a string" + allowed);
+            throw ApiException.badRequest("sessionId: " + shown(value) + " is not a string; " + SessionIds.ALLOWED);
         }
-        if (!SessionIds.VALID.matcher(value.asText()).matches()) {
-            throw ApiException.badRequest("sessionId: " + value + " is not a valid session id" + allowed);
-        }
-        return value.asText();
+        return SessionIds.require("sessionId", value.asText());
     }
 
     private static Duration milliseconds(String field, JsonNode value, Duration max) {
@@ -56,7 +52,7 @@ record SessionRequest(Optional<String> sessionId, Duration timeout, Optional<Dur
     private static SteelSession.Dimensions dimensions(JsonNode value) {
         String allowed = "; allowed: a whole number of pixels from 1 to " + MAX_DIMENSION;
         if (!value.isObject()) {
-            throw ApiException.badRequest("dimensions: " + value + " is not an object; allowed: "
+            throw ApiException.badRequest("dimensions: " + shown(value) + " is not an object; allowed: "
                     + "{\"width\": w, \"height\": h} with whole numbers of pixels from 1 to " + MAX_DIMENSION);
         }
         return new SteelSession.Dimensions(
@@ -70,15 +66,19 @@ record SessionRequest(Optional<String> sessionId, Duration timeout, Optional<Dur
             throw ApiException.badRequest(field + ": missing" + allowed);
         }
         if (!value.isNumber()) {
-            throw ApiException.badRequest(field + ": " + value + " is not a number" + allowed);
+            throw ApiException.badRequest(field + ": " + shown(value) + " is not a number" + allowed);
         }
         BigDecimal number = value.decimalValue();
         if (number.stripTrailingZeros().scale() > 0) {
-            throw ApiException.badRequest(field + ": " + value + " is not a whole number" + allowed);
+            throw ApiException.badRequest(field + ": " + shown(value) + " is not a whole number" + allowed);
         }
         if (number.signum() <= 0 || number.compareTo(BigDecimal.valueOf(max)) > 0) {
-            throw ApiException.badRequest(field + ": " + value + " is out of range" + allowed);
+            throw ApiException.badRequest(field + ": " + shown(value) + " is out of range" + allowed);
         }
         return number.longValueExact();
+    }
+
+    private static String shown(JsonNode value) {
+        return value.isTextual() ? ApiErrors.quoted(value.asText()) : ApiErrors.shown(value.toString());
     }
 }

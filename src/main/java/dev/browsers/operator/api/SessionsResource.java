@@ -41,11 +41,15 @@ public class SessionsResource {
         this.releaser = releaser;
     }
 
-    /** 201 with the Live session; 200 when the body named an unfinished session that already existed. */
+    /**
+     * 201 with the Live session; 200 when the body named an unfinished session that already existed. The body
+     * arrives as bytes so that {@link StrictJson} decides what is JSON, not the framework's lenient reader.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(CreateSessionBody body) {
-        SessionRequest request = SessionRequest.validate(body, config.defaultTimeout(), config.maxTimeout());
+    public Response create(byte[] body) {
+        SessionRequest request = SessionRequest.validate(CreateSessionBody.parse(body), config.defaultTimeout(),
+                config.maxTimeout());
         SessionLauncher.Launched launched = launcher.launch(caller.namespace(), request);
         return Response.status(launched.created() ? Response.Status.CREATED : Response.Status.OK)
                 .entity(view(launched.session()))
@@ -55,7 +59,7 @@ public class SessionsResource {
     @GET
     @Path("{id}")
     public SteelSession get(@PathParam("id") String id) {
-        BrowserSession session = sessions.get(caller.namespace(), id);
+        BrowserSession session = sessions.get(caller.namespace(), SessionIds.require("session id", id));
         if (session == null) {
             throw ApiException.notFound(id);
         }
@@ -79,7 +83,7 @@ public class SessionsResource {
     @POST
     @Path("{id}/release")
     public ReleaseResult release(@PathParam("id") String id) {
-        return releaser.release(caller.namespace(), id);
+        return releaser.release(caller.namespace(), SessionIds.require("session id", id));
     }
 
     @POST

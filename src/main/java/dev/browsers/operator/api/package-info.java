@@ -20,5 +20,9 @@
  *
  * <p>Status: Pending and Live are {@code live}, Released is {@code released}, Failed is {@code failed}. Keys:
  * Secrets labelled {@code browsers.dev/api-key=true}, header {@code steel-api-key}. Every answer is JSON.
+ *
+ * <p>Hostile input stops at the door: an id is a DNS-1123 label wherever it appears ({@link SessionIds}), a path
+ * that routing would bend into another endpoint is refused ({@link ApiRequestFilters}), the create body is read
+ * strictly ({@link StrictJson}), and the HTTP layer's limits answer with JSON too ({@link HttpGuard}).
  */
 package dev.browsers.operator.api;

@@ -91,6 +91,15 @@ class HelmChartTest {
                 .contains(new EnvVar("BROWSER_OPERATOR_API_ENABLED", "false", null));
     }
 
+    /** The jar listens on loopback by default; in a pod, probes, the Service and API clients come from outside. */
+    @Test
+    void operatorListensOnAllInterfacesInItsPodAndImage() throws IOException {
+        Deployment deployment = only(render(Map.of()), Deployment.class);
+        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .contains(new EnvVar("QUARKUS_HTTP_HOST", "0.0.0.0", null));
+        assertThat(Files.readAllLines(Path.of("src/main/docker/Dockerfile.jvm"))).contains("ENV QUARKUS_HTTP_HOST=0.0.0.0");
+    }
+
     @Test
     void operatorPodIsRestrictedAndProbed() {
         var pod = only(render(Map.of()), Deployment.class).getSpec().getTemplate().getSpec();

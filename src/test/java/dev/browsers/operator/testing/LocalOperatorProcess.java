@@ -31,7 +31,22 @@ public final class LocalOperatorProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** Started and ready (its health check answers). */
     public static LocalOperatorProcess start(String... extraJvmArgs) throws IOException {
+        LocalOperatorProcess operator = launch(extraJvmArgs);
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            if (!operator.process.isAlive()) {
+                throw new IllegalStateException("operator exited; log: " + operator.log());
+            }
+            return http.send(HttpRequest.newBuilder(operator.httpUri("/q/health/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        });
+        return operator;
+    }
+
+    /** Started, for a test that expects it to refuse to start; not waited for. */
+    public static LocalOperatorProcess launch(String... extraJvmArgs) throws IOException {
         int httpPort = Processes.freePort();
         int apiPort = Processes.freePort();
         Path log = Files.createTempFile("local-operator-", ".log");
@@ -40,16 +55,7 @@ public final class LocalOperatorProcess implements AutoCloseable {
         command.addAll(List.of("-Dquarkus.http.port=" + httpPort, "-Dbrowser-operator.local.api-port=" + apiPort,
                 "-jar", JAR.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        LocalOperatorProcess operator = new LocalOperatorProcess(process, httpPort, apiPort, log);
-        HttpClient http = HttpClient.newHttpClient();
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("operator exited; log: " + Files.readString(log));
-            }
-            return http.send(HttpRequest.newBuilder(operator.httpUri("/q/health/ready")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        });
-        return operator;
+        return new LocalOperatorProcess(process, httpPort, apiPort, log);
     }
 
     public URI httpUri(String path) {
