@@ -102,12 +102,17 @@ public final class LocalRuntime implements AutoCloseable {
         ChromiumProcess browser = null;
         try {
             String token = sessionToken(pod);
-            browser = ChromiumProcess.start(config.chromium(), browserArgs(pod), config.browserStartTimeout());
-            SessionAgent agent = new SessionAgent(vertx, new AgentOptions(LOOPBACK, 0, LOOPBACK, browser.cdpPort(),
-                    token, () -> hardDeadline(key), AgentOptions.DEFAULT_BACKSTOP_GRACE,
-                    () -> LOG.warn("Session agent of {} closed its browser: the deadline passed long ago", key), clock));
-            int agentPort = agent.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            // CDP only over the pipe this process holds: no port for anyone to reach the browser without the token,
+            // and the browser ends when this process does, even on SIGKILL.
+            browser = ChromiumProcess.startWithPipe(config.chromium(), browserArgs(pod));
+            SessionAgent agent = new SessionAgent(vertx, new AgentOptions(LOOPBACK, 0, LOOPBACK,
+                    AgentOptions.NO_BROWSER_PORT, token, () -> hardDeadline(key), AgentOptions.DEFAULT_BACKSTOP_GRACE,
+                    () -> LOG.warn("Session agent of {} closed its browser: the deadline passed long ago", key), clock),
+                    browser.pipe());
             running.put(key, new LocalPod(browser, agent));
+            int agentPort = agent.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            agent.browserReady().toCompletionStage().toCompletableFuture()
+                    .get(config.browserStartTimeout().toMillis(), TimeUnit.MILLISECONDS);
             ChromiumProcess started = browser;
             browser.onExit().thenRun(() -> browserExited(key, pod, started));
             if (client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).get() == null) {
@@ -196,7 +201,7 @@ public final class LocalRuntime implements AutoCloseable {
                 .addNewCondition().withType("PodScheduled").withStatus("True").withLastTransitionTime(now).endCondition()
                 .addNewCondition().withType("Initialized").withStatus("True").withLastTransitionTime(now).endCondition()
                 .addNewCondition().withType("ContainersReady").withStatus("True").withLastTransitionTime(now).endCondition()
-                // Ready: Chromium has announced its CDP endpoint, the agent listens in front of it.
+                // Ready: Chromium answers CDP over its pipe, the agent listens in front of it.
                 .addNewCondition().withType("Ready").withStatus("True").withLastTransitionTime(now).endCondition()
                 .withContainerStatuses(pod.getSpec().getContainers().stream()
                         .map(c -> containerStatus(c).withReady(true).withNewState().withNewRunning()
