@@ -84,9 +84,10 @@ final class PipeConnection implements BrowserConnection {
     private final Object readerFlow = new Object();
     private long undelivered;
 
-    PipeConnection(Vertx vertx, DevToolsPipe pipe, int maxMessageBytes) {
-        this.vertx = vertx;
-        this.context = vertx.getOrCreateContext();
+    /** @param context where routing happens; clients served on the same context reach the pipe without a hop */
+    PipeConnection(Context context, DevToolsPipe pipe, int maxMessageBytes) {
+        this.vertx = context.owner();
+        this.context = context;
         this.pipe = pipe;
         this.maxMessageBytes = maxMessageBytes;
         this.pages = new PipeDevToolsPages(this::command);

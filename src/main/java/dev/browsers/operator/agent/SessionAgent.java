@@ -1,6 +1,8 @@
 package dev.browsers.operator.agent;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -31,6 +33,7 @@ public final class SessionAgent {
     private static final List<String> JSON_TARGET_ACTIONS = List.of("/json/activate/", "/json/close/");
 
     private final Vertx vertx;
+    private final Context context;
     private final AgentOptions options;
     private final TokenGuard guard;
     private final ActivityClock activity;
@@ -41,7 +44,8 @@ public final class SessionAgent {
 
     /** An agent in front of the browser's DevTools port, {@code options.browserHost():options.browserPort()}. */
     public SessionAgent(Vertx vertx, AgentOptions options) {
-        this(vertx, options, new BrowserEndpoint(vertx, options.browserHost(), requirePort(options.browserPort())));
+        this(vertx.getOrCreateContext(), options,
+                new BrowserEndpoint(vertx, options.browserHost(), requirePort(options.browserPort())));
     }
 
     /**
@@ -49,11 +53,16 @@ public final class SessionAgent {
      * {@code options.browserHost()} and {@code browserPort()} are not used. The pipe stays its owner's to close.
      */
     public SessionAgent(Vertx vertx, AgentOptions options, DevToolsPipe pipe) {
-        this(vertx, options, new PipeConnection(vertx, pipe, PipeConnection.MAX_MESSAGE_BYTES));
+        this(vertx.getOrCreateContext(), options, pipe);
     }
 
-    private SessionAgent(Vertx vertx, AgentOptions options, BrowserConnection browser) {
-        this.vertx = vertx;
+    private SessionAgent(Context context, AgentOptions options, DevToolsPipe pipe) {
+        this(context, options, new PipeConnection(context, pipe, PipeConnection.MAX_MESSAGE_BYTES));
+    }
+
+    private SessionAgent(Context context, AgentOptions options, BrowserConnection browser) {
+        this.vertx = context.owner();
+        this.context = context;
         this.options = options;
         this.guard = new TokenGuard(options.token());
         this.activity = new ActivityClock(options.clock());
@@ -82,7 +91,10 @@ public final class SessionAgent {
         // Upgrades are taken from the request handler: a webSocketHandler is ignored when the JVM sets
         // vertx.disableWebsockets, as Quarkus does, and local mode runs agents inside the operator's JVM.
         server.requestHandler(this::handleRequest);
-        return server.listen().map(bound -> {
+        // Listening from the agent's context serves the clients there, where the pipe routes their messages too.
+        Promise<HttpServer> listening = Promise.promise();
+        context.runOnContext(v -> server.listen().onComplete(listening));
+        return listening.future().map(bound -> {
             backstop.start();
             return bound.actualPort();
         });

@@ -48,7 +48,7 @@ class PipeConnectionTest {
                 }
             }
         };
-        pipe = new PipeConnection(vertx, new DevToolsPipe(fromBrowser, toBrowser), LIMIT);
+        pipe = new PipeConnection(vertx.getOrCreateContext(), new DevToolsPipe(fromBrowser, toBrowser), LIMIT);
     }
 
     @AfterEach
