@@ -32,13 +32,18 @@ public final class LocalOperatorProcess implements AutoCloseable {
     }
 
     public static LocalOperatorProcess start(String... extraJvmArgs) throws IOException {
+        return start(JAR, extraJvmArgs);
+    }
+
+    /** Another build's packaged operator, e.g. to compare two builds in one benchmark run. */
+    public static LocalOperatorProcess start(Path jar, String... extraJvmArgs) throws IOException {
         int httpPort = Processes.freePort();
         int apiPort = Processes.freePort();
         Path log = Files.createTempFile("local-operator-", ".log");
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         command.addAll(List.of(extraJvmArgs));
         command.addAll(List.of("-Dquarkus.http.port=" + httpPort, "-Dbrowser-operator.local.api-port=" + apiPort,
-                "-jar", JAR.toString()));
+                "-jar", jar.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         LocalOperatorProcess operator = new LocalOperatorProcess(process, httpPort, apiPort, log);
         HttpClient http = HttpClient.newHttpClient();
