@@ -25,7 +25,7 @@ public record AgentOptions(String bindHost, int port, String browserHost, int br
         Supplier<Optional<Instant>> hardDeadline, Duration backstopGrace, Runnable onBackstop, Clock clock) {
 
     public static final Duration DEFAULT_BACKSTOP_GRACE = Duration.ofSeconds(30);
-    /** The browser has no DevTools port: see {@link SessionAgent#SessionAgent(io.vertx.core.Vertx, AgentOptions, DevToolsPipe)}. */
+    /** The browser has no DevTools port; the agent is given its DevTools pipe instead. */
     public static final int NO_BROWSER_PORT = 0;
 
     public AgentOptions {

@@ -46,6 +46,7 @@ import java.util.regex.Pattern;
 final class PipeConnection implements BrowserConnection {
     /** The largest message passed in either direction, as for the pod's WebSockets. */
     static final int MAX_MESSAGE_BYTES = BrowserEndpoint.MAX_WEBSOCKET_SIZE;
+    /** Bytes read and not yet in the clients' sockets, or waiting for the pipe, past which the sender waits. */
     static final int HIGH_WATER_BYTES = 16 * 1024 * 1024;
     private static final int LOW_WATER_BYTES = HIGH_WATER_BYTES / 2;
     private static final Logger LOG = Logger.getLogger(PipeConnection.class.getName());
@@ -126,7 +127,7 @@ final class PipeConnection implements BrowserConnection {
         }
         // Completed on the context as the response is read, before any message for the new session is routed.
         return attached.map(result -> {
-            Client client = new Client(result.getString("sessionId"), page);
+            Client client = new Client(result.getString("sessionId"));
             owners.put(client.session, client);
             return client;
         });
@@ -412,7 +413,6 @@ final class PipeConnection implements BrowserConnection {
     /** A client WebSocket and the sessions it owns on the pipe. */
     private final class Client implements CdpChannel {
         private final String session;
-        private final boolean page;
         /** The client's root session and every one it opened from its own: on the context only. */
         private final Set<String> sessions = new HashSet<>();
         private final List<byte[]> early = new ArrayList<>();
@@ -424,9 +424,8 @@ final class PipeConnection implements BrowserConnection {
         /** A message arriving in several frames, on the client's thread only. */
         private Buffer partial;
 
-        Client(String session, boolean page) {
+        Client(String session) {
             this.session = session;
-            this.page = page;
             sessions.add(session);
         }
 
@@ -561,11 +560,6 @@ final class PipeConnection implements BrowserConnection {
                 }
                 onClosed.run();
             }
-        }
-
-        @Override
-        public String toString() {
-            return (page ? "page" : "browser") + " client of session " + session;
         }
     }
 
