@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashSet;
@@ -28,7 +29,8 @@ public final class Processes {
     public static Set<Integer> listeningTcpPorts(Collection<ProcessHandle> processes) throws IOException {
         Set<String> inodes = new HashSet<>();
         for (ProcessHandle p : processes) {
-            try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/" + p.pid() + "/fd"))) {
+            Path fdDir = Path.of("/proc/" + p.pid() + "/fd");
+            try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDir)) {
                 for (Path fd : fds) {
                     try {
                         String target = Files.readSymbolicLink(fd).toString();
@@ -39,6 +41,8 @@ public final class Processes {
                         // the descriptor was closed while listing: it is no socket of interest
                     }
                 }
+            } catch (NoSuchFileException exited) {
+                // the process exited meanwhile: it listens on nothing
             }
         }
         Set<Integer> ports = new HashSet<>();
