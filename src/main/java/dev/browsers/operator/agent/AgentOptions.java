@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * @param bindHost address the agent listens on
  * @param port the agent's port; 0 picks a free one (see {@link SessionAgent#start()})
  * @param browserHost where Chromium's CDP listens, normally the loopback
- * @param browserPort Chromium's CDP port
+ * @param browserPort Chromium's CDP port; {@link #NO_BROWSER_PORT} when the agent reaches the browser over its
+ *        DevTools pipe instead
  * @param token the session's secret; clients present it as a Bearer header or a {@code token} query parameter
  * @param hardDeadline asked on every backstop tick, since the deadline may move while the session lives
  * @param backstopGrace how long past the deadline the operator gets before the agent closes the browser itself
@@ -24,6 +25,8 @@ public record AgentOptions(String bindHost, int port, String browserHost, int br
         Supplier<Optional<Instant>> hardDeadline, Duration backstopGrace, Runnable onBackstop, Clock clock) {
 
     public static final Duration DEFAULT_BACKSTOP_GRACE = Duration.ofSeconds(30);
+    /** The browser has no DevTools port; the agent is given its DevTools pipe instead. */
+    public static final int NO_BROWSER_PORT = 0;
 
     public AgentOptions {
         Objects.requireNonNull(bindHost, "bindHost");
@@ -38,7 +41,7 @@ public record AgentOptions(String bindHost, int port, String browserHost, int br
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
-        if (browserPort < 1 || browserPort > 65535) {
+        if (browserPort < NO_BROWSER_PORT || browserPort > 65535) {
             throw new IllegalArgumentException("browserPort out of range: " + browserPort);
         }
         if (backstopGrace.isNegative()) {

@@ -17,13 +17,13 @@ final class Backstop {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Vertx vertx;
-    private final BrowserEndpoint browser;
+    private final BrowserConnection browser;
     private final AgentOptions options;
     private final AtomicBoolean fired = new AtomicBoolean();
     private volatile boolean stopped;
     private volatile long timerId = -1;
 
-    Backstop(Vertx vertx, BrowserEndpoint browser, AgentOptions options) {
+    Backstop(Vertx vertx, BrowserConnection browser, AgentOptions options) {
         this.vertx = vertx;
         this.browser = browser;
         this.options = options;

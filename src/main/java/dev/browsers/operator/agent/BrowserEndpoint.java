@@ -3,28 +3,29 @@ package dev.browsers.operator.agent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.time.Duration;
 
-/** Chromium's CDP endpoint as the agent reaches it: its DevTools HTTP pages and its WebSockets. */
-final class BrowserEndpoint {
+/**
+ * Chromium's DevTools port as the agent reaches it in a session pod: its DevTools HTTP pages and its WebSockets,
+ * one browser WebSocket per client.
+ */
+final class BrowserEndpoint implements BrowserConnection {
     /** CDP screenshots and DOM snapshots arrive as single frames of many megabytes. */
     static final int MAX_WEBSOCKET_SIZE = 256 * 1024 * 1024;
     private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
     private static final long REQUEST_IDLE_TIMEOUT_MILLIS = 10_000;
     private static final String BROWSER_CLOSE = "{\"id\":1,\"method\":\"Browser.close\"}";
-
-    /** A buffered answer of the browser's DevTools HTTP server. */
-    record Response(int status, String contentType, Buffer body) {}
+    private static final String BROWSER_SOCKET = "/devtools/browser";
 
     private final Vertx vertx;
     private final String host;
@@ -45,8 +46,16 @@ final class BrowserEndpoint {
                 .setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
     }
 
+    @Override
+    public Future<Void> ready() {
+        return devTools(HttpMethod.GET, "/json/version").compose(response -> response.status() == 200
+                ? Future.succeededFuture()
+                : Future.failedFuture("browser answered HTTP " + response.status()));
+    }
+
     /** Sends a body-less request; Chromium's Host check passes because the client addresses the browser directly. */
-    Future<Response> request(HttpMethod method, String uri) {
+    @Override
+    public Future<Response> devTools(HttpMethod method, String uri) {
         RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(uri)
                 .setIdleTimeout(REQUEST_IDLE_TIMEOUT_MILLIS);
         return http.request(options)
@@ -56,8 +65,8 @@ final class BrowserEndpoint {
     }
 
     /** The path of the browser-level WebSocket; Chromium accepts only its own id in it. */
-    Future<String> browserPath() {
-        return request(HttpMethod.GET, "/json/version").compose(response -> {
+    private Future<String> browserPath() {
+        return devTools(HttpMethod.GET, "/json/version").compose(response -> {
             if (response.status() != 200) {
                 return Future.failedFuture("browser answered /json/version with HTTP " + response.status());
             }
@@ -67,15 +76,21 @@ final class BrowserEndpoint {
         });
     }
 
-    Future<WebSocket> connect(String path) {
+    /** Clients may use the stable {@code /devtools/browser}; Chromium wants its own id, read from /json/version. */
+    @Override
+    public Future<CdpChannel> open(String path) {
+        boolean browserSocket = path.equals(BROWSER_SOCKET) || path.startsWith(BROWSER_SOCKET + "/");
+        Future<String> browserPath = browserSocket ? browserPath() : Future.succeededFuture(path);
+        return browserPath.compose(this::connect).map(ws -> new Channel(ws.pause()));
+    }
+
+    private Future<WebSocket> connect(String path) {
         return webSockets.connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI(path));
     }
 
-    /**
-     * Asks the browser to exit over CDP, the only handle on a browser in another container. Completes once the
-     * browser answered or hung up; fails if it could not be reached or stayed silent for {@code timeout}.
-     */
-    Future<Void> closeBrowser(Duration timeout) {
+    /** Asks the browser to exit over CDP, the only handle on a browser in another container. */
+    @Override
+    public Future<Void> closeBrowser(Duration timeout) {
         Promise<Void> done = Promise.promise();
         long timer = vertx.setTimer(timeout.toMillis(),
                 id -> done.tryFail("browser did not answer Browser.close within " + timeout));
@@ -89,7 +104,39 @@ final class BrowserEndpoint {
         return done.future().onComplete(ar -> vertx.cancelTimer(timer));
     }
 
-    Future<Void> close() {
+    @Override
+    public Future<Void> close() {
         return Future.all(http.close(), webSockets.close()).mapEmpty();
+    }
+
+    /** A client's own WebSocket to the browser, paused until the client is spliced on. */
+    private static final class Channel implements CdpChannel {
+        private final WebSocket browser;
+        private volatile WebSocketBridge bridge;
+
+        Channel(WebSocket browser) {
+            this.browser = browser;
+        }
+
+        @Override
+        public void splice(ServerWebSocket client, ActivityClock activity, Runnable onClosed) {
+            // Either side may have hung up while the other was connecting; its close event is gone by now.
+            if (client.isClosed() || browser.isClosed()) {
+                client.close();
+                browser.close();
+                onClosed.run();
+                return;
+            }
+            bridge = new WebSocketBridge(client, browser, activity, closed -> onClosed.run());
+        }
+
+        @Override
+        public void close() {
+            if (bridge != null) {
+                bridge.close();
+            } else {
+                browser.close();
+            }
+        }
     }
 }

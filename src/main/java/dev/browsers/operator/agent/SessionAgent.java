@@ -1,7 +1,9 @@
 package dev.browsers.operator.agent;
 
 import dev.browsers.operator.model.AgentContract;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -9,8 +11,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
@@ -27,7 +27,6 @@ import java.util.logging.Logger;
  */
 public final class SessionAgent {
     private static final Logger LOG = Logger.getLogger(SessionAgent.class.getName());
-    private static final String BROWSER_SOCKET = AgentContract.BROWSER_SOCKET_PATH;
     private static final String DEVTOOLS = "/devtools/";
     private static final String JSON_PROTOCOL = "/json/protocol";
     private static final Set<String> JSON_PAGES = Set.of("/json", "/json/list", "/json/version", JSON_PROTOCOL,
@@ -35,21 +34,48 @@ public final class SessionAgent {
     private static final List<String> JSON_TARGET_ACTIONS = List.of("/json/activate/", "/json/close/");
 
     private final Vertx vertx;
+    private final Context context;
     private final AgentOptions options;
     private final TokenGuard guard;
     private final ActivityClock activity;
-    private final BrowserEndpoint browser;
+    private final BrowserConnection browser;
     private final Backstop backstop;
-    private final Set<WebSocketBridge> bridges = ConcurrentHashMap.newKeySet();
+    private final Set<CdpChannel> channels = ConcurrentHashMap.newKeySet();
     private volatile HttpServer server;
 
+    /** An agent in front of the browser's DevTools port, {@code options.browserHost():options.browserPort()}. */
     public SessionAgent(Vertx vertx, AgentOptions options) {
-        this.vertx = vertx;
+        this(vertx.getOrCreateContext(), options,
+                new BrowserEndpoint(vertx, options.browserHost(), requirePort(options.browserPort())));
+    }
+
+    /**
+     * An agent that reaches its browser over the browser's DevTools pipe, the only CDP channel such a browser has;
+     * {@code options.browserHost()} and {@code browserPort()} are not used. The pipe stays its owner's to close.
+     */
+    public SessionAgent(Vertx vertx, AgentOptions options, DevToolsPipe pipe) {
+        this(vertx.getOrCreateContext(), options, pipe);
+    }
+
+    private SessionAgent(Context context, AgentOptions options, DevToolsPipe pipe) {
+        this(context, options, new PipeConnection(context, pipe, PipeConnection.MAX_MESSAGE_BYTES));
+    }
+
+    private SessionAgent(Context context, AgentOptions options, BrowserConnection browser) {
+        this.vertx = context.owner();
+        this.context = context;
         this.options = options;
         this.guard = new TokenGuard(options.token());
         this.activity = new ActivityClock(options.clock());
-        this.browser = new BrowserEndpoint(vertx, options.browserHost(), options.browserPort());
+        this.browser = browser;
         this.backstop = new Backstop(vertx, browser, options);
+    }
+
+    private static int requirePort(int browserPort) {
+        if (browserPort == AgentOptions.NO_BROWSER_PORT) {
+            throw new IllegalArgumentException("no browser port given: an agent over the DevTools pipe needs the pipe");
+        }
+        return browserPort;
     }
 
     /** Listens and starts the backstop; completes with the port actually bound. */
@@ -66,7 +92,10 @@ public final class SessionAgent {
         // Upgrades are taken from the request handler: a webSocketHandler is ignored when the JVM sets
         // vertx.disableWebsockets, as Quarkus does, and local mode runs agents inside the operator's JVM.
         server.requestHandler(this::handleRequest);
-        return server.listen().map(bound -> {
+        // Listening from the agent's context serves the clients there, where the pipe routes their messages too.
+        Promise<HttpServer> listening = Promise.promise();
+        context.runOnContext(v -> server.listen().onComplete(listening));
+        return listening.future().map(bound -> {
             backstop.start();
             return bound.actualPort();
         });
@@ -75,13 +104,18 @@ public final class SessionAgent {
     /** Closes the server, every proxied connection and the backstop timer. */
     public Future<Void> stop() {
         backstop.stop();
-        bridges.forEach(WebSocketBridge::close);
+        channels.forEach(CdpChannel::close);
         Future<Void> serverClosed = server == null ? Future.succeededFuture() : server.close();
         return Future.all(serverClosed, browser.close()).mapEmpty();
     }
 
     public ActivitySnapshot activity() {
-        return activity.snapshot(bridges.size());
+        return activity.snapshot(channels.size());
+    }
+
+    /** Completes once the browser answers CDP through this agent's way to it. */
+    public Future<Void> browserReady() {
+        return browser.ready();
     }
 
     private void handleRequest(HttpServerRequest request) {
@@ -102,11 +136,11 @@ public final class SessionAgent {
     }
 
     private void ready(HttpServerRequest request) {
-        browser.request(HttpMethod.GET, "/json/version").onComplete(ar -> {
-            if (ar.succeeded() && ar.result().status() == 200) {
+        browser.ready().onComplete(ar -> {
+            if (ar.succeeded()) {
                 respond(request, 200, new JsonObject().put("ready", true));
             } else {
-                String why = ar.succeeded() ? "browser answered HTTP " + ar.result().status() : ar.cause().toString();
+                String why = ar.cause().getMessage() == null ? ar.cause().toString() : ar.cause().getMessage();
                 respond(request, 503, new JsonObject().put("ready", false).put("message", why));
             }
         });
@@ -131,12 +165,12 @@ public final class SessionAgent {
         activity.clientRequest();
         String query = TokenGuard.withoutToken(request.query());
         String uri = request.path() + (query == null ? "" : "?" + query);
-        browser.request(request.method(), uri).onComplete(ar -> {
+        browser.devTools(request.method(), uri).onComplete(ar -> {
             if (ar.failed()) {
                 respond(request, 502, message("browser unreachable: " + ar.cause().getMessage()));
                 return;
             }
-            BrowserEndpoint.Response answer = ar.result();
+            BrowserConnection.Response answer = ar.result();
             Buffer body = answer.body();
             if (answer.status() == 200 && !request.path().equals(JSON_PROTOCOL)) {
                 body = rewriteUrls(request, presented, body);
@@ -178,38 +212,23 @@ public final class SessionAgent {
         }
         // The upgrade happens once the browser answers; until then the request must not end unseen.
         request.pause();
-        browserPathFor(path).compose(browser::connect).onComplete(connected -> {
-            if (connected.failed()) {
+        browser.open(path).onComplete(opened -> {
+            if (opened.failed()) {
                 LOG.warning(() -> "cannot reach the browser for " + path + " from " + request.remoteAddress() + ": "
-                        + connected.cause());
-                respond(request, 502, message("browser unreachable: " + connected.cause().getMessage()));
+                        + opened.cause());
+                respond(request, 502, message("browser unreachable: " + opened.cause().getMessage()));
                 return;
             }
-            WebSocket browserSocket = connected.result().pause();
+            CdpChannel channel = opened.result();
             request.toWebSocket().onComplete(upgraded -> {
                 if (upgraded.succeeded()) {
-                    splice(upgraded.result(), browserSocket);
+                    channels.add(channel);
+                    channel.splice(upgraded.result(), activity, () -> channels.remove(channel));
                 } else {
-                    browserSocket.close();
+                    channel.close();
                 }
             });
         });
-    }
-
-    /** Clients may use the stable {@code /devtools/browser}; Chromium wants its own id, read from /json/version. */
-    private Future<String> browserPathFor(String path) {
-        boolean browserSocket = path.equals(BROWSER_SOCKET) || path.startsWith(BROWSER_SOCKET + "/");
-        return browserSocket ? browser.browserPath() : Future.succeededFuture(path);
-    }
-
-    private void splice(ServerWebSocket client, WebSocket browserSocket) {
-        // Either side may have hung up while the other was connecting; its close event is gone by now.
-        if (client.isClosed() || browserSocket.isClosed()) {
-            client.close();
-            browserSocket.close();
-            return;
-        }
-        bridges.add(new WebSocketBridge(client, browserSocket, activity, bridges::remove));
     }
 
     private static void logRefusal(SocketAddress remote, String path) {

@@ -115,7 +115,7 @@ public interface OperatorConfig {
         @WithDefault("/usr/lib/chromium/chromium-headless-shell")
         String chromium();
 
-        /** How long the local browser may take to listen for CDP. */
+        /** How long the local browser may take to answer CDP. */
         @WithDefault("30s")
         Duration browserStartTimeout();
     }

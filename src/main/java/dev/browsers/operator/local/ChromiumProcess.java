@@ -1,6 +1,8 @@
 package dev.browsers.operator.local;
 
+import dev.browsers.operator.agent.DevToolsPipe;
 import java.io.BufferedReader;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
@@ -22,12 +24,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local headless Chromium with CDP on 127.0.0.1 and a fresh profile directory. The port is chosen by
- * Chromium itself (port 0) and read from its "DevTools listening on" line, so there is no port race.
+ * A local headless Chromium with a fresh profile directory, reached over CDP one of two ways:
+ * <ul>
+ * <li>{@link #startWithPipe}: over its DevTools pipe, held by this process, as local mode runs session browsers. The
+ * browser has no CDP port, and it exits when the pipe closes, which the kernel does when this process dies however
+ * it dies, so no browser outlives the operator, not even one killed with SIGKILL.
+ * <li>{@link #start}: on a 127.0.0.1 port, as the browser container of a session pod serves CDP; the agent's
+ * port-mode tests and benchmarks play that container with it. The port is chosen by Chromium itself (port 0) and
+ * read from its "DevTools listening on" line, so there is no port race.
+ * </ul>
  */
 public final class ChromiumProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChromiumProcess.class);
     private static final Pattern LISTENING = Pattern.compile("DevTools listening on ws://[^:]+:(\\d+)(/devtools/browser/\\S+)");
+    /**
+     * Java starts a child with fds 0-2 only: the shell moves the process's stdin and stdout to fds 3 and 4, where
+     * {@code --remote-debugging-pipe} expects them, and replaces itself with Chromium.
+     */
+    private static final String PIPE_LAUNCHER = "exec \"$0\" \"$@\" 3<&0 4>&1 0</dev/null 1>/dev/null";
 
     private final Process process;
     private final Path profileDir;
@@ -42,6 +56,39 @@ public final class ChromiumProcess implements AutoCloseable {
     }
 
     /**
+     * Starts Chromium with CDP on its DevTools pipe only; whether it answers is for the pipe's user to ask.
+     *
+     * @param flags Chromium flags; any CDP address, port or profile flag among them is replaced
+     */
+    public static ChromiumProcess startWithPipe(String binary, List<String> flags) throws IOException {
+        if (!Files.isExecutable(Path.of(binary))) {
+            throw new IOException("Chromium binary " + binary + " is not an executable file");
+        }
+        Path profile = Files.createTempDirectory("browser-session-");
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", PIPE_LAUNCHER, binary));
+        command.addAll(browserFlags(flags, profile));
+        command.add("--remote-debugging-pipe");
+        Process process;
+        try {
+            process = new ProcessBuilder(command).start();
+        } catch (IOException e) {
+            deleteRecursively(profile);
+            throw e;
+        }
+        drainStderr(process, null);
+        return new ChromiumProcess(process, profile, -1, null);
+    }
+
+    private static List<String> browserFlags(List<String> flags, Path profile) {
+        List<String> kept = new ArrayList<>();
+        flags.stream()
+                .filter(f -> !f.startsWith("--remote-debugging-") && !f.startsWith("--user-data-dir"))
+                .forEach(kept::add);
+        kept.add("--user-data-dir=" + profile);
+        return kept;
+    }
+
+    /**
      * Starts Chromium and waits until it listens for CDP.
      *
      * @param flags Chromium flags; any CDP address, port or profile flag among them is replaced
@@ -50,12 +97,9 @@ public final class ChromiumProcess implements AutoCloseable {
         Path profile = Files.createTempDirectory("browser-session-");
         List<String> command = new ArrayList<>();
         command.add(binary);
-        flags.stream()
-                .filter(f -> !f.startsWith("--remote-debugging-") && !f.startsWith("--user-data-dir"))
-                .forEach(command::add);
+        command.addAll(browserFlags(flags, profile));
         command.add("--remote-debugging-address=127.0.0.1");
         command.add("--remote-debugging-port=0");
-        command.add("--user-data-dir=" + profile);
         Process process;
         try {
             process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -64,9 +108,7 @@ public final class ChromiumProcess implements AutoCloseable {
             throw e;
         }
         CompletableFuture<Matcher> listening = new CompletableFuture<>();
-        Thread reader = new Thread(() -> readStderr(process, listening), "chromium-stderr-" + process.pid());
-        reader.setDaemon(true);
-        reader.start();
+        drainStderr(process, listening);
         try {
             Matcher m = listening.get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
             return new ChromiumProcess(process, profile, Integer.parseInt(m.group(1)), m.group(2));
@@ -80,14 +122,23 @@ public final class ChromiumProcess implements AutoCloseable {
         }
     }
 
-    /** Reads stderr to the end: finds the CDP line, then keeps draining so Chromium never blocks on a full pipe. */
+    /**
+     * Reads stderr to the end on a thread of its own, so Chromium never blocks on a full pipe; completes
+     * {@code listening}, if given, with the "DevTools listening on" line.
+     */
+    private static void drainStderr(Process process, CompletableFuture<Matcher> listening) {
+        Thread reader = new Thread(() -> readStderr(process, listening), "chromium-stderr-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
     private static void readStderr(Process process, CompletableFuture<Matcher> listening) {
         try (BufferedReader err = new BufferedReader(
                 new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = err.readLine()) != null) {
                 Matcher m = LISTENING.matcher(line);
-                if (!listening.isDone() && m.find()) {
+                if (listening != null && !listening.isDone() && m.find()) {
                     listening.complete(m);
                 } else {
                     LOG.trace("chromium[{}]: {}", process.pid(), line);
@@ -96,9 +147,17 @@ public final class ChromiumProcess implements AutoCloseable {
         } catch (IOException e) {
             LOG.trace("chromium[{}] stderr closed: {}", process.pid(), e.getMessage());
         }
-        listening.completeExceptionally(new IOException("Chromium exited before listening for CDP"));
+        if (listening != null) {
+            listening.completeExceptionally(new IOException("Chromium exited before listening for CDP"));
+        }
     }
 
+    /** The browser's DevTools pipe, when started with one; its streams are closed by {@link #close()}. */
+    public DevToolsPipe pipe() {
+        return new DevToolsPipe(process.getInputStream(), process.getOutputStream());
+    }
+
+    /** The CDP port, when started with one. */
     public int cdpPort() {
         return cdpPort;
     }
@@ -126,9 +185,10 @@ public final class ChromiumProcess implements AutoCloseable {
         return process.onExit();
     }
 
-    /** Kills Chromium and all its helper processes, then removes the profile directory. */
+    /** Kills Chromium and all its helper processes, then closes its pipe and removes the profile directory. */
     @Override
     public void close() {
+        // Helpers are found while Chromium still runs: once it exits they are orphans, no longer its descendants.
         List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
         all.add(process.toHandle());
         all.forEach(ProcessHandle::destroy);
@@ -142,7 +202,17 @@ public final class ChromiumProcess implements AutoCloseable {
                 p.destroyForcibly();
             }
         }
+        closeQuietly(process.getOutputStream());
+        closeQuietly(process.getInputStream());
         deleteRecursively(profileDir);
+    }
+
+    private static void closeQuietly(Closeable stream) {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            LOG.trace("closing a stream of an exited Chromium: {}", e.getMessage());
+        }
     }
 
     private static void deleteRecursively(Path dir) {

@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -107,17 +106,26 @@ public final class LocalRuntime implements AutoCloseable {
         ChromiumProcess browser = null;
         try {
             String token = sessionToken(pod);
-            browser = ChromiumProcess.start(config.chromium(), browserArgs(pod), config.browserStartTimeout());
+            // CDP only over the pipe this process holds: no port for anyone to reach the browser without the token,
+            // and the browser ends when this process does, even on SIGKILL.
+            browser = ChromiumProcess.startWithPipe(config.chromium(), browserArgs(pod));
+            String ip = podAddresses.acquire(agentPort);
+            SessionAgent agent = new SessionAgent(vertx, new AgentOptions(ip, agentPort, LOOPBACK,
+                    AgentOptions.NO_BROWSER_PORT, token, () -> hardDeadline(key), AgentOptions.DEFAULT_BACKSTOP_GRACE,
+                    () -> LOG.warn("Session agent of {} closed its browser: the deadline passed long ago", key), clock),
+                    browser.pipe());
+            running.put(key, new LocalPod(browser, agent, ip));
+            agent.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            agent.browserReady().toCompletionStage().toCompletableFuture()
+                    .get(config.browserStartTimeout().toMillis(), TimeUnit.MILLISECONDS);
             ChromiumProcess started = browser;
-            LocalPod local = startAgent(key, started, token);
-            running.put(key, local);
             browser.onExit().thenRun(() -> browserExited(key, pod, started));
             if (client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).get() == null) {
                 stop(key);
                 return;
             }
-            setStatus(pod, running(pod, local.ip()));
-            LOG.info("Session pod {} runs: Chromium pid {}, agent on {}:{}", key, browser.pid(), local.ip(), agentPort);
+            setStatus(pod, running(pod, ip));
+            LOG.info("Session pod {} runs: Chromium pid {}, agent on {}:{}", key, browser.pid(), ip, agentPort);
         } catch (Exception e) {
             LOG.warn("Cannot run session pod {}: {}", key, e.toString());
             stop(key);
@@ -126,26 +134,6 @@ public final class LocalRuntime implements AutoCloseable {
             }
             setStatus(pod, terminated(pod, 128, "StartError", e.getMessage()));
         }
-    }
-
-    /** Binds the pod's agent on the next free loopback address; an address another program holds is skipped. */
-    private LocalPod startAgent(String key, ChromiumProcess browser, String token) throws Exception {
-        Exception lastFailure = null;
-        for (int attempt = 0; attempt < LoopbackAddresses.BIND_ATTEMPTS; attempt++) {
-            String ip = podAddresses.acquire();
-            SessionAgent agent = new SessionAgent(vertx, new AgentOptions(ip, agentPort, LOOPBACK, browser.cdpPort(),
-                    token, () -> hardDeadline(key), AgentOptions.DEFAULT_BACKSTOP_GRACE,
-                    () -> LOG.warn("Session agent of {} closed its browser: the deadline passed long ago", key), clock));
-            try {
-                agent.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-                return new LocalPod(browser, agent, ip);
-            } catch (ExecutionException e) {
-                agent.stop();
-                podAddresses.release(ip);
-                lastFailure = new IOException("cannot listen on " + ip + ":" + agentPort + ": " + e.getCause(), e.getCause());
-            }
-        }
-        throw lastFailure;
     }
 
     private String sessionToken(Pod pod) {
@@ -216,7 +204,7 @@ public final class LocalRuntime implements AutoCloseable {
                 .addNewCondition().withType("PodScheduled").withStatus("True").withLastTransitionTime(now).endCondition()
                 .addNewCondition().withType("Initialized").withStatus("True").withLastTransitionTime(now).endCondition()
                 .addNewCondition().withType("ContainersReady").withStatus("True").withLastTransitionTime(now).endCondition()
-                // Ready: Chromium has announced its CDP endpoint, the agent listens in front of it.
+                // Ready: Chromium answers CDP over its pipe, the agent listens in front of it.
                 .addNewCondition().withType("Ready").withStatus("True").withLastTransitionTime(now).endCondition()
                 .withContainerStatuses(pod.getSpec().getContainers().stream()
                         .map(c -> containerStatus(c).withReady(true).withNewState().withNewRunning()

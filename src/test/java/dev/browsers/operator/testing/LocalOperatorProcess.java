@@ -33,7 +33,12 @@ public final class LocalOperatorProcess implements AutoCloseable {
 
     /** Started and ready (its health check answers). */
     public static LocalOperatorProcess start(String... extraJvmArgs) throws IOException {
-        LocalOperatorProcess operator = launch(extraJvmArgs);
+        return start(JAR, extraJvmArgs);
+    }
+
+    /** Another build's packaged operator, started and ready, e.g. to compare two builds in one benchmark run. */
+    public static LocalOperatorProcess start(Path jar, String... extraJvmArgs) throws IOException {
+        LocalOperatorProcess operator = launch(jar, extraJvmArgs);
         HttpClient http = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
             if (!operator.process.isAlive()) {
@@ -47,13 +52,17 @@ public final class LocalOperatorProcess implements AutoCloseable {
 
     /** Started, for a test that expects it to refuse to start; not waited for. */
     public static LocalOperatorProcess launch(String... extraJvmArgs) throws IOException {
+        return launch(JAR, extraJvmArgs);
+    }
+
+    private static LocalOperatorProcess launch(Path jar, String... extraJvmArgs) throws IOException {
         int httpPort = Processes.freePort();
         int apiPort = Processes.freePort();
         Path log = Files.createTempFile("local-operator-", ".log");
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         command.addAll(List.of(extraJvmArgs));
         command.addAll(List.of("-Dquarkus.http.port=" + httpPort, "-Dbrowser-operator.local.api-port=" + apiPort,
-                "-jar", JAR.toString()));
+                "-jar", jar.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new LocalOperatorProcess(process, httpPort, apiPort, log);
     }

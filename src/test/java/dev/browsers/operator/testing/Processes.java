@@ -2,8 +2,14 @@ package dev.browsers.operator.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /** What tests and benchmarks need to run and watch processes of their own. */
 public final class Processes {
@@ -14,6 +20,42 @@ public final class Processes {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /**
+     * The TCP ports these processes listen on: their socket descriptors matched with the kernel's LISTEN sockets
+     * (state 0A in /proc/net/tcp and tcp6).
+     */
+    public static Set<Integer> listeningTcpPorts(Collection<ProcessHandle> processes) throws IOException {
+        Set<String> inodes = new HashSet<>();
+        for (ProcessHandle p : processes) {
+            Path fdDir = Path.of("/proc/" + p.pid() + "/fd");
+            try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDir)) {
+                for (Path fd : fds) {
+                    try {
+                        String target = Files.readSymbolicLink(fd).toString();
+                        if (target.startsWith("socket:[")) {
+                            inodes.add(target.substring("socket:[".length(), target.length() - 1));
+                        }
+                    } catch (IOException closedMeanwhile) {
+                        // the descriptor was closed while listing: it is no socket of interest
+                    }
+                }
+            } catch (NoSuchFileException exited) {
+                // the process exited meanwhile: it listens on nothing
+            }
+        }
+        Set<Integer> ports = new HashSet<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : Files.readAllLines(Path.of(table)).stream().skip(1).toList()) {
+                String[] columns = line.trim().split("\\s+");
+                if (columns[3].equals("0A") && inodes.contains(columns[9])) {
+                    String local = columns[1];
+                    ports.add(Integer.parseInt(local.substring(local.lastIndexOf(':') + 1), 16));
+                }
+            }
+        }
+        return ports;
     }
 
     /**
