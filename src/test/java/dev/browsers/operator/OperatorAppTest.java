@@ -25,16 +25,21 @@ class OperatorAppTest {
 
     @Test
     void sessionGoesLiveThroughTheWiredOperatorAndShowsInMetrics() {
-        client.resource(new BrowserSession("apps", "wired", new BrowserSessionSpec().withTimeout("1m"))).create();
+        client.resource(new BrowserSession("apps", "wired", new BrowserSessionSpec().withTimeout("1m")))
+                .create();
         await().atMost(Duration.ofSeconds(20)).until(() -> Pods.get(client, "apps", "wired-browser") != null);
         Pods.setStatus(client, "apps", "wired-browser", Pods.ready("10.9.8.7"));
         await().atMost(Duration.ofSeconds(10)).until(() -> {
-            BrowserSession s = client.resources(BrowserSession.class).inNamespace("apps").withName("wired").get();
+            BrowserSession s = client.resources(BrowserSession.class)
+                    .inNamespace("apps")
+                    .withName("wired")
+                    .get();
             return s.getStatus() != null && s.getStatus().getPhase() == Phase.Live;
         });
 
         given().get("/q/health/ready").then().statusCode(200);
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("browser_sessions_transitions_total{phase=\"Live\",reason=\"Running\"}");
         given().get("/q/metrics").then().body(containsString("browser_sessions_startup_seconds"));
     }

@@ -15,8 +15,8 @@ import java.time.Instant;
  * @param clientMessages WebSocket messages clients sent to the browser
  * @param browserMessages WebSocket messages the browser sent to clients (responses and events)
  */
-public record ActivitySnapshot(Instant lastActivityTime, Duration idle, int openConnections, long clientMessages,
-        long browserMessages) {
+public record ActivitySnapshot(
+        Instant lastActivityTime, Duration idle, int openConnections, long clientMessages, long browserMessages) {
 
     /** The body of {@code GET /activity}. */
     public JsonObject toJson() {

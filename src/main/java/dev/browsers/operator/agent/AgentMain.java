@@ -41,9 +41,11 @@ public final class AgentMain {
                 .setWorkerPoolSize(1)
                 .setInternalBlockingPoolSize(1)
                 // The root filesystem is read-only and the agent serves no files: no cache directory.
-                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false)
+                .setFileSystemOptions(new FileSystemOptions()
+                        .setClassPathResolvingEnabled(false)
                         .setFileCachingEnabled(false)));
-        new SessionAgent(vertx, options).start()
+        new SessionAgent(vertx, options)
+                .start()
                 .onSuccess(port -> log.info(() -> "agent listening on port " + port + " for the browser on port "
                         + options.browserPort() + "; started in "
                         + Duration.ofNanos(System.nanoTime() - startNanos).toMillis() + " ms"))
@@ -75,13 +77,15 @@ public final class AgentMain {
     private static AgentOptions fromEnvironment() {
         String token = System.getenv(AgentContract.ENV_SESSION_TOKEN);
         if (token == null || token.isBlank()) {
-            throw new IllegalArgumentException(AgentContract.ENV_SESSION_TOKEN + " is required: the token clients must present");
+            throw new IllegalArgumentException(
+                    AgentContract.ENV_SESSION_TOKEN + " is required: the token clients must present");
         }
         int port = portFromEnvironment(AgentContract.ENV_AGENT_PORT, AgentContract.DEFAULT_AGENT_PORT);
         int browserPort = portFromEnvironment(AgentContract.ENV_BROWSER_CDP_PORT, AgentContract.BROWSER_CDP_PORT);
         String expiresAtFile = System.getenv(AgentContract.ENV_EXPIRES_AT_FILE);
         Supplier<Optional<Instant>> deadline = expiresAtFile == null || expiresAtFile.isBlank()
-                ? Optional::empty : new DeadlineFile(Path.of(expiresAtFile));
+                ? Optional::empty
+                : new DeadlineFile(Path.of(expiresAtFile));
         return AgentOptions.defaults(browserPort, token)
                 .withBind("0.0.0.0", port)
                 .withBackstop(deadline, AgentOptions.DEFAULT_BACKSTOP_GRACE, AgentMain::exitAfterBackstop);

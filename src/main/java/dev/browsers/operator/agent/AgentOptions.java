@@ -21,8 +21,16 @@ import java.util.function.Supplier;
  * @param onBackstop run once, after the agent closed the browser because the operator did not
  * @param clock the time source for activity and the backstop
  */
-public record AgentOptions(String bindHost, int port, String browserHost, int browserPort, String token,
-        Supplier<Optional<Instant>> hardDeadline, Duration backstopGrace, Runnable onBackstop, Clock clock) {
+public record AgentOptions(
+        String bindHost,
+        int port,
+        String browserHost,
+        int browserPort,
+        String token,
+        Supplier<Optional<Instant>> hardDeadline,
+        Duration backstopGrace,
+        Runnable onBackstop,
+        Clock clock) {
 
     public static final Duration DEFAULT_BACKSTOP_GRACE = Duration.ofSeconds(30);
     /** The browser has no DevTools port; the agent is given its DevTools pipe instead. */
@@ -54,18 +62,26 @@ public record AgentOptions(String bindHost, int port, String browserHost, int br
      * no backstop action and the system clock.
      */
     public static AgentOptions defaults(int browserPort, String token) {
-        return new AgentOptions("127.0.0.1", 0, "127.0.0.1", browserPort, token, Optional::empty,
-                DEFAULT_BACKSTOP_GRACE, () -> {}, Clock.systemUTC());
+        return new AgentOptions(
+                "127.0.0.1",
+                0,
+                "127.0.0.1",
+                browserPort,
+                token,
+                Optional::empty,
+                DEFAULT_BACKSTOP_GRACE,
+                () -> {},
+                Clock.systemUTC());
     }
 
     public AgentOptions withBind(String bindHost, int port) {
-        return new AgentOptions(bindHost, port, browserHost, browserPort, token, hardDeadline, backstopGrace,
-                onBackstop, clock);
+        return new AgentOptions(
+                bindHost, port, browserHost, browserPort, token, hardDeadline, backstopGrace, onBackstop, clock);
     }
 
-    public AgentOptions withBackstop(Supplier<Optional<Instant>> hardDeadline, Duration backstopGrace,
-            Runnable onBackstop) {
-        return new AgentOptions(bindHost, port, browserHost, browserPort, token, hardDeadline, backstopGrace,
-                onBackstop, clock);
+    public AgentOptions withBackstop(
+            Supplier<Optional<Instant>> hardDeadline, Duration backstopGrace, Runnable onBackstop) {
+        return new AgentOptions(
+                bindHost, port, browserHost, browserPort, token, hardDeadline, backstopGrace, onBackstop, clock);
     }
 }

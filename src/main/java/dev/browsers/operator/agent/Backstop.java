@@ -46,7 +46,8 @@ final class Backstop {
     }
 
     private void fireIfLate(Optional<Instant> deadline) {
-        if (deadline.isEmpty() || !options.clock().instant().isAfter(deadline.get().plus(options.backstopGrace()))) {
+        if (deadline.isEmpty()
+                || !options.clock().instant().isAfter(deadline.get().plus(options.backstopGrace()))) {
             return;
         }
         // A tick still reading the deadline when the agent stopped must not fire afterwards.
@@ -58,9 +59,11 @@ final class Backstop {
                 + " ago and the session is still running; closing the browser");
         browser.closeBrowser(CLOSE_TIMEOUT)
                 .onFailure(e -> LOG.warning(() -> "could not close the browser: " + e))
-                .onComplete(ar -> vertx.executeBlocking(() -> {
-                    options.onBackstop().run();
-                    return null;
-                }, false));
+                .onComplete(ar -> vertx.executeBlocking(
+                        () -> {
+                            options.onBackstop().run();
+                            return null;
+                        },
+                        false));
     }
 }

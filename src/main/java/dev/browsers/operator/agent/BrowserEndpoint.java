@@ -22,6 +22,7 @@ import java.time.Duration;
 final class BrowserEndpoint implements BrowserConnection {
     /** CDP screenshots and DOM snapshots arrive as single frames of many megabytes. */
     static final int MAX_WEBSOCKET_SIZE = 256 * 1024 * 1024;
+
     private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
     private static final long REQUEST_IDLE_TIMEOUT_MILLIS = 10_000;
     private static final String BROWSER_CLOSE = "{\"id\":1,\"method\":\"Browser.close\"}";
@@ -38,8 +39,8 @@ final class BrowserEndpoint implements BrowserConnection {
         this.host = host;
         this.port = port;
         // No keep-alive: a pooled connection the browser already closed would fail a readiness probe for nothing.
-        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false)
-                .setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
+        this.http = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(false).setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
         this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setMaxFrameSize(MAX_WEBSOCKET_SIZE)
                 .setMaxMessageSize(MAX_WEBSOCKET_SIZE)
@@ -48,20 +49,26 @@ final class BrowserEndpoint implements BrowserConnection {
 
     @Override
     public Future<Void> ready() {
-        return devTools(HttpMethod.GET, "/json/version").compose(response -> response.status() == 200
-                ? Future.succeededFuture()
-                : Future.failedFuture("browser answered HTTP " + response.status()));
+        return devTools(HttpMethod.GET, "/json/version")
+                .compose(response -> response.status() == 200
+                        ? Future.succeededFuture()
+                        : Future.failedFuture("browser answered HTTP " + response.status()));
     }
 
     /** Sends a body-less request; Chromium's Host check passes because the client addresses the browser directly. */
     @Override
     public Future<Response> devTools(HttpMethod method, String uri) {
-        RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(uri)
+        RequestOptions options = new RequestOptions()
+                .setMethod(method)
+                .setHost(host)
+                .setPort(port)
+                .setURI(uri)
                 .setIdleTimeout(REQUEST_IDLE_TIMEOUT_MILLIS);
         return http.request(options)
                 .compose(request -> request.send())
-                .compose(response -> response.body().map(body ->
-                        new Response(response.statusCode(), response.getHeader(HttpHeaders.CONTENT_TYPE), body)));
+                .compose(response -> response.body()
+                        .map(body -> new Response(
+                                response.statusCode(), response.getHeader(HttpHeaders.CONTENT_TYPE), body)));
     }
 
     /** The path of the browser-level WebSocket; Chromium accepts only its own id in it. */
@@ -71,7 +78,8 @@ final class BrowserEndpoint implements BrowserConnection {
                 return Future.failedFuture("browser answered /json/version with HTTP " + response.status());
             }
             String url = response.body().toJsonObject().getString("webSocketDebuggerUrl");
-            return url == null ? Future.failedFuture("browser did not advertise webSocketDebuggerUrl")
+            return url == null
+                    ? Future.failedFuture("browser did not advertise webSocketDebuggerUrl")
                     : Future.succeededFuture(DevToolsUrls.path(url));
         });
     }
@@ -85,15 +93,16 @@ final class BrowserEndpoint implements BrowserConnection {
     }
 
     private Future<WebSocket> connect(String path) {
-        return webSockets.connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI(path));
+        return webSockets.connect(
+                new WebSocketConnectOptions().setHost(host).setPort(port).setURI(path));
     }
 
     /** Asks the browser to exit over CDP, the only handle on a browser in another container. */
     @Override
     public Future<Void> closeBrowser(Duration timeout) {
         Promise<Void> done = Promise.promise();
-        long timer = vertx.setTimer(timeout.toMillis(),
-                id -> done.tryFail("browser did not answer Browser.close within " + timeout));
+        long timer = vertx.setTimer(
+                timeout.toMillis(), id -> done.tryFail("browser did not answer Browser.close within " + timeout));
         browserPath().compose(this::connect).onFailure(done::tryFail).onSuccess(ws -> {
             ws.textMessageHandler(message -> done.tryComplete());
             ws.closeHandler(v -> done.tryComplete());

@@ -17,8 +17,14 @@ import java.nio.charset.StandardCharsets;
  * @param method the top-level {@code method}, or null (a response)
  * @param sessionId the top-level {@code sessionId}, or null
  */
-record CdpEnvelope(Long id, String method, String sessionId, int objectStart, boolean hasMembers,
-        int sessionIdStart, int sessionIdEnd) {
+record CdpEnvelope(
+        Long id,
+        String method,
+        String sessionId,
+        int objectStart,
+        boolean hasMembers,
+        int sessionIdStart,
+        int sessionIdEnd) {
 
     /** Chromium nests DOM trees deeply and sends strings of many megabytes: no limits but the message's own size. */
     private static final JsonFactory JSON = JsonFactory.builder()

@@ -32,6 +32,8 @@ final class DeadlineFile implements Supplier<Optional<Instant>> {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return text.isEmpty() ? Optional.empty() : Optional.of(OffsetDateTime.parse(text).toInstant());
+        return text.isEmpty()
+                ? Optional.empty()
+                : Optional.of(OffsetDateTime.parse(text).toInstant());
     }
 }

@@ -27,7 +27,8 @@ final class DevToolsUrls {
      */
     DevToolsUrls(String authority, String queryToken) {
         this.authority = authority;
-        this.tokenQuery = queryToken == null ? ""
+        this.tokenQuery = queryToken == null
+                ? ""
                 : "?" + TokenGuard.QUERY_PARAMETER + "=" + URLEncoder.encode(queryToken, StandardCharsets.UTF_8);
     }
 

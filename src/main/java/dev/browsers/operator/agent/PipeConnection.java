@@ -48,6 +48,7 @@ final class PipeConnection implements BrowserConnection {
     static final int MAX_MESSAGE_BYTES = BrowserEndpoint.MAX_WEBSOCKET_SIZE;
     /** Bytes read and not yet in the clients' sockets, or waiting for the pipe, past which the sender waits. */
     static final int HIGH_WATER_BYTES = 16 * 1024 * 1024;
+
     private static final int LOW_WATER_BYTES = HIGH_WATER_BYTES / 2;
     private static final Logger LOG = Logger.getLogger(PipeConnection.class.getName());
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
@@ -58,10 +59,12 @@ final class PipeConnection implements BrowserConnection {
     private static final String DETACHED = "Target.detachedFromTarget";
     /** Chromium's own answer to a command naming a session the connection does not have. */
     private static final int SESSION_NOT_FOUND = -32001;
+
     private static final int PARSE_ERROR = -32700;
     private static final int SERVER_ERROR = -32000;
     /** Where Chromium writes a response's id and session id: enough to answer a dropped response's command. */
     private static final Pattern HEAD_ID = Pattern.compile("^\\{\"id\":(\\d+),");
+
     private static final Pattern TAIL_SESSION = Pattern.compile("\"sessionId\":\"([^\"\\\\]*)\"}$");
 
     private final Vertx vertx;
@@ -120,8 +123,11 @@ final class PipeConnection implements BrowserConnection {
         if (path.equals(BROWSER_SOCKET) || path.startsWith(BROWSER_SOCKET + "/")) {
             attached = command("Target.attachToBrowserTarget", new JsonObject());
         } else if (page && path.length() > PAGE_SOCKET.length()) {
-            attached = command("Target.attachToTarget", new JsonObject()
-                    .put("targetId", path.substring(PAGE_SOCKET.length())).put("flatten", true));
+            attached = command(
+                    "Target.attachToTarget",
+                    new JsonObject()
+                            .put("targetId", path.substring(PAGE_SOCKET.length()))
+                            .put("flatten", true));
         } else {
             return Future.failedFuture("no CDP endpoint " + path + " on the DevTools pipe");
         }
@@ -136,8 +142,8 @@ final class PipeConnection implements BrowserConnection {
     @Override
     public Future<Void> closeBrowser(Duration timeout) {
         Promise<Void> done = Promise.promise();
-        long timer = vertx.setTimer(timeout.toMillis(),
-                id -> done.tryFail("browser did not answer Browser.close within " + timeout));
+        long timer = vertx.setTimer(
+                timeout.toMillis(), id -> done.tryFail("browser did not answer Browser.close within " + timeout));
         // An error answer or the pipe closing both mean the browser heard it.
         command("Browser.close", new JsonObject()).onComplete(ar -> {
             if (ar.succeeded() || ended.future().isComplete() || ar.cause() instanceof CdpError) {
@@ -171,25 +177,31 @@ final class PipeConnection implements BrowserConnection {
         Promise<JsonObject> answer = Promise.promise();
         onContext(() -> {
             if (ended.future().isComplete()) {
-                answer.fail(ended.future().cause() == null ? "browser pipe closed" : ended.future().cause().getMessage());
+                answer.fail(
+                        ended.future().cause() == null
+                                ? "browser pipe closed"
+                                : ended.future().cause().getMessage());
                 return;
             }
             long id = ++lastCommandId;
             commands.put(id, answer);
             long timer = vertx.setTimer(COMMAND_TIMEOUT.toMillis(), t -> {
                 if (commands.remove(id) != null) {
-                    answer.tryFail("browser did not answer " + method + " within " + COMMAND_TIMEOUT.toSeconds() + " s");
+                    answer.tryFail(
+                            "browser did not answer " + method + " within " + COMMAND_TIMEOUT.toSeconds() + " s");
                 }
             });
             answer.future().onComplete(ar -> vertx.cancelTimer(timer));
-            JsonObject message = new JsonObject().put("id", id).put("method", method).put("params", params);
+            JsonObject message =
+                    new JsonObject().put("id", id).put("method", method).put("params", params);
             write(message.toBuffer().getBytes());
         });
         return answer.future().transform(ar -> {
             if (ar.succeeded() && ar.result().containsKey("error")) {
                 return Future.failedFuture(new CdpError(method, ar.result().getJsonObject("error")));
             }
-            return ar.succeeded() ? Future.succeededFuture(ar.result().getJsonObject("result", new JsonObject()))
+            return ar.succeeded()
+                    ? Future.succeededFuture(ar.result().getJsonObject("result", new JsonObject()))
                     : Future.failedFuture(ar.cause());
         });
     }
@@ -347,7 +359,8 @@ final class PipeConnection implements BrowserConnection {
                 owner.sessions.remove(child);
             }
         }
-        owner.send(envelope.sessionId().equals(owner.session) ? envelope.withoutSessionId(message) : message,
+        owner.send(
+                envelope.sessionId().equals(owner.session) ? envelope.withoutSessionId(message) : message,
                 message.length);
     }
 
@@ -376,16 +389,23 @@ final class PipeConnection implements BrowserConnection {
 
     /** Answers the command whose response was too large, so its client fails at once instead of waiting. */
     private void dropOversized(long size, String head, String tail) {
-        LOG.warning(() -> "dropped a CDP message of " + size + " bytes from the browser: the limit is "
-                + maxMessageBytes);
+        LOG.warning(
+                () -> "dropped a CDP message of " + size + " bytes from the browser: the limit is " + maxMessageBytes);
         Matcher id = HEAD_ID.matcher(head);
         if (!id.find()) {
             return;
         }
-        JsonObject error = new JsonObject().put("id", Long.parseLong(id.group(1))).put("error", new JsonObject()
-                .put("code", SERVER_ERROR)
-                .put("message", "the browser's answer of " + size + " bytes is over the session agent's limit of "
-                        + maxMessageBytes + " bytes"));
+        JsonObject error = new JsonObject()
+                .put("id", Long.parseLong(id.group(1)))
+                .put(
+                        "error",
+                        new JsonObject()
+                                .put("code", SERVER_ERROR)
+                                .put(
+                                        "message",
+                                        "the browser's answer of " + size
+                                                + " bytes is over the session agent's limit of " + maxMessageBytes
+                                                + " bytes"));
         Matcher session = TAIL_SESSION.matcher(tail);
         if (session.find()) {
             error.put("sessionId", session.group(1));
@@ -415,6 +435,7 @@ final class PipeConnection implements BrowserConnection {
         private final String session;
         /** The client's root session and every one it opened from its own: on the context only. */
         private final Set<String> sessions = new HashSet<>();
+
         private final List<byte[]> early = new ArrayList<>();
         private final List<Integer> earlyCounted = new ArrayList<>();
         private ServerWebSocket socket;
@@ -496,8 +517,14 @@ final class PipeConnection implements BrowserConnection {
             try {
                 envelope = CdpEnvelope.scan(message);
             } catch (CdpEnvelope.MalformedMessage e) {
-                reply(new JsonObject().put("error", new JsonObject().put("code", PARSE_ERROR)
-                        .put("message", "Message must be a single CDP JSON object: " + e.getMessage())));
+                reply(new JsonObject()
+                        .put(
+                                "error",
+                                new JsonObject()
+                                        .put("code", PARSE_ERROR)
+                                        .put(
+                                                "message",
+                                                "Message must be a single CDP JSON object: " + e.getMessage())));
                 return;
             }
             if (envelope.sessionId() == null) {
@@ -505,8 +532,13 @@ final class PipeConnection implements BrowserConnection {
             } else if (sessions.contains(envelope.sessionId())) {
                 write(message);
             } else {
-                reply(new JsonObject().put("id", envelope.id()).put("error", new JsonObject()
-                        .put("code", SESSION_NOT_FOUND).put("message", "Session with given id not found.")));
+                reply(new JsonObject()
+                        .put("id", envelope.id())
+                        .put(
+                                "error",
+                                new JsonObject()
+                                        .put("code", SESSION_NOT_FOUND)
+                                        .put("message", "Session with given id not found.")));
             }
         }
 
@@ -602,8 +634,8 @@ final class PipeConnection implements BrowserConnection {
                 return;
             }
             if (length + count > bytes.length) {
-                bytes = Arrays.copyOf(bytes, (int) Math.min(limit, Math.max((long) bytes.length * 2,
-                        (long) length + count)));
+                bytes = Arrays.copyOf(bytes, (int)
+                        Math.min(limit, Math.max((long) bytes.length * 2, (long) length + count)));
             }
             System.arraycopy(chunk, from, bytes, length, count);
             length += count;

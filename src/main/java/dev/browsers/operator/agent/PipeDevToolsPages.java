@@ -21,7 +21,9 @@ final class PipeDevToolsPages {
     static final String CONTENT_TYPE = "application/json; charset=UTF-8";
     /** Stands in for the browser's address in the URLs built here; the agent replaces it with its own. */
     private static final String BROWSER_AUTHORITY = "devtools-pipe";
-    private static final String FRONTEND = "https://chrome-devtools-frontend.appspot.com/serve_rev/%s/inspector.html?ws=%s";
+
+    private static final String FRONTEND =
+            "https://chrome-devtools-frontend.appspot.com/serve_rev/%s/inspector.html?ws=%s";
     private static final Pattern WEBKIT = Pattern.compile("AppleWebKit/([\\d.]+)");
     private static final String ACTIVATE = "/json/activate/";
     private static final String CLOSE = "/json/close/";
@@ -48,8 +50,10 @@ final class PipeDevToolsPages {
             return list().map(PipeDevToolsPages::ok);
         } else if (path.equals("/json/new")) {
             if (method != HttpMethod.PUT) {
-                return Future.succeededFuture(text(405, "Using unsafe HTTP verb " + method.name()
-                        + " to invoke /json/new. This action supports only PUT verb."));
+                return Future.succeededFuture(text(
+                        405,
+                        "Using unsafe HTTP verb " + method.name()
+                                + " to invoke /json/new. This action supports only PUT verb."));
             }
             return newTarget(rawQuery);
         } else if (path.startsWith(ACTIVATE)) {
@@ -59,9 +63,15 @@ final class PipeDevToolsPages {
             String id = path.substring(CLOSE.length());
             return targetAction("Target.closeTarget", id, "Target is closing");
         }
-        return Future.succeededFuture(new BrowserConnection.Response(404, CONTENT_TYPE,
-                new JsonObject().put("message", path + " is not available: the session agent reaches this browser"
-                        + " over its DevTools pipe, which has no equivalent").toBuffer()));
+        return Future.succeededFuture(new BrowserConnection.Response(
+                404,
+                CONTENT_TYPE,
+                new JsonObject()
+                        .put(
+                                "message",
+                                path + " is not available: the session agent reaches this browser"
+                                        + " over its DevTools pipe, which has no equivalent")
+                        .toBuffer()));
     }
 
     /** {@code /json/version} from {@code Browser.getVersion}. */
@@ -75,30 +85,36 @@ final class PipeDevToolsPages {
                     .put("Protocol-Version", v.getString("protocolVersion"))
                     .put("User-Agent", userAgent)
                     .put("V8-Version", v.getString("jsVersion"))
-                    .put("WebKit-Version", (webKit.find() ? webKit.group(1) : "537.36")
-                            + " (" + v.getString("revision") + ")")
+                    .put(
+                            "WebKit-Version",
+                            (webKit.find() ? webKit.group(1) : "537.36") + " (" + v.getString("revision") + ")")
                     .put("webSocketDebuggerUrl", "ws://" + BROWSER_AUTHORITY + "/devtools/browser/" + browserId);
         });
     }
 
     private Future<JsonArray> list() {
-        return version().compose(version -> command.apply("Target.getTargets", new JsonObject()).map(result -> {
-            JsonArray targets = new JsonArray();
-            result.getJsonArray("targetInfos", new JsonArray()).forEach(info ->
-                    targets.add(target((JsonObject) info, revision(version))));
-            return targets;
-        }));
+        return version()
+                .compose(version -> command.apply("Target.getTargets", new JsonObject())
+                        .map(result -> {
+                            JsonArray targets = new JsonArray();
+                            result.getJsonArray("targetInfos", new JsonArray())
+                                    .forEach(info -> targets.add(target((JsonObject) info, revision(version))));
+                            return targets;
+                        }));
     }
 
     private Future<BrowserConnection.Response> newTarget(String rawQuery) {
         // Chromium unescapes the query and opens about:blank when it names no URL.
-        String url = rawQuery.isEmpty() ? "about:blank"
+        String url = rawQuery.isEmpty()
+                ? "about:blank"
                 : URLDecoder.decode(rawQuery.replace("+", "%2B"), StandardCharsets.UTF_8);
-        return version().compose(version -> command.apply("Target.createTarget", new JsonObject().put("url", url))
-                .compose(created -> command.apply("Target.getTargetInfo",
-                        new JsonObject().put("targetId", created.getString("targetId"))))
-                .map(info -> ok(target(info.getJsonObject("targetInfo"), revision(version))))
-                .recover(e -> Future.succeededFuture(text(500, "Could not create new page"))));
+        return version()
+                .compose(version -> command.apply("Target.createTarget", new JsonObject().put("url", url))
+                        .compose(created -> command.apply(
+                                "Target.getTargetInfo",
+                                new JsonObject().put("targetId", created.getString("targetId"))))
+                        .map(info -> ok(target(info.getJsonObject("targetInfo"), revision(version))))
+                        .recover(e -> Future.succeededFuture(text(500, "Could not create new page"))));
     }
 
     private Future<BrowserConnection.Response> targetAction(String method, String targetId, String done) {

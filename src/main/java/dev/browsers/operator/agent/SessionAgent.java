@@ -29,8 +29,8 @@ public final class SessionAgent {
     private static final Logger LOG = Logger.getLogger(SessionAgent.class.getName());
     private static final String DEVTOOLS = "/devtools/";
     private static final String JSON_PROTOCOL = "/json/protocol";
-    private static final Set<String> JSON_PAGES = Set.of("/json", "/json/list", "/json/version", JSON_PROTOCOL,
-            "/json/new");
+    private static final Set<String> JSON_PAGES =
+            Set.of("/json", "/json/list", "/json/version", JSON_PROTOCOL, "/json/new");
     private static final List<String> JSON_TARGET_ACTIONS = List.of("/json/activate/", "/json/close/");
 
     private final Vertx vertx;
@@ -45,7 +45,9 @@ public final class SessionAgent {
 
     /** An agent in front of the browser's DevTools port, {@code options.browserHost():options.browserPort()}. */
     public SessionAgent(Vertx vertx, AgentOptions options) {
-        this(vertx.getOrCreateContext(), options,
+        this(
+                vertx.getOrCreateContext(),
+                options,
                 new BrowserEndpoint(vertx, options.browserHost(), requirePort(options.browserPort())));
     }
 
@@ -140,7 +142,9 @@ public final class SessionAgent {
             if (ar.succeeded()) {
                 respond(request, 200, new JsonObject().put("ready", true));
             } else {
-                String why = ar.cause().getMessage() == null ? ar.cause().toString() : ar.cause().getMessage();
+                String why = ar.cause().getMessage() == null
+                        ? ar.cause().toString()
+                        : ar.cause().getMessage();
                 respond(request, 503, new JsonObject().put("ready", false).put("message", why));
             }
         });
@@ -167,7 +171,10 @@ public final class SessionAgent {
         String uri = request.path() + (query == null ? "" : "?" + query);
         browser.devTools(request.method(), uri).onComplete(ar -> {
             if (ar.failed()) {
-                respond(request, 502, message("browser unreachable: " + ar.cause().getMessage()));
+                respond(
+                        request,
+                        502,
+                        message("browser unreachable: " + ar.cause().getMessage()));
                 return;
             }
             BrowserConnection.Response answer = ar.result();
@@ -190,14 +197,16 @@ public final class SessionAgent {
             return body;
         }
         String authority = Optional.ofNullable(request.getHeader(HttpHeaders.HOST))
-                .orElseGet(() -> request.localAddress().hostAddress() + ":" + request.localAddress().port());
+                .orElseGet(() -> request.localAddress().hostAddress() + ":"
+                        + request.localAddress().port());
         String queryToken = presented == TokenGuard.Presented.QUERY ? options.token() : null;
         new DevToolsUrls(authority, queryToken).rewrite(json);
         return Json.encodeToBuffer(json);
     }
 
     private static boolean isWebSocketUpgrade(HttpServerRequest request) {
-        return request.method() == HttpMethod.GET && "websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE));
+        return request.method() == HttpMethod.GET
+                && "websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE));
     }
 
     /** Connects to the browser first, so a client is only upgraded when there is something to talk to. */
@@ -216,7 +225,10 @@ public final class SessionAgent {
             if (opened.failed()) {
                 LOG.warning(() -> "cannot reach the browser for " + path + " from " + request.remoteAddress() + ": "
                         + opened.cause());
-                respond(request, 502, message("browser unreachable: " + opened.cause().getMessage()));
+                respond(
+                        request,
+                        502,
+                        message("browser unreachable: " + opened.cause().getMessage()));
                 return;
             }
             CdpChannel channel = opened.result();
@@ -240,7 +252,8 @@ public final class SessionAgent {
     }
 
     private static void respond(HttpServerRequest request, int status, JsonObject body) {
-        request.response().setStatusCode(status)
+        request.response()
+                .setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(body.encode());
     }

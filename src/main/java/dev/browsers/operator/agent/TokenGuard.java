@@ -14,7 +14,10 @@ final class TokenGuard {
     private static final String BEARER = "bearer ";
 
     /** Where the accepted token came from; a query token is handed back in the WebSocket URLs the agent advertises. */
-    enum Presented { HEADER, QUERY }
+    enum Presented {
+        HEADER,
+        QUERY
+    }
 
     private final byte[] expected;
 
@@ -28,7 +31,8 @@ final class TokenGuard {
      * @return how the right token was presented; empty if it was not
      */
     Optional<Presented> check(String authorization, String rawQuery) {
-        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+        if (authorization != null
+                && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 && matches(authorization.substring(BEARER.length()).trim())) {
             return Optional.of(Presented.HEADER);
         }

@@ -26,8 +26,8 @@ final class WebSocketBridge {
      * @param browser paused, so nothing the browser sent before the splice is lost; resumed here
      * @param onClosed run once, when either side has closed
      */
-    WebSocketBridge(ServerWebSocket client, WebSocket browser, ActivityClock activity,
-            Consumer<WebSocketBridge> onClosed) {
+    WebSocketBridge(
+            ServerWebSocket client, WebSocket browser, ActivityClock activity, Consumer<WebSocketBridge> onClosed) {
         this.client = client;
         this.browser = browser;
         forward(client, browser, activity::clientMessage);
@@ -48,8 +48,10 @@ final class WebSocketBridge {
         // Failures end in a close, handled above. Clients vanish routinely; a failing browser side is worth a
         // warning (a crashed browser, or a message too large for the agent's memory).
         client.exceptionHandler(e -> LOG.fine(() -> "client " + client.remoteAddress() + " failed: " + e));
-        browser.exceptionHandler(e -> LOG.log(e instanceof HttpClosedException ? Level.FINE : Level.WARNING,
-                e, () -> "browser side of the connection from " + client.remoteAddress() + " failed"));
+        browser.exceptionHandler(e -> LOG.log(
+                e instanceof HttpClosedException ? Level.FINE : Level.WARNING,
+                e,
+                () -> "browser side of the connection from " + client.remoteAddress() + " failed"));
         browser.resume();
     }
 

@@ -39,13 +39,17 @@ final class ApiErrors {
 
     /** {@link #shown} in double quotes, for values that are strings. */
     static String quoted(String value) {
-        return value.length() <= SHOWN_CHARACTERS ? "\"" + value + "\""
+        return value.length() <= SHOWN_CHARACTERS
+                ? "\"" + value + "\""
                 : "\"" + prefix(value) + "…\" (" + value.length() + " characters)";
     }
 
     private static String prefix(String value) {
         // Never ends between the two halves of a surrogate pair.
-        return value.substring(0, Character.isHighSurrogate(value.charAt(SHOWN_CHARACTERS - 1))
-                ? SHOWN_CHARACTERS - 1 : SHOWN_CHARACTERS);
+        return value.substring(
+                0,
+                Character.isHighSurrogate(value.charAt(SHOWN_CHARACTERS - 1))
+                        ? SHOWN_CHARACTERS - 1
+                        : SHOWN_CHARACTERS);
     }
 }

@@ -26,8 +26,11 @@ public class ApiExceptionMappers {
 
     @ServerExceptionMapper
     public Response notFound(NotFoundException e, Request request, UriInfo uri) {
-        return ApiErrors.response(404, "no such endpoint: " + request.getMethod() + " "
-                + ApiErrors.shown(uri.getRequestUri().getRawPath()), false);
+        return ApiErrors.response(
+                404,
+                "no such endpoint: " + request.getMethod() + " "
+                        + ApiErrors.shown(uri.getRequestUri().getRawPath()),
+                false);
     }
 
     @ServerExceptionMapper
@@ -42,8 +45,8 @@ public class ApiExceptionMappers {
     @ServerExceptionMapper
     public Response unreadableBody(IOException e) {
         LOG.debugf("Unreadable request body: %s", e.getMessage());
-        return ApiErrors.response(400, "request body could not be read: "
-                + ApiErrors.shown(String.valueOf(e.getMessage())), false);
+        return ApiErrors.response(
+                400, "request body could not be read: " + ApiErrors.shown(String.valueOf(e.getMessage())), false);
     }
 
     /**
@@ -53,8 +56,8 @@ public class ApiExceptionMappers {
     @ServerExceptionMapper
     public Response kubernetes(KubernetesClientException e, Request request) {
         LOG.warnf(e, "Kubernetes API call failed while serving %s", request.getMethod());
-        return ApiErrors.response(503, "Kubernetes API error: " + e.getMessage(),
-                HttpMethod.GET.equals(request.getMethod()));
+        return ApiErrors.response(
+                503, "Kubernetes API error: " + e.getMessage(), HttpMethod.GET.equals(request.getMethod()));
     }
 
     /**
@@ -64,7 +67,7 @@ public class ApiExceptionMappers {
     @ServerExceptionMapper
     public Response unexpected(Exception e, Request request) {
         LOG.errorf(e, "Unexpected failure while serving %s", request.getMethod());
-        return ApiErrors.response(500, "internal error; the operator's log has the details",
-                HttpMethod.GET.equals(request.getMethod()));
+        return ApiErrors.response(
+                500, "internal error; the operator's log has the details", HttpMethod.GET.equals(request.getMethod()));
     }
 }

@@ -37,7 +37,10 @@ public class ApiKeys {
     void start(@Observes StartupEvent event, ApiConfig config) {
         if (config.enabled()) {
             // Blocks until the first list is in, so no request is refused for a key that exists.
-            informer = client.secrets().inAnyNamespace().withLabel(ApiKeySecrets.LABEL, "true").inform();
+            informer = client.secrets()
+                    .inAnyNamespace()
+                    .withLabel(ApiKeySecrets.LABEL, "true")
+                    .inform();
         }
     }
 
@@ -57,7 +60,8 @@ public class ApiKeys {
         Set<String> namespaces = new TreeSet<>();
         for (Secret secret : informer.getStore().list()) {
             String encoded = secret.getData() == null ? null : secret.getData().get(ApiKeySecrets.KEY_FIELD);
-            if (encoded != null && MessageDigest.isEqual(digest, sha256(Base64.getDecoder().decode(encoded)))) {
+            if (encoded != null
+                    && MessageDigest.isEqual(digest, sha256(Base64.getDecoder().decode(encoded)))) {
                 namespaces.add(secret.getMetadata().getNamespace());
             }
         }

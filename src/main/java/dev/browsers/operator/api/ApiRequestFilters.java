@@ -33,8 +33,10 @@ public class ApiRequestFilters {
             return null;
         }
         if (!config.enabled()) {
-            return ApiErrors.response(404, "the Steel-compatible API is disabled on this operator "
-                    + "(browser-operator.api.enabled=false)", false);
+            return ApiErrors.response(
+                    404,
+                    "the Steel-compatible API is disabled on this operator " + "(browser-operator.api.enabled=false)",
+                    false);
         }
         String key = request.getHeaderString(API_KEY_HEADER);
         if (key == null || key.isBlank()) {
@@ -48,8 +50,8 @@ public class ApiRequestFilters {
         // As received: JAX-RS's view of the path has already collapsed "//" and resolved dot segments.
         String rawPath = http.path();
         return malformed(rawPath)
-                .map(problem -> ApiErrors.response(400, "malformed path " + ApiErrors.quoted(rawPath) + ": " + problem,
-                        false))
+                .map(problem ->
+                        ApiErrors.response(400, "malformed path " + ApiErrors.quoted(rawPath) + ": " + problem, false))
                 .orElse(null);
     }
 

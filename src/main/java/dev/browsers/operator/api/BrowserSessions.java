@@ -86,8 +86,11 @@ class BrowserSessions {
      * @return false when the time was up first
      */
     boolean awaitAll(String namespace, Set<String> names, Predicate<BrowserSession> condition, Duration timeout) {
-        CompletableFuture<List<BrowserSession>> done = sessions().inNamespace(namespace).informOnCondition(all ->
-                all.stream().filter(s -> names.contains(s.getMetadata().getName())).allMatch(condition));
+        CompletableFuture<List<BrowserSession>> done = sessions()
+                .inNamespace(namespace)
+                .informOnCondition(all -> all.stream()
+                        .filter(s -> names.contains(s.getMetadata().getName()))
+                        .allMatch(condition));
         try {
             done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
@@ -106,18 +109,25 @@ class BrowserSessions {
 
     /** The CDP URL with the token from the session's connection Secret, once the operator has written it. */
     Optional<String> connectionUrl(String namespace, String name) {
-        return Optional.ofNullable(client.secrets().inNamespace(namespace)
-                .withName(SessionNames.connectionSecretName(name)).get())
+        return Optional.ofNullable(client.secrets()
+                        .inNamespace(namespace)
+                        .withName(SessionNames.connectionSecretName(name))
+                        .get())
                 .flatMap(secret -> ConnectionSecret.websocketUrl(secret.getData()));
     }
 
     /** Connection URLs of all the namespace's sessions that have one, by session name. */
     Map<String, String> connectionUrls(String namespace) {
         Map<String, String> urls = new HashMap<>();
-        for (Secret secret : client.secrets().inNamespace(namespace).withLabel(SessionLabels.MANAGED_BY,
-                SessionLabels.MANAGED_BY_VALUE).list().getItems()) {
+        for (Secret secret : client.secrets()
+                .inNamespace(namespace)
+                .withLabel(SessionLabels.MANAGED_BY, SessionLabels.MANAGED_BY_VALUE)
+                .list()
+                .getItems()) {
             String session = secret.getMetadata().getLabels().get(SessionLabels.SESSION);
-            if (session != null && SessionNames.connectionSecretName(session).equals(secret.getMetadata().getName())) {
+            if (session != null
+                    && SessionNames.connectionSecretName(session)
+                            .equals(secret.getMetadata().getName())) {
                 ConnectionSecret.websocketUrl(secret.getData()).ifPresent(url -> urls.put(session, url));
             }
         }
@@ -128,7 +138,8 @@ class BrowserSessions {
         return sessions().inNamespace(namespace).withName(name);
     }
 
-    private MixedOperation<BrowserSession, KubernetesResourceList<BrowserSession>, Resource<BrowserSession>> sessions() {
+    private MixedOperation<BrowserSession, KubernetesResourceList<BrowserSession>, Resource<BrowserSession>>
+            sessions() {
         return client.resources(BrowserSession.class);
     }
 }

@@ -18,10 +18,28 @@ public class CreateSessionBody {
      * cloud features (proxies, captcha solving, stealth, profiles, extensions, credentials, regions, a
      * headful viewer, Selenium), which the operator's browser classes do not offer per session.
      */
-    static final Set<String> IGNORED = Set.of("blockAds", "concurrency", "credentials", "debugConfig",
-            "deviceConfig", "experimentalFeatures", "extensionIds", "headless", "isSelenium", "namespace",
-            "optimizeBandwidth", "persistProfile", "profileId", "proxyUrl", "region", "sessionContext",
-            "solveCaptcha", "stealthConfig", "useProxy", "userAgent");
+    static final Set<String> IGNORED = Set.of(
+            "blockAds",
+            "concurrency",
+            "credentials",
+            "debugConfig",
+            "deviceConfig",
+            "experimentalFeatures",
+            "extensionIds",
+            "headless",
+            "isSelenium",
+            "namespace",
+            "optimizeBandwidth",
+            "persistProfile",
+            "profileId",
+            "proxyUrl",
+            "region",
+            "sessionContext",
+            "solveCaptcha",
+            "stealthConfig",
+            "useProxy",
+            "userAgent");
+
     static final Set<String> HONORED = Set.of("sessionId", "timeout", "inactivityTimeout", "dimensions");
 
     public JsonNode sessionId;
@@ -30,6 +48,7 @@ public class CreateSessionBody {
     public JsonNode inactivityTimeout;
     /** Echoed in the Session so clients can size their viewport; the browser window itself is not resized. */
     public JsonNode dimensions;
+
     private final List<String> unknown = new ArrayList<>();
 
     /** @return empty for an empty body, which takes every default */

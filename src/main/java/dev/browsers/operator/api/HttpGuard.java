@@ -43,13 +43,15 @@ public class HttpGuard implements HttpServerOptionsCustomizer {
     static final int PARSER_HEADROOM = 8;
     /** Before Quarkus's own body-size route, which answers a Content-Length over the limit without a body. */
     static final int ORDER = RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 2;
+
     private static final Logger LOG = Logger.getLogger(HttpGuard.class);
 
     private final int maxRequestLine;
     private final long maxHeaderSize;
     private final long maxBodySize;
 
-    HttpGuard(@ConfigProperty(name = "quarkus.http.limits.max-initial-line-length") int maxRequestLine,
+    HttpGuard(
+            @ConfigProperty(name = "quarkus.http.limits.max-initial-line-length") int maxRequestLine,
             @ConfigProperty(name = "quarkus.http.limits.max-header-size") MemorySize maxHeaderSize,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
         this.maxRequestLine = maxRequestLine;
@@ -88,17 +90,20 @@ public class HttpGuard implements HttpServerOptionsCustomizer {
         // As the parser counts: "GET /v1/sessions HTTP/1.1".
         long requestLine = request.method().name().length() + 1 + uri.length() + 1 + "HTTP/1.1".length();
         if (requestLine > maxRequestLine) {
-            ApiErrors.respond(context, 414, "request line too long: " + requestLine + " characters; the limit is "
-                    + maxRequestLine);
+            ApiErrors.respond(
+                    context,
+                    414,
+                    "request line too long: " + requestLine + " characters; the limit is " + maxRequestLine);
             return;
         }
         long headerSize = 0;
         for (Map.Entry<String, String> header : request.headers()) {
-            headerSize += header.getKey().length() + ": ".length() + header.getValue().length();
+            headerSize +=
+                    header.getKey().length() + ": ".length() + header.getValue().length();
         }
         if (headerSize > maxHeaderSize) {
-            ApiErrors.respond(context, 431, "request headers too large: " + headerSize + " bytes; the limit is "
-                    + maxHeaderSize);
+            ApiErrors.respond(
+                    context, 431, "request headers too large: " + headerSize + " bytes; the limit is " + maxHeaderSize);
             return;
         }
         try {
@@ -128,7 +133,8 @@ public class HttpGuard implements HttpServerOptionsCustomizer {
         if (context.request().version() != HttpVersion.HTTP_2) {
             // The rest of the body is not read, so the connection cannot carry another request.
             context.response().putHeader(HttpHeaders.CONNECTION, "close");
-            context.response().endHandler(ended -> context.request().connection().close());
+            context.response()
+                    .endHandler(ended -> context.request().connection().close());
         }
         ApiErrors.respond(context, 413, "request body too large; the limit is " + maxBodySize + " bytes");
     }
@@ -147,7 +153,10 @@ public class HttpGuard implements HttpServerOptionsCustomizer {
         if (status == 413) {
             tooLarge(context);
         } else if (status >= 500) {
-            LOG.errorf(failure, "Failure while serving %s %s", context.request().method(),
+            LOG.errorf(
+                    failure,
+                    "Failure while serving %s %s",
+                    context.request().method(),
                     ApiErrors.shown(context.request().path()));
             ApiErrors.respond(context, status, "internal error; the operator's log has the details");
         } else {

@@ -20,6 +20,7 @@ record ListQuery(Optional<String> status, int limit, Optional<String> cursorId) 
     static final int DEFAULT_LIMIT = 50;
     /** Steel documents no maximum; this one keeps a page to a bounded amount of work. */
     static final int MAX_LIMIT = 100;
+
     static final Set<String> STATUSES = Set.of("live", "released", "failed");
 
     /** The sessions of one page, the cursor of the next, and how many match in all. */
@@ -30,7 +31,9 @@ record ListQuery(Optional<String> status, int limit, Optional<String> cursorId) 
             throw ApiException.badRequest("status: " + ApiErrors.quoted(status)
                     + " is not a session status; allowed: live, released, failed");
         }
-        return new ListQuery(Optional.ofNullable(status), limit == null ? DEFAULT_LIMIT : limit(limit),
+        return new ListQuery(
+                Optional.ofNullable(status),
+                limit == null ? DEFAULT_LIMIT : limit(limit),
                 Optional.ofNullable(cursorId).filter(c -> !c.isEmpty()).map(c -> SessionIds.require("cursorId", c)));
     }
 
@@ -53,8 +56,9 @@ record ListQuery(Optional<String> status, int limit, Optional<String> cursorId) 
                 .filter(s -> status.isEmpty() || status.get().equals(SessionViews.steelStatus(s)))
                 .sorted(Comparator.comparing(ListQuery::id).reversed())
                 .toList();
-        List<BrowserSession> after = cursorId
-                .map(cursor -> matching.stream().filter(s -> id(s).compareTo(cursor) < 0).toList())
+        List<BrowserSession> after = cursorId.map(cursor -> matching.stream()
+                        .filter(s -> id(s).compareTo(cursor) < 0)
+                        .toList())
                 .orElse(matching);
         List<BrowserSession> page = after.subList(0, Math.min(limit, after.size()));
         String next = after.size() > limit ? id(page.get(page.size() - 1)) : null;

@@ -12,6 +12,7 @@ final class SessionIds {
      * characters.
      */
     static final Pattern VALID = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
     static final String ALLOWED = "allowed: a DNS-1123 label (lowercase letters, digits and '-', starting and ending "
             + "with a letter or digit, at most 63 characters), such as a lowercase UUID";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -26,7 +27,8 @@ final class SessionIds {
      */
     static String require(String what, String id) {
         if (!VALID.matcher(id).matches()) {
-            throw ApiException.badRequest(what + ": " + ApiErrors.quoted(id) + " is not a valid session id; " + ALLOWED);
+            throw ApiException.badRequest(
+                    what + ": " + ApiErrors.quoted(id) + " is not a valid session id; " + ALLOWED);
         }
         return id;
     }

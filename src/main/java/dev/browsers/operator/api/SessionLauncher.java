@@ -55,8 +55,10 @@ class SessionLauncher {
         BrowserSession existing = sessions.get(namespace, name);
         Phase phase = existing == null ? null : existing.statusOrEmpty().getPhase();
         if (phase != null && phase.isTerminal()) {
-            throw new ApiException(Status.CONFLICT, "session " + name + " already exists and has ended ("
-                    + phase + ", " + existing.statusOrEmpty().getReason() + "); a session id cannot be reused");
+            throw new ApiException(
+                    Status.CONFLICT,
+                    "session " + name + " already exists and has ended (" + phase + ", "
+                            + existing.statusOrEmpty().getReason() + "); a session id cannot be reused");
         }
         return new Launched(awaitLive(namespace, name), false);
     }
@@ -69,8 +71,10 @@ class SessionLauncher {
         } catch (KubernetesClientTimeoutException e) {
             // Nobody will use a browser whose create failed: do not let it run until its timeout.
             sessions.requestRelease(namespace, name);
-            throw new ApiException(Status.GATEWAY_TIMEOUT, "session " + name + " did not become ready within "
-                    + GoDuration.format(budget) + "; it has been released");
+            throw new ApiException(
+                    Status.GATEWAY_TIMEOUT,
+                    "session " + name + " did not become ready within " + GoDuration.format(budget)
+                            + "; it has been released");
         }
         if (session == null) {
             throw new ApiException(Status.CONFLICT, "session " + name + " was deleted before it became ready");
@@ -79,17 +83,21 @@ class SessionLauncher {
         if (status.getReason() != null && status.getReason().isCreateRefusal()) {
             // The cluster will not run it now; nobody will use a session whose create failed.
             sessions.requestRelease(namespace, name);
-            throw new ApiException(status.getReason() == Reason.QuotaExceeded ? Status.TOO_MANY_REQUESTS : Status.FORBIDDEN,
+            throw new ApiException(
+                    status.getReason() == Reason.QuotaExceeded ? Status.TOO_MANY_REQUESTS : Status.FORBIDDEN,
                     "session " + name + " cannot start (" + status.getReason() + "): " + status.getMessage()
                             + "; it has been released");
         }
         if (status.getPhase() == Phase.Failed) {
-            throw new ApiException(Status.INTERNAL_SERVER_ERROR, "session " + name + " failed to start ("
-                    + status.getReason() + "): " + status.getMessage());
+            throw new ApiException(
+                    Status.INTERNAL_SERVER_ERROR,
+                    "session " + name + " failed to start (" + status.getReason() + "): " + status.getMessage());
         }
         if (status.getPhase() == Phase.Released) {
-            throw new ApiException(Status.CONFLICT, "session " + name + " was released before it became ready ("
-                    + status.getReason() + "): " + status.getMessage());
+            throw new ApiException(
+                    Status.CONFLICT,
+                    "session " + name + " was released before it became ready (" + status.getReason() + "): "
+                            + status.getMessage());
         }
         return session;
     }
@@ -101,7 +109,8 @@ class SessionLauncher {
         }
         BrowserSessionStatus status = session.statusOrEmpty();
         Phase phase = status.getPhase();
-        return phase == Phase.Live || phase != null && phase.isTerminal()
+        return phase == Phase.Live
+                || phase != null && phase.isTerminal()
                 || status.getReason() != null && status.getReason().isCreateRefusal();
     }
 
@@ -109,8 +118,10 @@ class SessionLauncher {
         BrowserSessionSpec spec = new BrowserSessionSpec().withTimeout(GoDuration.format(request.timeout()));
         request.inactivityTimeout().ifPresent(idle -> spec.withInactivityTimeout(GoDuration.format(idle)));
         BrowserSession session = new BrowserSession(namespace, name, spec);
-        request.dimensions().ifPresent(d -> session.getMetadata().setAnnotations(
-                Map.of(SessionViews.DIMENSIONS_ANNOTATION, SessionViews.dimensionsAnnotation(d))));
+        request.dimensions()
+                .ifPresent(d -> session.getMetadata()
+                        .setAnnotations(
+                                Map.of(SessionViews.DIMENSIONS_ANNOTATION, SessionViews.dimensionsAnnotation(d))));
         return session;
     }
 }

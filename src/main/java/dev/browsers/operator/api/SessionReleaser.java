@@ -47,7 +47,8 @@ class SessionReleaser {
             }
             return new ReleaseResult(true, "session " + id + " released");
         } catch (KubernetesClientTimeoutException e) {
-            return new ReleaseResult(true, "release of session " + id + " requested; the operator has not confirmed it yet");
+            return new ReleaseResult(
+                    true, "release of session " + id + " requested; the operator has not confirmed it yet");
         }
     }
 
@@ -58,10 +59,12 @@ class SessionReleaser {
                 .map(s -> s.getMetadata().getName())
                 .filter(name -> sessions.requestRelease(namespace, name))
                 .collect(Collectors.toSet());
-        boolean confirmed = released.isEmpty()
-                || sessions.awaitAll(namespace, released, SessionReleaser::finished, CONFIRM_WAIT);
-        return new ReleaseResult(true, "released " + released.size() + " sessions"
-                + (confirmed ? "" : " (the operator has not confirmed all of them yet)"));
+        boolean confirmed =
+                released.isEmpty() || sessions.awaitAll(namespace, released, SessionReleaser::finished, CONFIRM_WAIT);
+        return new ReleaseResult(
+                true,
+                "released " + released.size() + " sessions"
+                        + (confirmed ? "" : " (the operator has not confirmed all of them yet)"));
     }
 
     private static String failedMessage(String id, BrowserSessionStatus status) {

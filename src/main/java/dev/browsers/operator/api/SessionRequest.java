@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** A create request checked field by field; every rejection names the field, the value and what is allowed. */
-record SessionRequest(Optional<String> sessionId, Duration timeout, Optional<Duration> inactivityTimeout,
+record SessionRequest(
+        Optional<String> sessionId,
+        Duration timeout,
+        Optional<Duration> inactivityTimeout,
         Optional<SteelSession.Dimensions> dimensions) {
 
     static final int MAX_DIMENSION = 10_000;
@@ -22,12 +25,15 @@ record SessionRequest(Optional<String> sessionId, Duration timeout, Optional<Dur
         }
         CreateSessionBody body = parsed.get();
         if (!body.unknownFields().isEmpty()) {
-            throw ApiException.badRequest("unknown field " + ApiErrors.quoted(body.unknownFields().get(0))
+            throw ApiException.badRequest("unknown field "
+                    + ApiErrors.quoted(body.unknownFields().get(0))
                     + ": not a field of Steel's SessionCreateParams; accepted: " + CreateSessionBody.acceptedFields());
         }
         return new SessionRequest(
                 present(body.sessionId).map(SessionRequest::sessionId),
-                present(body.timeout).map(v -> milliseconds("timeout", v, maxTimeout)).orElse(defaultTimeout),
+                present(body.timeout)
+                        .map(v -> milliseconds("timeout", v, maxTimeout))
+                        .orElse(defaultTimeout),
                 present(body.inactivityTimeout).map(v -> milliseconds("inactivityTimeout", v, maxTimeout)),
                 present(body.dimensions).map(SessionRequest::dimensions));
     }
@@ -44,8 +50,8 @@ record SessionRequest(Optional<String> sessionId, Duration timeout, Optional<Dur
     }
 
     private static Duration milliseconds(String field, JsonNode value, Duration max) {
-        String allowed = "; allowed: a whole number of milliseconds from 1 to " + max.toMillis()
-                + " (" + GoDuration.format(max) + ")";
+        String allowed = "; allowed: a whole number of milliseconds from 1 to " + max.toMillis() + " ("
+                + GoDuration.format(max) + ")";
         return Duration.ofMillis(whole(field, value, max.toMillis(), allowed));
     }
 

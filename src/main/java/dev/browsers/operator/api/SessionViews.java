@@ -50,11 +50,17 @@ class SessionViews {
                 url,
                 debugUrl,
                 debugUrl,
-                0, 0, 0, null,
+                0,
+                0,
+                0,
+                null,
                 dimensions(session),
                 Map.of(),
                 new SteelSession.DeviceConfig("desktop"),
-                true, false, false, false);
+                true,
+                false,
+                false,
+                false);
     }
 
     private Duration timeout(BrowserSession session) {
@@ -73,7 +79,8 @@ class SessionViews {
             return 0;
         }
         Instant end = status.getPhase() != null && status.getPhase().isTerminal()
-                ? Optional.ofNullable(Timestamps.parse(status.getFinishedTime())).orElse(live)
+                ? Optional.ofNullable(Timestamps.parse(status.getFinishedTime()))
+                        .orElse(live)
                 : clock.instant();
         return Math.max(0, Duration.between(live, end).toMillis());
     }

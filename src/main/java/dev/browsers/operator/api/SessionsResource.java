@@ -31,8 +31,13 @@ public class SessionsResource {
     private final SessionLauncher launcher;
     private final SessionReleaser releaser;
 
-    SessionsResource(Caller caller, OperatorConfig config, BrowserSessions sessions, SessionViews views,
-            SessionLauncher launcher, SessionReleaser releaser) {
+    SessionsResource(
+            Caller caller,
+            OperatorConfig config,
+            BrowserSessions sessions,
+            SessionViews views,
+            SessionLauncher launcher,
+            SessionReleaser releaser) {
         this.caller = caller;
         this.config = config;
         this.sessions = sessions;
@@ -48,8 +53,8 @@ public class SessionsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(byte[] body) {
-        SessionRequest request = SessionRequest.validate(CreateSessionBody.parse(body), config.defaultTimeout(),
-                config.maxTimeout());
+        SessionRequest request =
+                SessionRequest.validate(CreateSessionBody.parse(body), config.defaultTimeout(), config.maxTimeout());
         SessionLauncher.Launched launched = launcher.launch(caller.namespace(), request);
         return Response.status(launched.created() ? Response.Status.CREATED : Response.Status.OK)
                 .entity(view(launched.session()))
@@ -67,14 +72,17 @@ public class SessionsResource {
     }
 
     @GET
-    public SessionPage list(@QueryParam("status") String status, @QueryParam("limit") String limit,
+    public SessionPage list(
+            @QueryParam("status") String status,
+            @QueryParam("limit") String limit,
             @QueryParam("cursorId") String cursorId) {
         String namespace = caller.namespace();
         ListQuery.Selection selection = ListQuery.parse(status, limit, cursorId).select(sessions.list(namespace));
         Map<String, String> urls = selection.page().isEmpty() ? Map.of() : sessions.connectionUrls(namespace);
         return new SessionPage(
                 selection.page().stream()
-                        .map(s -> views.view(s, Optional.ofNullable(urls.get(s.getMetadata().getName()))))
+                        .map(s -> views.view(
+                                s, Optional.ofNullable(urls.get(s.getMetadata().getName()))))
                         .toList(),
                 selection.nextCursor(),
                 selection.totalCount());
@@ -94,6 +102,7 @@ public class SessionsResource {
 
     private SteelSession view(BrowserSession session) {
         String namespace = session.getMetadata().getNamespace();
-        return views.view(session, sessions.connectionUrl(namespace, session.getMetadata().getName()));
+        return views.view(
+                session, sessions.connectionUrl(namespace, session.getMetadata().getName()));
     }
 }

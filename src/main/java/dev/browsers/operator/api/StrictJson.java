@@ -28,7 +28,9 @@ final class StrictJson {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING_DEPTH)
+                            .build())
                     .errorReportConfiguration(ErrorReportConfiguration.builder()
                             .maxErrorTokenLength(ApiErrors.SHOWN_CHARACTERS)
                             .maxRawContentLength(0)
@@ -45,11 +47,12 @@ final class StrictJson {
             try {
                 return object(parser);
             } catch (JsonProcessingException e) {
-                throw ApiException.badRequest("request body is not valid JSON" + where(parser) + ": "
-                        + e.getOriginalMessage());
+                throw ApiException.badRequest(
+                        "request body is not valid JSON" + where(parser) + ": " + e.getOriginalMessage());
             } catch (NumberFormatException e) {
                 // What the parser throws, unwrapped, for an exponent beyond an int, such as 1e2147483648.
-                throw ApiException.badRequest("request body" + where(parser) + ": a number beyond what can be represented");
+                throw ApiException.badRequest(
+                        "request body" + where(parser) + ": a number beyond what can be represented");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reading a byte array", e);

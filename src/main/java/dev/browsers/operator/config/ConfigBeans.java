@@ -28,8 +28,8 @@ public class ConfigBeans {
         return Clock.systemUTC();
     }
 
-    void refuseLocalModeWithoutIt(@Observes StartupEvent event, OperatorConfig config,
-            Instance<LocalModeSupport> localMode) {
+    void refuseLocalModeWithoutIt(
+            @Observes StartupEvent event, OperatorConfig config, Instance<LocalModeSupport> localMode) {
         if (config.mode() == OperatorConfig.Mode.local && localMode.isUnsatisfied()) {
             throw new IllegalStateException("browser-operator.mode=local, but this build has no local mode (it was "
                     + "built for the cluster image with -Dcluster): set BROWSER_OPERATOR_MODE=cluster");
@@ -40,8 +40,14 @@ public class ConfigBeans {
     public static Policy policyOf(OperatorConfig config) {
         Set<String> classes = new HashSet<>(config.browserClasses().keySet());
         classes.add(OperatorConfig.DEFAULT_BROWSER_CLASS);
-        return new Policy(config.defaultTimeout(), config.maxTimeout(), config.startupTimeout(),
-                config.ttlAfterFinished(), config.agentUnreachableGrace(), AGENT_RETRY_INTERVAL,
-                OperatorConfig.DEFAULT_BROWSER_CLASS, Set.copyOf(classes));
+        return new Policy(
+                config.defaultTimeout(),
+                config.maxTimeout(),
+                config.startupTimeout(),
+                config.ttlAfterFinished(),
+                config.agentUnreachableGrace(),
+                AGENT_RETRY_INTERVAL,
+                OperatorConfig.DEFAULT_BROWSER_CLASS,
+                Set.copyOf(classes));
     }
 }

@@ -93,9 +93,10 @@ public interface OperatorConfig {
          * A small JVM (about 70 MiB resident under load) with only the agent's jars. CDP messages pass through
          * the heap whole, so -Xmx bounds the largest one: 48m lets 16 MiB screenshots through.
          */
-        @WithDefault("java,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1,-Xss256k,-Xms4m,-Xmx48m,-XX:MaxDirectMemorySize=64m,"
-                + "-XX:MaxMetaspaceSize=32m,-XX:ReservedCodeCacheSize=16m,-cp,/deployments/agent/*,"
-                + "dev.browsers.operator.agent.AgentMain")
+        @WithDefault(
+                "java,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1,-Xss256k,-Xms4m,-Xmx48m,-XX:MaxDirectMemorySize=64m,"
+                        + "-XX:MaxMetaspaceSize=32m,-XX:ReservedCodeCacheSize=16m,-cp,/deployments/agent/*,"
+                        + "dev.browsers.operator.agent.AgentMain")
         List<String> command();
 
         /** Port of the agent in the session pod; clients connect here. */

@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Secret {@code <session>-connection}: the session token and, once Live, the CDP URL carrying it. */
-public class ConnectionSecretDependent extends SessionOwnedDependent<Secret> implements Updater<Secret, BrowserSession> {
+public class ConnectionSecretDependent extends SessionOwnedDependent<Secret>
+        implements Updater<Secret, BrowserSession> {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public ConnectionSecretDependent() {
@@ -31,7 +32,8 @@ public class ConnectionSecretDependent extends SessionOwnedDependent<Secret> imp
     @Override
     protected Secret desired(BrowserSession session, Context<BrowserSession> context) {
         // The token is generated once and then kept: the running agent already holds it.
-        String token = getSecondaryResource(session, context).flatMap(ConnectionSecretDependent::token)
+        String token = getSecondaryResource(session, context)
+                .flatMap(ConnectionSecretDependent::token)
                 .orElseGet(ConnectionSecretDependent::newToken);
         Map<String, String> data = new LinkedHashMap<>();
         data.put(ConnectionSecret.TOKEN_KEY, encode(token));

@@ -1,7 +1,7 @@
 package dev.browsers.operator.dependent;
 
-import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.SessionLabels;
+import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
@@ -35,19 +35,21 @@ abstract class SessionOwnedDependent<R extends HasMetadata> extends KubernetesDe
     @Override
     protected ResourceID targetSecondaryResourceID(BrowserSession session, Context<BrowserSession> context) {
         // Known without computing desired(), which may itself need the current resource.
-        return new ResourceID(nameFor(session.getMetadata().getName()), session.getMetadata().getNamespace());
+        return new ResourceID(
+                nameFor(session.getMetadata().getName()), session.getMetadata().getNamespace());
     }
 
     @Override
     protected void addReferenceHandlingMetadata(R desired, BrowserSession session) {
         // A controller reference: garbage-collected with the session, shown as "Controlled By" by kubectl.
         // No blockOwnerDeletion: setting it needs update rights on the session's finalizers in many clusters.
-        desired.getMetadata().setOwnerReferences(java.util.List.of(new OwnerReferenceBuilder()
-                .withApiVersion(session.getApiVersion())
-                .withKind(session.getKind())
-                .withName(session.getMetadata().getName())
-                .withUid(session.getMetadata().getUid())
-                .withController(true)
-                .build()));
+        desired.getMetadata()
+                .setOwnerReferences(java.util.List.of(new OwnerReferenceBuilder()
+                        .withApiVersion(session.getApiVersion())
+                        .withKind(session.getKind())
+                        .withName(session.getMetadata().getName())
+                        .withUid(session.getMetadata().getUid())
+                        .withController(true)
+                        .build()));
     }
 }

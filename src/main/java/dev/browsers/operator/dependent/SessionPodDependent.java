@@ -59,7 +59,8 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
     @Override
     protected Pod desired(BrowserSession session, Context<BrowserSession> context) {
         String name = session.getMetadata().getName();
-        OperatorConfig.BrowserClass browserClass = config.browserClass(session.specOrEmpty().getBrowserClassName());
+        OperatorConfig.BrowserClass browserClass =
+                config.browserClass(session.specOrEmpty().getBrowserClassName());
         Map<String, String> annotations = new HashMap<>();
         String expiresAt = session.statusOrEmpty().getExpiresAt();
         if (expiresAt != null) {
@@ -84,16 +85,33 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .withRunAsUser(1000L)
                 .withRunAsGroup(1000L)
                 .withFsGroup(1000L)
-                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
                 .endSecurityContext()
                 .withContainers(browserContainer(browserClass), agentContainer(name))
-                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
-                .addNewVolume().withName("dshm").withNewEmptyDir().withMedium("Memory").endEmptyDir().endVolume()
-                .addNewVolume().withName("session-info").withNewDownwardAPI()
-                .addNewItem().withPath(EXPIRES_AT_FILE).withNewFieldRef()
+                .addNewVolume()
+                .withName("tmp")
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .endVolume()
+                .addNewVolume()
+                .withName("dshm")
+                .withNewEmptyDir()
+                .withMedium("Memory")
+                .endEmptyDir()
+                .endVolume()
+                .addNewVolume()
+                .withName("session-info")
+                .withNewDownwardAPI()
+                .addNewItem()
+                .withPath(EXPIRES_AT_FILE)
+                .withNewFieldRef()
                 .withFieldPath("metadata.annotations['" + SessionLabels.EXPIRES_AT_ANNOTATION + "']")
-                .endFieldRef().endItem()
-                .endDownwardAPI().endVolume()
+                .endFieldRef()
+                .endItem()
+                .endDownwardAPI()
+                .endVolume()
                 .endSpec()
                 .build();
     }
@@ -115,12 +133,21 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .withArgs(browserArgs(browserClass))
                 // Chromium writes caches under HOME; the root filesystem is read-only.
                 .withEnv(env("HOME", "/tmp"))
-                .withResources(resources(browserClass.resources().cpuRequest(), browserClass.resources().memoryRequest(),
-                        browserClass.resources().cpuLimit(), browserClass.resources().memoryLimit()))
+                .withResources(resources(
+                        browserClass.resources().cpuRequest(),
+                        browserClass.resources().memoryRequest(),
+                        browserClass.resources().cpuLimit(),
+                        browserClass.resources().memoryLimit()))
                 .withSecurityContext(restricted())
                 .withVolumeMounts(
-                        new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build(),
-                        new VolumeMountBuilder().withName("dshm").withMountPath("/dev/shm").build())
+                        new VolumeMountBuilder()
+                                .withName("tmp")
+                                .withMountPath("/tmp")
+                                .build(),
+                        new VolumeMountBuilder()
+                                .withName("dshm")
+                                .withMountPath("/dev/shm")
+                                .build())
                 .build();
     }
 
@@ -134,22 +161,40 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                         env(AgentContract.ENV_AGENT_PORT, String.valueOf(agent.port())),
                         env(AgentContract.ENV_BROWSER_CDP_PORT, String.valueOf(BROWSER_CDP_PORT)),
                         env(AgentContract.ENV_EXPIRES_AT_FILE, SESSION_INFO_DIR + "/" + EXPIRES_AT_FILE),
-                        new EnvVarBuilder().withName(AgentContract.ENV_SESSION_TOKEN).withNewValueFrom().withNewSecretKeyRef()
+                        new EnvVarBuilder()
+                                .withName(AgentContract.ENV_SESSION_TOKEN)
+                                .withNewValueFrom()
+                                .withNewSecretKeyRef()
                                 .withName(SessionNames.connectionSecretName(sessionName))
                                 .withKey(ConnectionSecret.TOKEN_KEY)
-                                .endSecretKeyRef().endValueFrom().build())
-                .addNewPort().withName("cdp").withContainerPort(agent.port()).withProtocol("TCP").endPort()
+                                .endSecretKeyRef()
+                                .endValueFrom()
+                                .build())
+                .addNewPort()
+                .withName("cdp")
+                .withContainerPort(agent.port())
+                .withProtocol("TCP")
+                .endPort()
                 // Ready only when the browser answers CDP through the agent.
                 .withNewReadinessProbe()
-                .withNewHttpGet().withPath(AgentContract.READY_PATH).withNewPort(agent.port()).endHttpGet()
+                .withNewHttpGet()
+                .withPath(AgentContract.READY_PATH)
+                .withNewPort(agent.port())
+                .endHttpGet()
                 .withPeriodSeconds(1)
                 .withFailureThreshold(2)
                 .endReadinessProbe()
-                .withResources(resources(agent.resources().cpuRequest(), agent.resources().memoryRequest(),
-                        agent.resources().cpuLimit().orElse(null), agent.resources().memoryLimit()))
+                .withResources(resources(
+                        agent.resources().cpuRequest(),
+                        agent.resources().memoryRequest(),
+                        agent.resources().cpuLimit().orElse(null),
+                        agent.resources().memoryLimit()))
                 .withSecurityContext(restricted())
-                .withVolumeMounts(new VolumeMountBuilder().withName("session-info").withMountPath(SESSION_INFO_DIR)
-                        .withReadOnly(true).build())
+                .withVolumeMounts(new VolumeMountBuilder()
+                        .withName("session-info")
+                        .withMountPath(SESSION_INFO_DIR)
+                        .withReadOnly(true)
+                        .build())
                 .build();
     }
 
@@ -167,8 +212,8 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .build();
     }
 
-    private static ResourceRequirements resources(String cpuRequest, String memoryRequest, String cpuLimit,
-            String memoryLimit) {
+    private static ResourceRequirements resources(
+            String cpuRequest, String memoryRequest, String cpuLimit, String memoryLimit) {
         Map<String, Quantity> requests = new HashMap<>();
         requests.put("cpu", new Quantity(cpuRequest));
         requests.put("memory", new Quantity(memoryRequest));
@@ -177,6 +222,9 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
             limits.put("cpu", new Quantity(cpuLimit));
         }
         limits.put("memory", new Quantity(memoryLimit));
-        return new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build();
+        return new ResourceRequirementsBuilder()
+                .withRequests(requests)
+                .withLimits(limits)
+                .build();
     }
 }

@@ -14,7 +14,10 @@ import java.util.Optional;
  * @param requeueAfter when to be called again at the latest; empty when nothing is pending
  * @param transition set when phase or reason changed: the Event to emit
  */
-public record Decision(BrowserSessionStatus status, List<Action> actions, Optional<Duration> requeueAfter,
+public record Decision(
+        BrowserSessionStatus status,
+        List<Action> actions,
+        Optional<Duration> requeueAfter,
         Optional<Transition> transition) {
 
     /** @param warning true for faults: phase Failed, or the API server refusing what the session needs */

@@ -21,7 +21,9 @@ public final class SessionConditions {
     private SessionConditions() {}
 
     public static Optional<Condition> find(BrowserSessionStatus status, String type) {
-        return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+        return status.getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst();
     }
 
     /**
@@ -29,8 +31,14 @@ public final class SessionConditions {
      *
      * @param now RFC 3339 time of this evaluation
      */
-    public static void set(BrowserSessionStatus status, String type, boolean value, String reason, String message,
-            Long generation, String now) {
+    public static void set(
+            BrowserSessionStatus status,
+            String type,
+            boolean value,
+            String reason,
+            String message,
+            Long generation,
+            String now) {
         String statusText = value ? "True" : "False";
         Optional<Condition> existing = find(status, type);
         String transitionTime = existing.filter(c -> statusText.equals(c.getStatus()))

@@ -28,6 +28,7 @@ public final class SessionLifecycle {
     /** While the API server refuses a session's pod, the operator asks again after as long as it has been
      * refused (1 s, 2 s, 4 s, …), at least this often. */
     static final Duration MAX_CREATE_RETRY_INTERVAL = Duration.ofSeconds(10);
+
     private static final Duration MIN_CREATE_RETRY_INTERVAL = Duration.ofSeconds(1);
 
     private SessionLifecycle() {}
@@ -39,13 +40,17 @@ public final class SessionLifecycle {
     public static boolean activityProbeDue(BrowserSession session, SpecCheck spec, Instant now) {
         BrowserSessionStatus status = session.statusOrEmpty();
         Instant liveTime = parse(status.getLiveTime());
-        if (status.getPhase() != Phase.Live || liveTime == null || session.specOrEmpty().isReleased()
+        if (status.getPhase() != Phase.Live
+                || liveTime == null
+                || session.specOrEmpty().isReleased()
                 || !(spec instanceof SpecCheck.Valid valid)) {
             return false;
         }
-        return valid.spec().inactivityTimeout()
+        return valid.spec()
+                .inactivityTimeout()
                 .map(idle -> inactivityDeadline(liveTime, parse(status.getLastActivityTime()), idle))
-                .filter(deadline -> !now.isBefore(deadline) && now.isBefore(liveTime.plus(valid.spec().timeout())))
+                .filter(deadline -> !now.isBefore(deadline)
+                        && now.isBefore(liveTime.plus(valid.spec().timeout())))
                 .isPresent();
     }
 
@@ -54,8 +59,13 @@ public final class SessionLifecycle {
      *
      * @param activity the agent's answer, when {@link #activityProbeDue} asked for one; else null
      */
-    public static Decision decide(BrowserSession session, SpecCheck spec, PodObservation pod,
-            ActivityObservation activity, Instant now, Policy policy) {
+    public static Decision decide(
+            BrowserSession session,
+            SpecCheck spec,
+            PodObservation pod,
+            ActivityObservation activity,
+            Instant now,
+            Policy policy) {
         return new Evaluation(session, pod, activity, Timestamps.truncate(now), policy).run(spec);
     }
 
@@ -76,8 +86,8 @@ public final class SessionLifecycle {
         private final String podName;
         private final Optional<Duration> keepFinishedFor;
 
-        Evaluation(BrowserSession session, PodObservation pod, ActivityObservation activity, Instant now,
-                Policy policy) {
+        Evaluation(
+                BrowserSession session, PodObservation pod, ActivityObservation activity, Instant now, Policy policy) {
             this.session = session;
             this.previous = session.statusOrEmpty();
             this.next = previous.copy();
@@ -109,7 +119,8 @@ public final class SessionLifecycle {
         private Decision pending(ValidatedSpec spec, boolean firstSight) {
             if (firstSight) {
                 next.setStartTime(format(now));
-                next.setConnectionSecretName(SessionNames.connectionSecretName(session.getMetadata().getName()));
+                next.setConnectionSecretName(
+                        SessionNames.connectionSecretName(session.getMetadata().getName()));
             }
             // podName is set once the pod has been asked for (or seen): without it, an absent pod is yet to be created.
             boolean podRequested = next.getPodName() != null;
@@ -119,7 +130,9 @@ public final class SessionLifecycle {
             switch (pod.state()) {
                 case ABSENT -> {
                     if (podRequested) {
-                        return finish(Phase.Failed, Reason.PodDeleted,
+                        return finish(
+                                Phase.Failed,
+                                Reason.PodDeleted,
                                 "pod " + podName + " was deleted before the browser was ready");
                     }
                     if (firstSight) {
@@ -132,10 +145,13 @@ public final class SessionLifecycle {
                     }
                 }
                 case UNSCHEDULABLE -> {
-                    return finish(Phase.Failed, Reason.Unschedulable, "pod " + podName + " cannot be scheduled" + detail());
+                    return finish(
+                            Phase.Failed, Reason.Unschedulable, "pod " + podName + " cannot be scheduled" + detail());
                 }
                 case IMAGE_PULL_FAILED -> {
-                    return finish(Phase.Failed, Reason.ImagePullFailed,
+                    return finish(
+                            Phase.Failed,
+                            Reason.ImagePullFailed,
                             "pod " + podName + " cannot pull its image" + detail());
                 }
                 case BROWSER_EXITED -> {
@@ -146,23 +162,31 @@ public final class SessionLifecycle {
                 }
                 case READY -> {
                     next.setLiveTime(format(now));
-                    next.setWebsocketUrl(pod.agentEndpoint() == null ? null : AgentContract.websocketUrl(pod.agentEndpoint()));
+                    next.setWebsocketUrl(
+                            pod.agentEndpoint() == null ? null : AgentContract.websocketUrl(pod.agentEndpoint()));
                     return live(spec);
                 }
-                case NOT_READY, CREATE_REFUSED, QUOTA_EXCEEDED -> { /* starting, or retried below */ }
+                case NOT_READY, CREATE_REFUSED, QUOTA_EXCEEDED -> {
+                    /* starting, or retried below */
+                }
             }
             Instant startupDeadline = parse(next.getStartTime()).plus(policy.startupTimeout());
-            boolean refusedBefore = previous.getReason() != null && previous.getReason().isCreateRefusal();
+            boolean refusedBefore =
+                    previous.getReason() != null && previous.getReason().isCreateRefusal();
             boolean stillRefused = pod.state() == PodObservation.State.ABSENT && refusedBefore;
             if (!now.isBefore(startupDeadline)) {
                 String lastError = stillRefused ? ": " + previous.getMessage() : detail();
-                return finish(Phase.Failed, Reason.StartupTimeout, "browser not ready within the startup timeout of "
-                        + GoDuration.format(policy.startupTimeout()) + lastError);
+                return finish(
+                        Phase.Failed,
+                        Reason.StartupTimeout,
+                        "browser not ready within the startup timeout of " + GoDuration.format(policy.startupTimeout())
+                                + lastError);
             }
             if (pod.refused()) {
                 // The reconciler tried and the API server said no: explain, and try again after a while.
                 next.setPhase(Phase.Pending);
-                next.setReason(pod.state() == PodObservation.State.QUOTA_EXCEEDED ? Reason.QuotaExceeded : Reason.PodRejected);
+                next.setReason(
+                        pod.state() == PodObservation.State.QUOTA_EXCEEDED ? Reason.QuotaExceeded : Reason.PodRejected);
                 next.setMessage(pod.detail());
                 return decision(List.of(), createRetry(startupDeadline));
             }
@@ -181,7 +205,8 @@ public final class SessionLifecycle {
         /** Retries back off with the time refused so far (stateless: startTime is in the status), never past the deadline. */
         private Instant createRetry(Instant startupDeadline) {
             Duration refusedFor = Duration.between(parse(next.getStartTime()), now);
-            Duration delay = refusedFor.compareTo(MIN_CREATE_RETRY_INTERVAL) < 0 ? MIN_CREATE_RETRY_INTERVAL
+            Duration delay = refusedFor.compareTo(MIN_CREATE_RETRY_INTERVAL) < 0
+                    ? MIN_CREATE_RETRY_INTERVAL
                     : refusedFor.compareTo(MAX_CREATE_RETRY_INTERVAL) > 0 ? MAX_CREATE_RETRY_INTERVAL : refusedFor;
             Instant retry = now.plus(delay);
             return retry.isBefore(startupDeadline) ? retry : startupDeadline;
@@ -217,13 +242,15 @@ public final class SessionLifecycle {
         /** The pod went away or stopped, or the hard deadline passed (checked in this order). */
         private Optional<Decision> endedByPodOrDeadline(ValidatedSpec spec, Instant expiresAt) {
             if (pod.state() == PodObservation.State.ABSENT) {
-                return Optional.of(finish(Phase.Failed, Reason.PodDeleted,
-                        "pod " + podName + " was deleted while the session was Live"));
+                return Optional.of(finish(
+                        Phase.Failed, Reason.PodDeleted, "pod " + podName + " was deleted while the session was Live"));
             }
             if (!now.isBefore(expiresAt)) {
                 // Also when the pod already ended: the agent's backstop or activeDeadlineSeconds got there first.
-                return Optional.of(finish(Phase.Released, Reason.Timeout, "timeout of "
-                        + GoDuration.format(spec.timeout()) + " reached at " + next.getExpiresAt()));
+                return Optional.of(finish(
+                        Phase.Released,
+                        Reason.Timeout,
+                        "timeout of " + GoDuration.format(spec.timeout()) + " reached at " + next.getExpiresAt()));
             }
             if (pod.state() == PodObservation.State.BROWSER_EXITED) {
                 return Optional.of(finish(Phase.Failed, Reason.BrowserCrashed, "browser exited" + detail()));
@@ -240,18 +267,27 @@ public final class SessionLifecycle {
          */
         private Optional<Decision> endedByInactivity(Duration idle) {
             if (activity instanceof ActivityObservation.Reported) {
-                return Optional.of(finish(Phase.Released, Reason.InactivityTimeout, "no client activity for "
-                        + GoDuration.format(idle) + " (inactivity deadline " + next.getInactivityDeadline() + ")"));
+                return Optional.of(finish(
+                        Phase.Released,
+                        Reason.InactivityTimeout,
+                        "no client activity for " + GoDuration.format(idle) + " (inactivity deadline "
+                                + next.getInactivityDeadline() + ")"));
             }
             if (activity instanceof ActivityObservation.Unreachable unreachable) {
                 setCondition(SessionConditions.AGENT_REACHABLE, false, "Unreachable", unreachable.error());
-                Instant since = parse(SessionConditions.find(next, SessionConditions.AGENT_REACHABLE).orElseThrow()
+                Instant since = parse(SessionConditions.find(next, SessionConditions.AGENT_REACHABLE)
+                        .orElseThrow()
                         .getLastTransitionTime());
                 if (!now.isBefore(since.plus(policy.agentUnreachableGrace()))) {
-                    return Optional.of(finish(Phase.Failed, Reason.AgentUnreachable, "the operator could not reach the "
-                            + "session agent at " + endpoint() + " for " + GoDuration.format(policy.agentUnreachableGrace())
-                            + " (" + unreachable.error() + "); check that NetworkPolicies let the operator reach the "
-                            + "agent port of session pods, and the agent container's log"));
+                    return Optional.of(finish(
+                            Phase.Failed,
+                            Reason.AgentUnreachable,
+                            "the operator could not reach the "
+                                    + "session agent at " + endpoint() + " for "
+                                    + GoDuration.format(policy.agentUnreachableGrace())
+                                    + " (" + unreachable.error()
+                                    + "); check that NetworkPolicies let the operator reach the "
+                                    + "agent port of session pods, and the agent container's log"));
                 }
             }
             return Optional.empty();
@@ -263,7 +299,8 @@ public final class SessionLifecycle {
 
         private Decision stayLive(Instant wakeUp) {
             if (activity instanceof ActivityObservation.Reported
-                    && SessionConditions.find(next, SessionConditions.AGENT_REACHABLE).isPresent()) {
+                    && SessionConditions.find(next, SessionConditions.AGENT_REACHABLE)
+                            .isPresent()) {
                 setCondition(SessionConditions.AGENT_REACHABLE, true, "Answered", "the session agent answers");
             }
             next.setPhase(Phase.Live);
@@ -272,7 +309,10 @@ public final class SessionLifecycle {
             if (pod.state() == PodObservation.State.READY) {
                 setCondition(SessionConditions.READY, true, Reason.Running.name(), next.getMessage());
             } else {
-                setCondition(SessionConditions.READY, false, "BrowserNotReady",
+                setCondition(
+                        SessionConditions.READY,
+                        false,
+                        "BrowserNotReady",
                         "the browser does not answer CDP at the moment" + detail());
             }
             return decision(List.of(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD), wakeUp);
@@ -338,11 +378,13 @@ public final class SessionLifecycle {
 
         private Decision decision(List<Action> actions, Instant wakeUp) {
             setPhaseConditions();
-            Optional<Duration> requeue = Optional.ofNullable(wakeUp)
-                    .map(at -> at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO);
+            Optional<Duration> requeue =
+                    Optional.ofNullable(wakeUp).map(at -> at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO);
             Optional<Decision.Transition> transition = Optional.empty();
             if (next.getPhase() != previous.getPhase() || next.getReason() != previous.getReason()) {
-                transition = Optional.of(new Decision.Transition(next.getReason(), next.getMessage(),
+                transition = Optional.of(new Decision.Transition(
+                        next.getReason(),
+                        next.getMessage(),
                         next.getPhase() == Phase.Failed || next.getReason().isCreateRefusal()));
             }
             return new Decision(next, List.copyOf(actions), requeue, transition);
@@ -368,11 +410,18 @@ public final class SessionLifecycle {
 
         private void setInactivityCondition(ValidatedSpec spec) {
             if (spec.inactivityIgnoredBecause().isPresent()) {
-                setCondition(SessionConditions.INACTIVITY_TIMEOUT, false, "NotShorterThanTimeout",
+                setCondition(
+                        SessionConditions.INACTIVITY_TIMEOUT,
+                        false,
+                        "NotShorterThanTimeout",
                         spec.inactivityIgnoredBecause().get());
             } else if (spec.inactivityTimeout().isPresent()) {
-                setCondition(SessionConditions.INACTIVITY_TIMEOUT, true, "Enabled", "released after "
-                        + GoDuration.format(spec.inactivityTimeout().get()) + " without client activity");
+                setCondition(
+                        SessionConditions.INACTIVITY_TIMEOUT,
+                        true,
+                        "Enabled",
+                        "released after "
+                                + GoDuration.format(spec.inactivityTimeout().get()) + " without client activity");
             } else {
                 SessionConditions.remove(next, SessionConditions.INACTIVITY_TIMEOUT);
             }
@@ -383,8 +432,8 @@ public final class SessionLifecycle {
         }
 
         private void setCondition(String type, boolean status, String reason, String message) {
-            SessionConditions.set(next, type, status, reason, message, session.getMetadata().getGeneration(),
-                    format(now));
+            SessionConditions.set(
+                    next, type, status, reason, message, session.getMetadata().getGeneration(), format(now));
         }
     }
 }

@@ -43,16 +43,18 @@ public sealed interface SpecCheck {
         if (spec.getTtlAfterFinished() != null) {
             ttl(spec.getTtlAfterFinished());
         }
-        String className = spec.getBrowserClassName() == null ? policy.defaultBrowserClass() : spec.getBrowserClassName();
+        String className =
+                spec.getBrowserClassName() == null ? policy.defaultBrowserClass() : spec.getBrowserClassName();
         if (!policy.browserClasses().contains(className)) {
             throw new IllegalArgumentException("spec.browserClassName: unknown browser class \"" + className
                     + "\"; allowed: " + String.join(", ", new TreeSet<>(policy.browserClasses())));
         }
-        Optional<String> ignoredBecause = inactivity.filter(i -> i.compareTo(timeout) >= 0)
+        Optional<String> ignoredBecause = inactivity
+                .filter(i -> i.compareTo(timeout) >= 0)
                 .map(i -> "inactivityTimeout " + GoDuration.format(i) + " is not shorter than timeout "
                         + GoDuration.format(timeout) + ", so it has no effect");
-        return new ValidatedSpec(timeout, ignoredBecause.isPresent() ? Optional.empty() : inactivity, ignoredBecause,
-                className);
+        return new ValidatedSpec(
+                timeout, ignoredBecause.isPresent() ? Optional.empty() : inactivity, ignoredBecause, className);
     }
 
     /**
@@ -73,22 +75,25 @@ public sealed interface SpecCheck {
     }
 
     private static Duration ttl(String value) {
-        String allowed = "allowed: a duration such as 0s, 90s, 10m or 24h, at most " + GoDuration.format(MAX_TTL_AFTER_FINISHED);
+        String allowed =
+                "allowed: a duration such as 0s, 90s, 10m or 24h, at most " + GoDuration.format(MAX_TTL_AFTER_FINISHED);
         Duration parsed;
         try {
             parsed = GoDuration.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("spec.ttlAfterFinished: \"" + value + "\" is not a valid duration; " + allowed);
+            throw new IllegalArgumentException(
+                    "spec.ttlAfterFinished: \"" + value + "\" is not a valid duration; " + allowed);
         }
         if (parsed.compareTo(MAX_TTL_AFTER_FINISHED) > 0) {
-            throw new IllegalArgumentException("spec.ttlAfterFinished: \"" + value + "\" is over the maximum; " + allowed);
+            throw new IllegalArgumentException(
+                    "spec.ttlAfterFinished: \"" + value + "\" is over the maximum; " + allowed);
         }
         return parsed;
     }
 
     private static Duration duration(String field, String value, Duration max) {
-        String allowed = "allowed: a duration such as 90s, 10m or 1h30m, greater than 0 and at most "
-                + GoDuration.format(max);
+        String allowed =
+                "allowed: a duration such as 90s, 10m or 1h30m, greater than 0 and at most " + GoDuration.format(max);
         Duration parsed;
         try {
             parsed = GoDuration.parse(value);

@@ -9,5 +9,8 @@ import java.util.Optional;
  * @param inactivityTimeout present only when set and shorter than the timeout (otherwise it has no effect)
  * @param inactivityIgnoredBecause why a set inactivityTimeout has no effect, if so
  */
-public record ValidatedSpec(Duration timeout, Optional<Duration> inactivityTimeout,
-        Optional<String> inactivityIgnoredBecause, String browserClassName) {}
+public record ValidatedSpec(
+        Duration timeout,
+        Optional<Duration> inactivityTimeout,
+        Optional<String> inactivityIgnoredBecause,
+        String browserClassName) {}

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChromiumProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChromiumProcess.class);
-    private static final Pattern LISTENING = Pattern.compile("DevTools listening on ws://[^:]+:(\\d+)(/devtools/browser/\\S+)");
+    private static final Pattern LISTENING =
+            Pattern.compile("DevTools listening on ws://[^:]+:(\\d+)(/devtools/browser/\\S+)");
     /**
      * Java starts a child with fds 0-2 only: the shell moves the process's stdin and stdout to fds 3 and 4, where
      * {@code --remote-debugging-pipe} expects them, and replaces itself with Chromium.
@@ -102,7 +103,9 @@ public final class ChromiumProcess implements AutoCloseable {
         command.add("--remote-debugging-port=0");
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            process = new ProcessBuilder(command)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
         } catch (IOException e) {
             deleteRecursively(profile);
             throw e;
@@ -133,8 +136,8 @@ public final class ChromiumProcess implements AutoCloseable {
     }
 
     private static void readStderr(Process process, CompletableFuture<Matcher> listening) {
-        try (BufferedReader err = new BufferedReader(
-                new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader err =
+                new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = err.readLine()) != null) {
                 Matcher m = LISTENING.matcher(line);

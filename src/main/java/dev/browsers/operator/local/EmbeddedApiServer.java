@@ -33,8 +33,12 @@ public final class EmbeddedApiServer implements AutoCloseable {
     /** @param port 0 for any free port */
     public static EmbeddedApiServer start(int port) {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
-                new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
+        KubernetesMockServer server = new KubernetesMockServer(
+                new Context(Serialization.jsonMapper()),
+                new MockWebServer(),
+                responses,
+                new KubernetesMixedDispatcher(responses),
+                false);
         server.init(InetAddress.getLoopbackAddress(), port);
         EmbeddedApiServer api = new EmbeddedApiServer(server);
         try (KubernetesClient client = server.createClient()) {
@@ -46,7 +50,9 @@ public final class EmbeddedApiServer implements AutoCloseable {
     /** Registers the committed CRD (packaged under /crds), or updates it, as an admin would. */
     public static void installCrd(KubernetesClient client) {
         try (InputStream crd = EmbeddedApiServer.class.getResourceAsStream(CRD_RESOURCE)) {
-            client.apiextensions().v1().customResourceDefinitions()
+            client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
                     .resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class))
                     .createOr(existing -> existing.update());
         } catch (IOException e) {

@@ -29,7 +29,11 @@ public class LocalMode implements LocalModeSupport {
     private OwnerReferenceCollector garbageCollector;
     private long forgetTimer = -1;
 
-    public LocalMode(OperatorConfig config, Instance<EmbeddedApiServer> embedded, KubernetesClient client, Vertx vertx,
+    public LocalMode(
+            OperatorConfig config,
+            Instance<EmbeddedApiServer> embedded,
+            KubernetesClient client,
+            Vertx vertx,
             Clock clock) {
         this.config = config;
         this.embedded = embedded;
@@ -46,7 +50,9 @@ public class LocalMode implements LocalModeSupport {
         runtime = new LocalRuntime(client, vertx, config, clock);
         garbageCollector = new OwnerReferenceCollector(client);
         forgetTimer = vertx.setPeriodic(FORGET_REQUESTS_EVERY_MS, id -> api.forgetRecordedRequests());
-        LOG.info("Local mode: embedded Kubernetes API at {}, session browsers run {}", api.url(),
+        LOG.info(
+                "Local mode: embedded Kubernetes API at {}, session browsers run {}",
+                api.url(),
                 config.local().chromium());
     }
 

@@ -22,8 +22,8 @@ public class LocalModeBeans {
 
     @Produces
     @Singleton
-    Config kubernetesClientConfig(OperatorConfig config, KubernetesClientBuildConfig buildConfig,
-            Instance<EmbeddedApiServer> embedded) {
+    Config kubernetesClientConfig(
+            OperatorConfig config, KubernetesClientBuildConfig buildConfig, Instance<EmbeddedApiServer> embedded) {
         if (config.mode() == OperatorConfig.Mode.cluster) {
             return KubernetesClientUtils.createConfig(buildConfig);
         }

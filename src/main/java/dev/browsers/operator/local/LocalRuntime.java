@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.vertx.core.Vertx;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,6 +59,7 @@ public final class LocalRuntime implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+
     private final SharedIndexInformer<Pod> pods;
 
     /** A running session pod: its browser and its agent. */
@@ -71,7 +71,8 @@ public final class LocalRuntime implements AutoCloseable {
         this.config = config.local();
         this.agentPort = config.agent().port();
         this.clock = clock;
-        this.pods = client.pods().inAnyNamespace()
+        this.pods = client.pods()
+                .inAnyNamespace()
                 .withLabel(SessionLabels.MANAGED_BY, SessionLabels.MANAGED_BY_VALUE)
                 .inform(new ResourceEventHandler<>() {
                     @Override
@@ -97,7 +98,8 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** Process id of the browser running a pod, if it runs. */
     public Optional<Long> browserPid(String namespace, String podName) {
-        return Optional.ofNullable(running.get(namespace + "/" + podName)).map(p -> p.browser().pid());
+        return Optional.ofNullable(running.get(namespace + "/" + podName))
+                .map(p -> p.browser().pid());
     }
 
     private void run(Pod pod) {
@@ -110,17 +112,32 @@ public final class LocalRuntime implements AutoCloseable {
             // and the browser ends when this process does, even on SIGKILL.
             browser = ChromiumProcess.startWithPipe(config.chromium(), browserArgs(pod));
             String ip = podAddresses.acquire(agentPort);
-            SessionAgent agent = new SessionAgent(vertx, new AgentOptions(ip, agentPort, LOOPBACK,
-                    AgentOptions.NO_BROWSER_PORT, token, () -> hardDeadline(key), AgentOptions.DEFAULT_BACKSTOP_GRACE,
-                    () -> LOG.warn("Session agent of {} closed its browser: the deadline passed long ago", key), clock),
+            SessionAgent agent = new SessionAgent(
+                    vertx,
+                    new AgentOptions(
+                            ip,
+                            agentPort,
+                            LOOPBACK,
+                            AgentOptions.NO_BROWSER_PORT,
+                            token,
+                            () -> hardDeadline(key),
+                            AgentOptions.DEFAULT_BACKSTOP_GRACE,
+                            () -> LOG.warn("Session agent of {} closed its browser: the deadline passed long ago", key),
+                            clock),
                     browser.pipe());
             running.put(key, new LocalPod(browser, agent, ip));
             agent.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            agent.browserReady().toCompletionStage().toCompletableFuture()
+            agent.browserReady()
+                    .toCompletionStage()
+                    .toCompletableFuture()
                     .get(config.browserStartTimeout().toMillis(), TimeUnit.MILLISECONDS);
             ChromiumProcess started = browser;
             browser.onExit().thenRun(() -> browserExited(key, pod, started));
-            if (client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).get() == null) {
+            if (client.pods()
+                            .inNamespace(namespace)
+                            .withName(pod.getMetadata().getName())
+                            .get()
+                    == null) {
                 stop(key);
                 return;
             }
@@ -138,7 +155,8 @@ public final class LocalRuntime implements AutoCloseable {
 
     private String sessionToken(Pod pod) {
         String session = pod.getMetadata().getLabels().get(SessionLabels.SESSION);
-        Secret secret = client.secrets().inNamespace(pod.getMetadata().getNamespace())
+        Secret secret = client.secrets()
+                .inNamespace(pod.getMetadata().getNamespace())
                 .withName(SessionNames.connectionSecretName(session))
                 .waitUntilCondition(Objects::nonNull, SECRET_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         return ConnectionSecret.token(secret.getData()).orElseThrow(() -> new IllegalStateException("no token"));
@@ -147,7 +165,9 @@ public final class LocalRuntime implements AutoCloseable {
     private static List<String> browserArgs(Pod pod) {
         return pod.getSpec().getContainers().stream()
                 .filter(c -> AgentContract.BROWSER_CONTAINER.equals(c.getName()))
-                .map(Container::getArgs).findFirst().orElseThrow();
+                .map(Container::getArgs)
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The agent's backstop reads the deadline annotation the operator keeps current, as the downward API would. */
@@ -183,7 +203,9 @@ public final class LocalRuntime implements AutoCloseable {
 
     private void setStatus(Pod pod, PodStatus status) {
         try {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+            client.pods()
+                    .inNamespace(pod.getMetadata().getNamespace())
+                    .withName(pod.getMetadata().getName())
                     .editStatus(p -> {
                         p.setStatus(status);
                         return p;
@@ -201,14 +223,36 @@ public final class LocalRuntime implements AutoCloseable {
                 .withPodIP(ip)
                 .withHostIP(LOOPBACK)
                 .withStartTime(now)
-                .addNewCondition().withType("PodScheduled").withStatus("True").withLastTransitionTime(now).endCondition()
-                .addNewCondition().withType("Initialized").withStatus("True").withLastTransitionTime(now).endCondition()
-                .addNewCondition().withType("ContainersReady").withStatus("True").withLastTransitionTime(now).endCondition()
+                .addNewCondition()
+                .withType("PodScheduled")
+                .withStatus("True")
+                .withLastTransitionTime(now)
+                .endCondition()
+                .addNewCondition()
+                .withType("Initialized")
+                .withStatus("True")
+                .withLastTransitionTime(now)
+                .endCondition()
+                .addNewCondition()
+                .withType("ContainersReady")
+                .withStatus("True")
+                .withLastTransitionTime(now)
+                .endCondition()
                 // Ready: Chromium answers CDP over its pipe, the agent listens in front of it.
-                .addNewCondition().withType("Ready").withStatus("True").withLastTransitionTime(now).endCondition()
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .withLastTransitionTime(now)
+                .endCondition()
                 .withContainerStatuses(pod.getSpec().getContainers().stream()
-                        .map(c -> containerStatus(c).withReady(true).withNewState().withNewRunning()
-                                .withStartedAt(now).endRunning().endState().build())
+                        .map(c -> containerStatus(c)
+                                .withReady(true)
+                                .withNewState()
+                                .withNewRunning()
+                                .withStartedAt(now)
+                                .endRunning()
+                                .endState()
+                                .build())
                         .toList())
                 .build();
     }
@@ -217,21 +261,44 @@ public final class LocalRuntime implements AutoCloseable {
         String now = Timestamps.format(clock.instant());
         List<ContainerStatus> containers = pod.getSpec().getContainers().stream()
                 .map(c -> AgentContract.BROWSER_CONTAINER.equals(c.getName())
-                        ? containerStatus(c).withReady(false).withNewState().withNewTerminated().withExitCode(exitCode)
-                                .withReason(reason).withMessage(message).withFinishedAt(now).endTerminated().endState()
+                        ? containerStatus(c)
+                                .withReady(false)
+                                .withNewState()
+                                .withNewTerminated()
+                                .withExitCode(exitCode)
+                                .withReason(reason)
+                                .withMessage(message)
+                                .withFinishedAt(now)
+                                .endTerminated()
+                                .endState()
                                 .build()
-                        : containerStatus(c).withReady(false).withNewState().withNewTerminated().withExitCode(0)
-                                .withReason("Completed").withFinishedAt(now).endTerminated().endState().build())
+                        : containerStatus(c)
+                                .withReady(false)
+                                .withNewState()
+                                .withNewTerminated()
+                                .withExitCode(0)
+                                .withReason("Completed")
+                                .withFinishedAt(now)
+                                .endTerminated()
+                                .endState()
+                                .build())
                 .toList();
         return new PodStatusBuilder()
                 .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
-                .addNewCondition().withType("Ready").withStatus("False").withLastTransitionTime(now).endCondition()
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("False")
+                .withLastTransitionTime(now)
+                .endCondition()
                 .withContainerStatuses(containers)
                 .build();
     }
 
     private static ContainerStatusBuilder containerStatus(Container c) {
-        return new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withRestartCount(0);
+        return new ContainerStatusBuilder()
+                .withName(c.getName())
+                .withImage(c.getImage())
+                .withRestartCount(0);
     }
 
     /** Ends every browser: nothing this process started outlives it. */

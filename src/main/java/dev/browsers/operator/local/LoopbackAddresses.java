@@ -14,6 +14,7 @@ import java.util.Set;
 final class LoopbackAddresses {
     /** How many addresses are tried before giving up; another program may hold the agent port on some. */
     static final int ATTEMPTS = 16;
+
     private static final int FIRST = (127 << 24) | 2;
     private static final int LAST = (127 << 24) | 0xFFFFFE;
 
@@ -44,8 +45,10 @@ final class LoopbackAddresses {
 
     synchronized void release(String address) {
         String[] octets = address.split("\\.");
-        inUse.remove((Integer.parseInt(octets[0]) << 24) | (Integer.parseInt(octets[1]) << 16)
-                | (Integer.parseInt(octets[2]) << 8) | Integer.parseInt(octets[3]));
+        inUse.remove((Integer.parseInt(octets[0]) << 24)
+                | (Integer.parseInt(octets[1]) << 16)
+                | (Integer.parseInt(octets[2]) << 8)
+                | Integer.parseInt(octets[3]));
     }
 
     private void advance() {

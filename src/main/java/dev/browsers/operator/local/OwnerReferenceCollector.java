@@ -1,7 +1,7 @@
 package dev.browsers.operator.local;
 
-import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.SessionLabels;
+import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -38,15 +38,22 @@ public final class OwnerReferenceCollector implements AutoCloseable {
         deleteOwned(Pod.class, owner);
         deleteOwned(Secret.class, owner);
         client.v1().events().inNamespace(owner.getMetadata().getNamespace()).list().getItems().stream()
-                .filter(e -> owner.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
+                .filter(e -> owner.getMetadata()
+                        .getUid()
+                        .equals(e.getInvolvedObject().getUid()))
                 .forEach(e -> client.resource(e).delete());
     }
 
     private <T extends HasMetadata> void deleteOwned(Class<T> kind, BrowserSession owner) {
-        client.resources(kind).inNamespace(owner.getMetadata().getNamespace())
+        client
+                .resources(kind)
+                .inNamespace(owner.getMetadata().getNamespace())
                 .withLabel(SessionLabels.SESSION, owner.getMetadata().getName())
-                .list().getItems().stream()
-                .filter(o -> o.getOwnerReferenceFor(owner.getMetadata().getUid()).isPresent())
+                .list()
+                .getItems()
+                .stream()
+                .filter(o ->
+                        o.getOwnerReferenceFor(owner.getMetadata().getUid()).isPresent())
                 .forEach(o -> client.resource(o).delete());
     }
 

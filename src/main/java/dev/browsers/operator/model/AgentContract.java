@@ -15,12 +15,14 @@ public final class AgentContract {
 
     /** Environment of the agent container. */
     public static final String ENV_SESSION_TOKEN = "SESSION_TOKEN";
+
     public static final String ENV_AGENT_PORT = "AGENT_PORT";
     public static final String ENV_BROWSER_CDP_PORT = "BROWSER_CDP_PORT";
     public static final String ENV_EXPIRES_AT_FILE = "EXPIRES_AT_FILE";
 
     /** The downward-API volume in the agent container holding the hard deadline. */
     public static final String SESSION_INFO_DIR = "/etc/browser-session";
+
     public static final String EXPIRES_AT_FILE = "expires-at";
 
     /** Clients present the session token as {@code Authorization: Bearer <token>} or this query parameter. */

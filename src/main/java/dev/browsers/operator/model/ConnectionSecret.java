@@ -30,7 +30,8 @@ public final class ConnectionSecret {
     }
 
     private static Optional<String> decoded(Map<String, String> data, String key) {
-        return Optional.ofNullable(data).map(d -> d.get(key))
+        return Optional.ofNullable(data)
+                .map(d -> d.get(key))
                 .map(v -> new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
     }
 }

@@ -15,8 +15,20 @@ public final class GoDuration {
     private static final Pattern WHOLE = Pattern.compile("([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+");
     private static final Pattern PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ns|us|µs|ms|s|m|h)");
     private static final Map<String, Long> NANOS_PER_UNIT = Map.of(
-            "ns", 1L, "us", 1_000L, "µs", 1_000L, "ms", 1_000_000L,
-            "s", 1_000_000_000L, "m", 60_000_000_000L, "h", 3_600_000_000_000L);
+            "ns",
+            1L,
+            "us",
+            1_000L,
+            "µs",
+            1_000L,
+            "ms",
+            1_000_000L,
+            "s",
+            1_000_000_000L,
+            "m",
+            60_000_000_000L,
+            "h",
+            3_600_000_000_000L);
     /** Longer than any Go duration (about 292 years): keeps arithmetic far from overflow. */
     private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Long.MAX_VALUE);
 
@@ -30,7 +42,8 @@ public final class GoDuration {
         BigDecimal nanos = BigDecimal.ZERO;
         Matcher part = PART.matcher(text);
         while (part.find()) {
-            nanos = nanos.add(new BigDecimal(part.group(1)).multiply(BigDecimal.valueOf(NANOS_PER_UNIT.get(part.group(2)))));
+            nanos = nanos.add(
+                    new BigDecimal(part.group(1)).multiply(BigDecimal.valueOf(NANOS_PER_UNIT.get(part.group(2)))));
             if (nanos.compareTo(MAX_NANOS) > 0) {
                 throw new IllegalArgumentException("duration too large");
             }
@@ -54,7 +67,8 @@ public final class GoDuration {
                 BigDecimal millis = BigDecimal.valueOf(nanos, 6).stripTrailingZeros();
                 out.append(millis.toPlainString()).append("ms");
             } else {
-                out.append(BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString()).append('s');
+                out.append(BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString())
+                        .append('s');
             }
         }
         return out.toString();

@@ -6,6 +6,7 @@ import java.util.Map;
 public final class SessionLabels {
     /** The API group of the operator's resources; also the prefix of its labels and annotations. */
     public static final String GROUP = "browsers.dev";
+
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String MANAGED_BY_VALUE = "browser-operator";
     public static final String MANAGED_BY_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;

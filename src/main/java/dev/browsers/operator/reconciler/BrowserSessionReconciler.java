@@ -20,7 +20,6 @@ import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -63,8 +62,8 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
     private final ConnectionSecretDependent secret = new ConnectionSecretDependent();
     private final SessionPodDependent pod;
 
-    public BrowserSessionReconciler(OperatorConfig config, Policy policy, Clock clock, AgentActivityClient agents,
-            SessionMetrics metrics) {
+    public BrowserSessionReconciler(
+            OperatorConfig config, Policy policy, Clock clock, AgentActivityClient agents, SessionMetrics metrics) {
         this.policy = policy;
         this.agentPort = config.agent().port();
         this.clock = clock;
@@ -87,15 +86,18 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
      */
     private static InformerEventSource<ResourceQuota, BrowserSession> quotaChanges(
             EventSourceContext<BrowserSession> context) {
-        return new InformerEventSource<>(InformerEventSourceConfiguration.from(ResourceQuota.class, BrowserSession.class)
-                .withName("resourcequotas")
-                .withNamespacesInheritedFromController()
-                .withSecondaryToPrimaryMapper(quota -> context.getPrimaryCache()
-                        .list(quota.getMetadata().getNamespace())
-                        .filter(s -> s.getStatus() != null && s.getStatus().getReason() == Reason.QuotaExceeded)
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()))
-                .build(), context);
+        return new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(ResourceQuota.class, BrowserSession.class)
+                        .withName("resourcequotas")
+                        .withNamespacesInheritedFromController()
+                        .withSecondaryToPrimaryMapper(quota -> context.getPrimaryCache()
+                                .list(quota.getMetadata().getNamespace())
+                                .filter(s ->
+                                        s.getStatus() != null && s.getStatus().getReason() == Reason.QuotaExceeded)
+                                .map(ResourceID::fromResource)
+                                .collect(Collectors.toSet()))
+                        .build(),
+                context);
     }
 
     @Override
@@ -126,7 +128,8 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
             session.setStatus(observed);
             decision = SessionLifecycle.decide(session, spec, refused.get(), null, now, policy);
             session.setStatus(decision.status());
-            SessionEvents.failedCreate(context.getClient(), session, refused.get().detail(), now);
+            SessionEvents.failedCreate(
+                    context.getClient(), session, refused.get().detail(), now);
         }
         record(context, session, decision, now);
         UpdateControl<BrowserSession> control =
@@ -140,34 +143,46 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
      * phase, with the error in its Reconciling condition, while JOSDK retries with backoff.
      */
     @Override
-    public ErrorStatusUpdateControl<BrowserSession> updateErrorStatus(BrowserSession session,
-            Context<BrowserSession> context, Exception e) {
+    public ErrorStatusUpdateControl<BrowserSession> updateErrorStatus(
+            BrowserSession session, Context<BrowserSession> context, Exception e) {
         Instant now = clock.instant();
-        BrowserSessionStatus status = session.getStatus() != null && session.getStatus().getPhase() != null
+        BrowserSessionStatus status = session.getStatus() != null
+                        && session.getStatus().getPhase() != null
                 ? session.getStatus().copy()
-                : SessionLifecycle.decide(session, SpecCheck.of(session, policy), PodObservation.absent(), null, now,
-                        policy).status();
+                : SessionLifecycle.decide(
+                                session, SpecCheck.of(session, policy), PodObservation.absent(), null, now, policy)
+                        .status();
         if (status.getPhase().isTerminal()) {
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
-        SessionConditions.set(status, SessionConditions.RECONCILING, true, "ReconcileError",
-                "reconciling failed, retrying: " + e, session.getMetadata().getGeneration(), Timestamps.format(now));
+        SessionConditions.set(
+                status,
+                SessionConditions.RECONCILING,
+                true,
+                "ReconcileError",
+                "reconciling failed, retrying: " + e,
+                session.getMetadata().getGeneration(),
+                Timestamps.format(now));
         session.setStatus(status);
         return ErrorStatusUpdateControl.patchStatus(session);
     }
 
     /** Runs the decision's actions; true when the session itself was deleted. */
-    private boolean apply(Decision decision, BrowserSession session, Optional<Pod> currentPod,
-            Context<BrowserSession> context) {
+    private boolean apply(
+            Decision decision, BrowserSession session, Optional<Pod> currentPod, Context<BrowserSession> context) {
         String name = session.getMetadata().getName();
         for (var action : decision.actions()) {
             switch (action) {
-                case ENSURE_CONNECTION_SECRET -> ActionFailed.wrap("secret " + SessionNames.connectionSecretName(name),
-                        () -> secret.reconcile(session, context));
-                case ENSURE_POD -> ActionFailed.wrap("pod " + SessionNames.podName(name), () -> {
-                    pod.reconcile(session, context);
-                    currentPod.ifPresent(p -> syncDeadlineAnnotation(context, p, decision.status().getExpiresAt()));
-                });
+                case ENSURE_CONNECTION_SECRET ->
+                    ActionFailed.wrap(
+                            "secret " + SessionNames.connectionSecretName(name),
+                            () -> secret.reconcile(session, context));
+                case ENSURE_POD ->
+                    ActionFailed.wrap("pod " + SessionNames.podName(name), () -> {
+                        pod.reconcile(session, context);
+                        currentPod.ifPresent(p -> syncDeadlineAnnotation(
+                                context, p, decision.status().getExpiresAt()));
+                    });
                 case DELETE_POD -> pod.delete(session, context);
                 case DELETE_SESSION -> {
                     context.getClient().resource(session).delete();
@@ -209,7 +224,9 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
         if (expiresAt == null || annotations != null && expiresAt.equals(annotations.get(EXPIRES_AT_ANNOTATION))) {
             return;
         }
-        context.getClient().pods().inNamespace(sessionPod.getMetadata().getNamespace())
+        context.getClient()
+                .pods()
+                .inNamespace(sessionPod.getMetadata().getNamespace())
                 .withName(sessionPod.getMetadata().getName())
                 .edit(p -> {
                     p.getMetadata().getAnnotations().put(EXPIRES_AT_ANNOTATION, expiresAt);
@@ -217,10 +234,11 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
                 });
     }
 
-    private ActivityObservation askAgent(BrowserSession session, Context<BrowserSession> context, Pod sessionPod,
-            Instant now) {
+    private ActivityObservation askAgent(
+            BrowserSession session, Context<BrowserSession> context, Pod sessionPod, Instant now) {
         Optional<String> endpoint = PodAddresses.agentEndpoint(sessionPod, agentPort);
-        Optional<String> token = secret.getSecondaryResource(session, context).flatMap(ConnectionSecretDependent::token);
+        Optional<String> token =
+                secret.getSecondaryResource(session, context).flatMap(ConnectionSecretDependent::token);
         if (endpoint.isEmpty() || token.isEmpty()) {
             return new ActivityObservation.Unreachable("no agent address or token yet");
         }

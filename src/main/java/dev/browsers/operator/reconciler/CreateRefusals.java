@@ -22,7 +22,8 @@ final class CreateRefusals {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof KubernetesClientException e && e.getCode() >= 400) {
                 String answer = e.getStatus() != null && e.getStatus().getMessage() != null
-                        ? e.getStatus().getMessage() : e.getMessage();
+                        ? e.getStatus().getMessage()
+                        : e.getMessage();
                 boolean quota = e.getCode() == 403 && answer.contains("exceeded quota");
                 String detail = "the API server refused " + what + " (HTTP " + e.getCode() + "): " + answer;
                 return Optional.of(PodObservation.of(

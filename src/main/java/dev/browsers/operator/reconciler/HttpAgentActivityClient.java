@@ -15,7 +15,8 @@ import java.time.Instant;
 /** {@code GET /activity} on the agent. The agent reports idle time, so clock skew between nodes does not matter. */
 public class HttpAgentActivityClient implements AgentActivityClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final ObjectMapper json = new ObjectMapper();
 
     @Override
@@ -33,8 +34,8 @@ public class HttpAgentActivityClient implements AgentActivityClient {
             JsonNode idle = json.readTree(response.body()).path(AgentContract.ACTIVITY_IDLE_MILLIS);
             return new ActivityObservation.Reported(idle.isNumber() ? now.minusMillis(idle.asLong()) : null);
         } catch (IOException e) {
-            return new ActivityObservation.Unreachable(e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return new ActivityObservation.Unreachable(
+                    e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new ActivityObservation.Unreachable("interrupted");

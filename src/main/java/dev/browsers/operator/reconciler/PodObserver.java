@@ -32,13 +32,15 @@ public final class PodObserver {
         if (status == null) {
             return PodObservation.of(State.NOT_READY);
         }
-        List<ContainerStatus> containers = status.getContainerStatuses() == null ? List.of() : status.getContainerStatuses();
+        List<ContainerStatus> containers =
+                status.getContainerStatuses() == null ? List.of() : status.getContainerStatuses();
         Optional<ContainerStateTerminated> browserExit = terminated(containers, AgentContract.BROWSER_CONTAINER);
         if (browserExit.isPresent()) {
             return PodObservation.of(State.BROWSER_EXITED, describe(browserExit.get()));
         }
         if ("Failed".equals(status.getPhase()) || "Succeeded".equals(status.getPhase())) {
-            return PodObservation.of(State.POD_FAILED, join(status.getReason(), status.getMessage(), status.getPhase()));
+            return PodObservation.of(
+                    State.POD_FAILED, join(status.getReason(), status.getMessage(), status.getPhase()));
         }
         Optional<ContainerStateTerminated> agentExit = terminated(containers, AgentContract.AGENT_CONTAINER);
         if (agentExit.isPresent()) {
@@ -46,23 +48,34 @@ public final class PodObserver {
         }
         Optional<ContainerStateWaiting> pullFailure = Stream.concat(
                         containers.stream(),
-                        status.getInitContainerStatuses() == null ? Stream.empty() : status.getInitContainerStatuses().stream())
+                        status.getInitContainerStatuses() == null
+                                ? Stream.empty()
+                                : status.getInitContainerStatuses().stream())
                 .map(c -> c.getState() == null ? null : c.getState().getWaiting())
                 .filter(Objects::nonNull)
                 .filter(w -> IMAGE_PULL_FAILURES.contains(w.getReason()))
                 .findFirst();
         if (pullFailure.isPresent()) {
-            return PodObservation.of(State.IMAGE_PULL_FAILED, join(pullFailure.get().getReason(), pullFailure.get().getMessage()));
+            return PodObservation.of(
+                    State.IMAGE_PULL_FAILED,
+                    join(pullFailure.get().getReason(), pullFailure.get().getMessage()));
         }
         Optional<PodCondition> scheduled = condition(status, "PodScheduled");
-        if (scheduled.filter(c -> "False".equals(c.getStatus()) && "Unschedulable".equals(c.getReason())).isPresent()) {
+        if (scheduled
+                .filter(c -> "False".equals(c.getStatus()) && "Unschedulable".equals(c.getReason()))
+                .isPresent()) {
             return PodObservation.of(State.UNSCHEDULABLE, scheduled.get().getMessage());
         }
         Optional<PodCondition> ready = condition(status, "Ready");
-        if ("Running".equals(status.getPhase()) && ready.filter(c -> "True".equals(c.getStatus())).isPresent()) {
-            return new PodObservation(State.READY, null, PodAddresses.agentEndpoint(pod, agentPort).orElse(null));
+        if ("Running".equals(status.getPhase())
+                && ready.filter(c -> "True".equals(c.getStatus())).isPresent()) {
+            return new PodObservation(
+                    State.READY,
+                    null,
+                    PodAddresses.agentEndpoint(pod, agentPort).orElse(null));
         }
-        return PodObservation.of(State.NOT_READY, ready.map(PodCondition::getMessage).orElse(null));
+        return PodObservation.of(
+                State.NOT_READY, ready.map(PodCondition::getMessage).orElse(null));
     }
 
     private static Optional<ContainerStateTerminated> terminated(List<ContainerStatus> containers, String name) {
@@ -76,7 +89,9 @@ public final class PodObserver {
     private static Optional<PodCondition> condition(PodStatus status, String type) {
         return status.getConditions() == null
                 ? Optional.empty()
-                : status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+                : status.getConditions().stream()
+                        .filter(c -> type.equals(c.getType()))
+                        .findFirst();
     }
 
     private static String describe(ContainerStateTerminated exit) {

@@ -29,24 +29,35 @@ public final class SessionEvents {
 
     private SessionEvents() {}
 
-    public static void emit(KubernetesClient client, BrowserSession session, Decision.Transition transition,
-            Instant now) {
-        String name = session.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8);
+    public static void emit(
+            KubernetesClient client, BrowserSession session, Decision.Transition transition, Instant now) {
+        String name = session.getMetadata().getName() + "."
+                + UUID.randomUUID().toString().substring(0, 8);
         record(client, session, name, transition.warning(), transition.reason().name(), transition.message(), now);
     }
 
     /** The same refusal again only counts up its Event; a new message is a new Event. */
     public static void failedCreate(KubernetesClient client, BrowserSession session, String message, Instant now) {
-        String name = session.getMetadata().getName() + ".failedcreate." + digest(session.getMetadata().getUid() + message);
+        String name = session.getMetadata().getName() + ".failedcreate."
+                + digest(session.getMetadata().getUid() + message);
         record(client, session, name, true, FAILED_CREATE, message, now);
     }
 
-    private static void record(KubernetesClient client, BrowserSession session, String name, boolean warning,
-            String reason, String message, Instant now) {
+    private static void record(
+            KubernetesClient client,
+            BrowserSession session,
+            String name,
+            boolean warning,
+            String reason,
+            String message,
+            Instant now) {
         String time = Timestamps.format(now);
         String namespace = session.getMetadata().getNamespace();
         Event event = new EventBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
                 .withNewInvolvedObject()
                 .withApiVersion(session.getApiVersion())
                 .withKind(session.getKind())
@@ -58,7 +69,9 @@ public final class SessionEvents {
                 .withType(warning ? "Warning" : "Normal")
                 .withReason(reason)
                 .withMessage(message)
-                .withNewSource().withComponent(COMPONENT).endSource()
+                .withNewSource()
+                .withComponent(COMPONENT)
+                .endSource()
                 .withReportingComponent(COMPONENT)
                 .withFirstTimestamp(time)
                 .withLastTimestamp(time)
@@ -79,7 +92,11 @@ public final class SessionEvents {
             }
         } catch (KubernetesClientException e) {
             // An Event is a courtesy: failing to record one must not fail the reconciliation.
-            LOG.warn("Could not record event {} for {}/{}: {}", reason, namespace, session.getMetadata().getName(),
+            LOG.warn(
+                    "Could not record event {} for {}/{}: {}",
+                    reason,
+                    namespace,
+                    session.getMetadata().getName(),
                     e.getMessage());
         }
     }

@@ -45,9 +45,10 @@ public class SessionMetrics {
                 .tag("namespace", namespace)
                 .register(registry)
                 .increment(Math.ceil(seconds / 60.0));
-        Instant deadline = Timestamps.parse(status.getReason() == Reason.InactivityTimeout
-                ? status.getInactivityDeadline()
-                : status.getReason() == Reason.Timeout ? status.getExpiresAt() : null);
+        Instant deadline = Timestamps.parse(
+                status.getReason() == Reason.InactivityTimeout
+                        ? status.getInactivityDeadline()
+                        : status.getReason() == Reason.Timeout ? status.getExpiresAt() : null);
         Instant finished = Timestamps.parse(status.getFinishedTime());
         if (deadline != null && finished != null) {
             Timer.builder("browser.sessions.release.lateness")

@@ -39,18 +39,27 @@ public final class AgentBenchmark {
     private static final int[] LARGE_MESSAGE_MIB = {1, 2, 4, 8, 12, 16, 20, 24, 32};
     private static final int BLOCKS = 10;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final JsonObject ONE_PLUS_ONE = new JsonObject().put("expression", "1+1").put("returnByValue", true);
+    private static final JsonObject ONE_PLUS_ONE =
+            new JsonObject().put("expression", "1+1").put("returnByValue", true);
 
     private AgentBenchmark() {}
 
     record Load(double p50Micros, double p99Micros, double meanMicros, double commandsPerSecond) {}
 
-    record AgentRun(String classPathName, long startMillis, long rssAfterStartKib, Load direct, Load agent,
-            double agentCpuMicrosPerCommand, long rssAfterLoadKib, long peakRssKib, String largestMessage) {}
+    record AgentRun(
+            String classPathName,
+            long startMillis,
+            long rssAfterStartKib,
+            Load direct,
+            Load agent,
+            double agentCpuMicrosPerCommand,
+            long rssAfterLoadKib,
+            long peakRssKib,
+            String largestMessage) {}
 
     public static void main(String[] args) throws Exception {
-        try (ChromiumProcess chromium = ChromiumProcess.start(TestConfigs.chromiumBinary(),
-                TestConfigs.chromiumFlags(), Duration.ofSeconds(20))) {
+        try (ChromiumProcess chromium = ChromiumProcess.start(
+                TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(), Duration.ofSeconds(20))) {
             print(runAgent(chromium, "as a session pod runs it", PodAgentCommand.command()));
         }
     }
@@ -58,9 +67,16 @@ public final class AgentBenchmark {
     private static AgentRun runAgent(ChromiumProcess chromium, String name, List<String> command) throws Exception {
         int port = Processes.freePort();
         Path log = Files.createTempFile("agent-benchmark", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(Map.of("SESSION_TOKEN", TOKEN, "AGENT_PORT", String.valueOf(port),
-                "BROWSER_CDP_PORT", String.valueOf(chromium.cdpPort())));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment()
+                .putAll(Map.of(
+                        "SESSION_TOKEN",
+                        TOKEN,
+                        "AGENT_PORT",
+                        String.valueOf(port),
+                        "BROWSER_CDP_PORT",
+                        String.valueOf(chromium.cdpPort())));
         long launched = System.nanoTime();
         Process agent = builder.start();
         try {
@@ -73,9 +89,10 @@ public final class AgentBenchmark {
             long rssAfterStart = Processes.memoryKib(agent.pid(), "status", "VmRSS");
             Load[] loads;
             long cpuBefore;
-            try (Page direct = Page.open(URI.create("ws://127.0.0.1:" + chromium.cdpPort() + chromium.browserPath()),
-                    Map.of());
-                    Page proxied = Page.open(URI.create("ws://127.0.0.1:" + port + "/devtools/browser"),
+            try (Page direct = Page.open(
+                            URI.create("ws://127.0.0.1:" + chromium.cdpPort() + chromium.browserPath()), Map.of());
+                    Page proxied = Page.open(
+                            URI.create("ws://127.0.0.1:" + port + "/devtools/browser"),
                             Map.of("Authorization", "Bearer " + TOKEN))) {
                 warmUp(direct, proxied);
                 cpuBefore = cpuTicks(agent.pid());
@@ -85,10 +102,23 @@ public final class AgentBenchmark {
             long rssAfterLoad = Processes.memoryKib(agent.pid(), "status", "VmRSS");
             long peakRss = Processes.memoryKib(agent.pid(), "status", "VmHWM");
             String largest = largestMessage(port);
-            System.out.println("agent (" + name + ") said: " + Files.readString(log).strip().lines()
-                    .filter(l -> l.contains("listening")).findFirst().orElse("(no startup line)"));
-            return new AgentRun(name, startMillis, rssAfterStart, loads[0], loads[1], agentCpuMicros, rssAfterLoad,
-                    peakRss, largest);
+            System.out.println("agent (" + name + ") said: "
+                    + Files.readString(log)
+                            .strip()
+                            .lines()
+                            .filter(l -> l.contains("listening"))
+                            .findFirst()
+                            .orElse("(no startup line)"));
+            return new AgentRun(
+                    name,
+                    startMillis,
+                    rssAfterStart,
+                    loads[0],
+                    loads[1],
+                    agentCpuMicros,
+                    rssAfterLoad,
+                    peakRss,
+                    largest);
         } finally {
             agent.destroy();
             if (!agent.waitFor(10, TimeUnit.SECONDS)) {
@@ -104,8 +134,10 @@ public final class AgentBenchmark {
             CdpClient cdp = CdpClient.connect(endpoint, headers);
             String targetId = cdp.call("Target.createTarget", new JsonObject().put("url", "about:blank"))
                     .getString("targetId");
-            String sessionId = cdp.call("Target.attachToTarget",
-                    new JsonObject().put("targetId", targetId).put("flatten", true)).getString("sessionId");
+            String sessionId = cdp.call(
+                            "Target.attachToTarget",
+                            new JsonObject().put("targetId", targetId).put("flatten", true))
+                    .getString("sessionId");
             return new Page(cdp, targetId, sessionId);
         }
 
@@ -153,8 +185,11 @@ public final class AgentBenchmark {
         for (int p = 0; p < 2; p++) {
             long[] sorted = nanos[p];
             Arrays.sort(sorted);
-            loads[p] = new Load(sorted[ROUND_TRIPS / 2] / 1e3, sorted[ROUND_TRIPS * 99 / 100] / 1e3,
-                    Arrays.stream(sorted).average().orElseThrow() / 1e3, PIPELINED / pipelinedSeconds[p]);
+            loads[p] = new Load(
+                    sorted[ROUND_TRIPS / 2] / 1e3,
+                    sorted[ROUND_TRIPS * 99 / 100] / 1e3,
+                    Arrays.stream(sorted).average().orElseThrow() / 1e3,
+                    PIPELINED / pipelinedSeconds[p]);
         }
         return loads;
     }
@@ -180,12 +215,17 @@ public final class AgentBenchmark {
         try (CdpClient cdp = CdpClient.connect(endpoint, Map.of("Authorization", "Bearer " + TOKEN))) {
             String targetId = cdp.call("Target.createTarget", new JsonObject().put("url", "about:blank"))
                     .getString("targetId");
-            String sessionId = cdp.call("Target.attachToTarget",
-                    new JsonObject().put("targetId", targetId).put("flatten", true)).getString("sessionId");
+            String sessionId = cdp.call(
+                            "Target.attachToTarget",
+                            new JsonObject().put("targetId", targetId).put("flatten", true))
+                    .getString("sessionId");
             for (int mib : LARGE_MESSAGE_MIB) {
-                JsonObject big = new JsonObject().put("expression", "'x'.repeat(" + mib + " * 1024 * 1024)")
+                JsonObject big = new JsonObject()
+                        .put("expression", "'x'.repeat(" + mib + " * 1024 * 1024)")
                         .put("returnByValue", true);
-                String value = cdp.call("Runtime.evaluate", big, sessionId).getJsonObject("result").getString("value");
+                String value = cdp.call("Runtime.evaluate", big, sessionId)
+                        .getJsonObject("result")
+                        .getString("value");
                 if (value.length() != mib * 1024 * 1024) {
                     return largest + " (" + mib + " MiB arrived truncated)";
                 }
@@ -198,9 +238,11 @@ public final class AgentBenchmark {
     }
 
     private static long awaitReady(int port, long launchedNanos) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
-                .timeout(Duration.ofSeconds(1)).build();
+                .timeout(Duration.ofSeconds(1))
+                .build();
         long deadline = launchedNanos + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             try {
@@ -223,14 +265,17 @@ public final class AgentBenchmark {
     }
 
     private static void print(AgentRun... runs) {
-        System.out.printf("%nCDP Runtime.evaluate(1+1) on an attached page: %d sequential round trips and %d pipelined "
-                + "with %d in flight, after %d warm-up; direct and proxied alternate in %d blocks%n", ROUND_TRIPS,
-                PIPELINED, IN_FLIGHT, WARM_UP, BLOCKS);
+        System.out.printf(
+                "%nCDP Runtime.evaluate(1+1) on an attached page: %d sequential round trips and %d pipelined "
+                        + "with %d in flight, after %d warm-up; direct and proxied alternate in %d blocks%n",
+                ROUND_TRIPS, PIPELINED, IN_FLIGHT, WARM_UP, BLOCKS);
         System.out.printf("%-46s %9s %9s %9s %12s%n", "path", "p50 µs", "p99 µs", "mean µs", "commands/s");
         for (AgentRun run : runs) {
             row("direct to Chromium", run.direct());
             row("through the agent, " + run.classPathName(), run.agent());
-            System.out.printf("%-46s %9.2f %9.2f %9.2f %12.2f%n", "  ratio agent/direct",
+            System.out.printf(
+                    "%-46s %9.2f %9.2f %9.2f %12.2f%n",
+                    "  ratio agent/direct",
                     run.agent().p50Micros() / run.direct().p50Micros(),
                     run.agent().p99Micros() / run.direct().p99Micros(),
                     run.agent().meanMicros() / run.direct().meanMicros(),
@@ -238,16 +283,23 @@ public final class AgentBenchmark {
         }
         System.out.printf("%nagent command: %s%n", String.join(" ", PodAgentCommand.command()));
         for (AgentRun run : runs) {
-            System.out.printf("  %s: start to /ready 200 %d ms; RSS after start %.1f MiB, after load %.1f MiB, "
-                    + "peak %.1f MiB; agent CPU %.1f µs per command (request + response); largest message through "
-                    + "it: %s%n", run.classPathName(), run.startMillis(), run.rssAfterStartKib() / 1024.0,
-                    run.rssAfterLoadKib() / 1024.0, run.peakRssKib() / 1024.0, run.agentCpuMicrosPerCommand(),
+            System.out.printf(
+                    "  %s: start to /ready 200 %d ms; RSS after start %.1f MiB, after load %.1f MiB, "
+                            + "peak %.1f MiB; agent CPU %.1f µs per command (request + response); largest message through "
+                            + "it: %s%n",
+                    run.classPathName(),
+                    run.startMillis(),
+                    run.rssAfterStartKib() / 1024.0,
+                    run.rssAfterLoadKib() / 1024.0,
+                    run.peakRssKib() / 1024.0,
+                    run.agentCpuMicrosPerCommand(),
                     run.largestMessage());
         }
     }
 
     private static void row(String name, Load load) {
-        System.out.printf("%-46s %9.1f %9.1f %9.1f %12.0f%n", name, load.p50Micros(), load.p99Micros(),
-                load.meanMicros(), load.commandsPerSecond());
+        System.out.printf(
+                "%-46s %9.1f %9.1f %9.1f %12.0f%n",
+                name, load.p50Micros(), load.p99Micros(), load.meanMicros(), load.commandsPerSecond());
     }
 }

@@ -32,6 +32,7 @@ class AgentMainIT {
 
     @TempDir
     Path dir;
+
     private Process agent;
     private ChromiumProcess chromium;
 
@@ -65,16 +66,26 @@ class AgentMainIT {
 
     @Test
     void servesTheBrowserAndEndsItWhenTheProjectedDeadlineIsLongPast() throws Exception {
-        chromium = ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(),
-                Duration.ofSeconds(20));
+        chromium = ChromiumProcess.start(
+                TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(), Duration.ofSeconds(20));
         Path expiresAt = Files.writeString(dir.resolve("expires-at"), "");
         int port = Processes.freePort();
-        agent = start(Map.of("SESSION_TOKEN", "t", "AGENT_PORT", String.valueOf(port),
-                "BROWSER_CDP_PORT", String.valueOf(chromium.cdpPort()), "EXPIRES_AT_FILE", expiresAt.toString()));
+        agent = start(Map.of(
+                "SESSION_TOKEN",
+                "t",
+                "AGENT_PORT",
+                String.valueOf(port),
+                "BROWSER_CDP_PORT",
+                String.valueOf(chromium.cdpPort()),
+                "EXPIRES_AT_FILE",
+                expiresAt.toString()));
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build();
-        await().atMost(WAIT).ignoreExceptions()
-                .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
+                .build();
+        await().atMost(WAIT)
+                .ignoreExceptions()
+                .until(() ->
+                        http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
         assertThat(output()).containsPattern("agent listening on port " + port + " .*started in \\d+ ms");
 
         Files.writeString(expiresAt, Instant.now().minus(Duration.ofMinutes(1)).toString());
@@ -88,19 +99,30 @@ class AgentMainIT {
     /** Quarkus sets vertx.disableWebsockets in its JVM, where local mode runs its agents. */
     @Test
     void proxiesCdpEvenWhenVertxWebSocketHandlersAreDisabled() throws Exception {
-        chromium = ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(),
-                Duration.ofSeconds(20));
+        chromium = ChromiumProcess.start(
+                TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(), Duration.ofSeconds(20));
         int port = Processes.freePort();
-        agent = start(Map.of("SESSION_TOKEN", "t", "AGENT_PORT", String.valueOf(port),
-                "BROWSER_CDP_PORT", String.valueOf(chromium.cdpPort())), "-Dvertx.disableWebsockets=true");
+        agent = start(
+                Map.of(
+                        "SESSION_TOKEN",
+                        "t",
+                        "AGENT_PORT",
+                        String.valueOf(port),
+                        "BROWSER_CDP_PORT",
+                        String.valueOf(chromium.cdpPort())),
+                "-Dvertx.disableWebsockets=true");
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build();
-        await().atMost(WAIT).ignoreExceptions()
-                .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
+                .build();
+        await().atMost(WAIT)
+                .ignoreExceptions()
+                .until(() ->
+                        http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
 
-        try (CdpClient cdp = CdpClient.connect(URI.create("ws://127.0.0.1:" + port + "/devtools/browser?token=t"),
-                Map.of())) {
-            assertThat(cdp.call("Browser.getVersion", new JsonObject()).getString("product")).startsWith("HeadlessChrome");
+        try (CdpClient cdp =
+                CdpClient.connect(URI.create("ws://127.0.0.1:" + port + "/devtools/browser?token=t"), Map.of())) {
+            assertThat(cdp.call("Browser.getVersion", new JsonObject()).getString("product"))
+                    .startsWith("HeadlessChrome");
         }
     }
 
@@ -108,9 +130,14 @@ class AgentMainIT {
         List<String> command = new ArrayList<>(PodAgentCommand.command());
         command.addAll(1, List.of(extraJvmArgs));
         ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile());
-        builder.environment().keySet().removeIf(name -> name.equals("SESSION_TOKEN") || name.startsWith("AGENT_")
-                || name.equals("BROWSER_CDP_PORT") || name.equals("EXPIRES_AT_FILE"));
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("agent.log").toFile());
+        builder.environment()
+                .keySet()
+                .removeIf(name -> name.equals("SESSION_TOKEN")
+                        || name.startsWith("AGENT_")
+                        || name.equals("BROWSER_CDP_PORT")
+                        || name.equals("EXPIRES_AT_FILE"));
         builder.environment().putAll(env);
         return builder.start();
     }

@@ -79,19 +79,27 @@ class AgentPipeIT {
 
     @Test
     void theBrowserHasNoCdpPortAndNoListeningSocket() throws Exception {
-        List<ProcessHandle> processes = new ArrayList<>(ProcessHandle.of(chromium.pid()).orElseThrow()
-                .descendants().toList());
+        List<ProcessHandle> processes = new ArrayList<>(
+                ProcessHandle.of(chromium.pid()).orElseThrow().descendants().toList());
         processes.add(ProcessHandle.of(chromium.pid()).orElseThrow());
 
         for (ProcessHandle p : processes) {
             assertThat(p.info().arguments().map(List::of).orElse(List.of()))
-                    .noneMatch(arg -> arg.startsWith("--remote-debugging-port")
-                            || arg.startsWith("--remote-debugging-address"));
+                    .noneMatch(arg ->
+                            arg.startsWith("--remote-debugging-port") || arg.startsWith("--remote-debugging-address"));
         }
-        assertThat(ProcessHandle.of(chromium.pid()).orElseThrow().info().arguments().map(List::of).orElseThrow())
+        assertThat(ProcessHandle.of(chromium.pid())
+                        .orElseThrow()
+                        .info()
+                        .arguments()
+                        .map(List::of)
+                        .orElseThrow())
                 .contains("--remote-debugging-pipe");
-        assertThat(Processes.listeningTcpPorts(processes)).as("TCP sockets Chromium listens on").isEmpty();
-        assertThat(new JsonObject(get("/ready", null).body()).getBoolean("ready")).isTrue();
+        assertThat(Processes.listeningTcpPorts(processes))
+                .as("TCP sockets Chromium listens on")
+                .isEmpty();
+        assertThat(new JsonObject(get("/ready", null).body()).getBoolean("ready"))
+                .isTrue();
     }
 
     @Test
@@ -101,8 +109,8 @@ class AgentPipeIT {
         String targetId = cdp.call("Target.createTarget", new JsonObject().put("url", "about:blank"))
                 .getString("targetId");
         String sessionId = attach(cdp, targetId);
-        JsonObject evaluated = cdp.call("Runtime.evaluate",
-                new JsonObject().put("expression", "1+2").put("returnByValue", true), sessionId);
+        JsonObject evaluated = cdp.call(
+                "Runtime.evaluate", new JsonObject().put("expression", "1+2").put("returnByValue", true), sessionId);
 
         assertThat(evaluated.getJsonObject("result").getInteger("value")).isEqualTo(3);
         cdp.call("Target.closeTarget", new JsonObject().put("targetId", targetId));
@@ -112,7 +120,8 @@ class AgentPipeIT {
     @Test
     void twoClientsAtOnceEachGetOnlyTheirOwnAnswersAndEvents() throws Exception {
         CdpClient first = connect(browserUrl(), Map.of());
-        CdpClient second = connect(URI.create("ws://127.0.0.1:" + port + "/devtools/browser/any-id"),
+        CdpClient second = connect(
+                URI.create("ws://127.0.0.1:" + port + "/devtools/browser/any-id"),
                 Map.of("Authorization", "Bearer " + TOKEN));
         first.call("Target.setDiscoverTargets", new JsonObject().put("discover", true));
         String firstTarget = first.call("Target.createTarget", new JsonObject().put("url", "about:blank"))
@@ -133,9 +142,12 @@ class AgentPipeIT {
             assertThat(value(secondAnswers.get(i))).isEqualTo(2000 + i);
         }
 
-        assertThat(first.events()).anySatisfy(e -> assertThat(e.getString("method")).isEqualTo("Target.targetCreated"));
-        assertThat(second.events()).noneSatisfy(e -> assertThat(e.getString("method")).isEqualTo("Target.targetCreated"));
-        assertThat(second.events()).noneSatisfy(e -> assertThat(e.getString("sessionId")).isEqualTo(firstSession));
+        assertThat(first.events())
+                .anySatisfy(e -> assertThat(e.getString("method")).isEqualTo("Target.targetCreated"));
+        assertThat(second.events())
+                .noneSatisfy(e -> assertThat(e.getString("method")).isEqualTo("Target.targetCreated"));
+        assertThat(second.events())
+                .noneSatisfy(e -> assertThat(e.getString("sessionId")).isEqualTo(firstSession));
         assertThatThrownBy(() -> second.call("Runtime.evaluate", evaluate("1"), firstSession))
                 .hasMessageContaining("Session with given id not found");
         first.call("Target.closeTarget", new JsonObject().put("targetId", firstTarget));
@@ -163,7 +175,8 @@ class AgentPipeIT {
         CdpClient browser = connect(browserUrl(), Map.of());
         String targetId = browser.call("Target.createTarget", new JsonObject().put("url", "about:blank"))
                 .getString("targetId");
-        CdpClient page = connect(URI.create("ws://127.0.0.1:" + port + "/devtools/page/" + targetId),
+        CdpClient page = connect(
+                URI.create("ws://127.0.0.1:" + port + "/devtools/page/" + targetId),
                 Map.of("Authorization", "Bearer " + TOKEN));
 
         JsonObject evaluated = page.call("Runtime.evaluate", evaluate("6*7"));
@@ -171,8 +184,9 @@ class AgentPipeIT {
 
         browser.call("Target.closeTarget", new JsonObject().put("targetId", targetId));
         page.closed().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        assertThatThrownBy(() -> CdpClient.connect(URI.create("ws://127.0.0.1:" + port + "/devtools/page/nope?"
-                + QUERY_TOKEN), Map.of())).satisfies(e -> assertThat(handshakeStatus(e)).isEqualTo(502));
+        assertThatThrownBy(() -> CdpClient.connect(
+                        URI.create("ws://127.0.0.1:" + port + "/devtools/page/nope?" + QUERY_TOKEN), Map.of()))
+                .satisfies(e -> assertThat(handshakeStatus(e)).isEqualTo(502));
     }
 
     @Test
@@ -184,8 +198,8 @@ class AgentPipeIT {
         String large = "'x'.repeat(16 * 1024 * 1024)";
 
         JsonObject evaluated = cdp.call("Runtime.evaluate", evaluate(large), sessionId);
-        JsonObject echoed = cdp.call("Runtime.evaluate", evaluate("'" + "y".repeat(8 * 1024 * 1024) + "'.length"),
-                sessionId);
+        JsonObject echoed =
+                cdp.call("Runtime.evaluate", evaluate("'" + "y".repeat(8 * 1024 * 1024) + "'.length"), sessionId);
 
         assertThat(evaluated.getJsonObject("result").getString("value")).hasSize(16 * 1024 * 1024);
         assertThat(echoed.getJsonObject("result").getInteger("value")).isEqualTo(8 * 1024 * 1024);
@@ -194,18 +208,22 @@ class AgentPipeIT {
 
     @Test
     void devToolsPagesAreBuiltFromCdpAndAdvertiseTheAgent() throws Exception {
-        JsonObject withHeader = new JsonObject(get("/json/version", "Bearer " + TOKEN).body());
-        JsonObject withQuery = new JsonObject(get("/json/version?" + QUERY_TOKEN, null).body());
+        JsonObject withHeader =
+                new JsonObject(get("/json/version", "Bearer " + TOKEN).body());
+        JsonObject withQuery =
+                new JsonObject(get("/json/version?" + QUERY_TOKEN, null).body());
         assertThat(withHeader.getString("Browser")).startsWith("HeadlessChrome/");
         assertThat(withHeader.getString("Protocol-Version")).isEqualTo("1.3");
         assertThat(withHeader.fieldNames()).contains("User-Agent", "V8-Version", "WebKit-Version");
-        assertThat(withHeader.getString("webSocketDebuggerUrl")).matches("ws://127\\.0\\.0\\.1:" + port
-                + "/devtools/browser/[0-9a-f-]{36}");
+        assertThat(withHeader.getString("webSocketDebuggerUrl"))
+                .matches("ws://127\\.0\\.0\\.1:" + port + "/devtools/browser/[0-9a-f-]{36}");
         assertThat(withQuery.getString("webSocketDebuggerUrl"))
                 .isEqualTo(withHeader.getString("webSocketDebuggerUrl") + "?" + QUERY_TOKEN);
 
-        HttpResponse<String> created = send(HttpRequest.newBuilder(agentUri("/json/new?" + QUERY_TOKEN
-                + "&data:text/html,%3Ctitle%3Enew%3C/title%3E")).PUT(HttpRequest.BodyPublishers.noBody()).build());
+        HttpResponse<String> created = send(HttpRequest.newBuilder(
+                        agentUri("/json/new?" + QUERY_TOKEN + "&data:text/html,%3Ctitle%3Enew%3C/title%3E"))
+                .PUT(HttpRequest.BodyPublishers.noBody())
+                .build());
         JsonObject target = new JsonObject(created.body());
         String id = target.getString("id");
         assertThat(created.statusCode()).isEqualTo(200);
@@ -217,8 +235,9 @@ class AgentPipeIT {
         assertThat(target.getString("devtoolsFrontendUrl")).endsWith("?ws=127.0.0.1:" + port + "/devtools/page/" + id);
 
         JsonArray list = new JsonArray(get("/json/list", "Bearer " + TOKEN).body());
-        assertThat(list).anySatisfy(t -> assertThat(((JsonObject) t).getString("webSocketDebuggerUrl"))
-                .isEqualTo("ws://127.0.0.1:" + port + "/devtools/page/" + id));
+        assertThat(list)
+                .anySatisfy(t -> assertThat(((JsonObject) t).getString("webSocketDebuggerUrl"))
+                        .isEqualTo("ws://127.0.0.1:" + port + "/devtools/page/" + id));
         assertThat(get("/json", "Bearer " + TOKEN).body()).contains("/devtools/page/" + id);
 
         assertThat(get("/json/activate/" + id, "Bearer " + TOKEN).body()).isEqualTo("Target activated");
@@ -229,7 +248,8 @@ class AgentPipeIT {
         HttpResponse<String> closed = get("/json/close/" + id, "Bearer " + TOKEN);
         assertThat(closed.statusCode()).isEqualTo(200);
         assertThat(closed.body()).isEqualTo("Target is closing");
-        await().atMost(WAIT).until(() -> !get("/json/list", "Bearer " + TOKEN).body().contains(id));
+        await().atMost(WAIT)
+                .until(() -> !get("/json/list", "Bearer " + TOKEN).body().contains(id));
         assertThat(get("/json/close/" + id, "Bearer " + TOKEN).statusCode()).isEqualTo(404);
     }
 
@@ -241,25 +261,28 @@ class AgentPipeIT {
         assertThat(get("/json/version", "Bearer wrong").statusCode()).isEqualTo(401);
         for (String path : List.of("/devtools/browser", "/devtools/browser?token=wrong", "/devtools/page/x")) {
             assertThatThrownBy(() -> CdpClient.connect(URI.create("ws://127.0.0.1:" + port + path), Map.of()))
-                    .as(path).satisfies(e -> assertThat(handshakeStatus(e)).isEqualTo(401));
+                    .as(path)
+                    .satisfies(e -> assertThat(handshakeStatus(e)).isEqualTo(401));
         }
     }
 
     @Test
     void puppeteerClientsAtOnceEvaluateAndScreenshot() throws Exception {
-        NodeScript.Run run = NodeScript.run("agent-clients.mjs", Map.of(), NODE_TIMEOUT, browserUrl().toString());
+        NodeScript.Run run = NodeScript.run(
+                "agent-clients.mjs", Map.of(), NODE_TIMEOUT, browserUrl().toString());
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         JsonObject printed = new JsonObject(run.lastLine());
         assertThat(printed.getJsonArray("titles")).containsExactly("client 0", "client 1");
-        assertThat(printed.getJsonArray("screenshotBytes")).allSatisfy(n -> assertThat((Integer) n).isGreaterThan(100));
+        assertThat(printed.getJsonArray("screenshotBytes"))
+                .allSatisfy(n -> assertThat((Integer) n).isGreaterThan(100));
         assertThat(printed.getLong("largeScreenshotBytes")).isGreaterThan(30L * 1024 * 1024);
     }
 
     @Test
     void puppeteerConnectsThroughTheUrlAdvertisedByJsonVersion() throws Exception {
-        String advertised = new JsonObject(get("/json/version?" + QUERY_TOKEN, null).body())
-                .getString("webSocketDebuggerUrl");
+        String advertised =
+                new JsonObject(get("/json/version?" + QUERY_TOKEN, null).body()).getString("webSocketDebuggerUrl");
 
         NodeScript.Run run = NodeScript.run("agent-puppeteer.mjs", Map.of(), NODE_TIMEOUT, advertised);
 
@@ -269,7 +292,8 @@ class AgentPipeIT {
 
     @Test
     void playwrightConnectsOverCdp() throws Exception {
-        NodeScript.Run run = NodeScript.run("agent-playwright.mjs", Map.of(), NODE_TIMEOUT, browserUrl().toString());
+        NodeScript.Run run = NodeScript.run(
+                "agent-playwright.mjs", Map.of(), NODE_TIMEOUT, browserUrl().toString());
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         JsonObject printed = new JsonObject(run.lastLine());
@@ -279,16 +303,16 @@ class AgentPipeIT {
 
     @Test
     void aGoneBrowserIsNotReadyAndBreaksOpenConnections() throws Exception {
-        ChromiumProcess doomed = ChromiumProcess.startWithPipe(TestConfigs.chromiumBinary(),
-                TestConfigs.chromiumFlags());
+        ChromiumProcess doomed =
+                ChromiumProcess.startWithPipe(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags());
         cleanup.add(doomed);
-        SessionAgent doomedAgent = new SessionAgent(vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN),
-                doomed.pipe());
+        SessionAgent doomedAgent =
+                new SessionAgent(vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), doomed.pipe());
         int doomedPort = result(doomedAgent.start());
         cleanup.add(() -> result(doomedAgent.stop()));
         await().atMost(WAIT).until(() -> getFrom(doomedPort, "/ready", null).statusCode() == 200);
-        CdpClient open = connect(URI.create("ws://127.0.0.1:" + doomedPort + "/devtools/browser?" + QUERY_TOKEN),
-                Map.of());
+        CdpClient open =
+                connect(URI.create("ws://127.0.0.1:" + doomedPort + "/devtools/browser?" + QUERY_TOKEN), Map.of());
         open.call("Browser.getVersion", new JsonObject());
 
         ProcessHandle.of(doomed.pid()).orElseThrow().destroyForcibly();
@@ -296,20 +320,25 @@ class AgentPipeIT {
         assertThat(open.closed().get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(1011);
         assertThat(getFrom(doomedPort, "/ready", null).statusCode()).isEqualTo(503);
         assertThatThrownBy(() -> CdpClient.connect(
-                URI.create("ws://127.0.0.1:" + doomedPort + "/devtools/browser?" + QUERY_TOKEN), Map.of()))
+                        URI.create("ws://127.0.0.1:" + doomedPort + "/devtools/browser?" + QUERY_TOKEN), Map.of()))
                 .satisfies(e -> assertThat(handshakeStatus(e)).isEqualTo(502));
-        assertThat(getFrom(doomedPort, "/json/version", "Bearer " + TOKEN).statusCode()).isEqualTo(502);
+        assertThat(getFrom(doomedPort, "/json/version", "Bearer " + TOKEN).statusCode())
+                .isEqualTo(502);
     }
 
     @Test
     void backstopClosesTheBrowserOverThePipe() throws Exception {
-        ChromiumProcess overdue = ChromiumProcess.startWithPipe(TestConfigs.chromiumBinary(),
-                TestConfigs.chromiumFlags());
+        ChromiumProcess overdue =
+                ChromiumProcess.startWithPipe(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags());
         cleanup.add(overdue);
-        AtomicReference<Optional<Instant>> deadline = new AtomicReference<>(Optional.of(Instant.now().plusSeconds(3600)));
+        AtomicReference<Optional<Instant>> deadline =
+                new AtomicReference<>(Optional.of(Instant.now().plusSeconds(3600)));
         AtomicInteger backstops = new AtomicInteger();
-        SessionAgent guard = new SessionAgent(vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN)
-                .withBackstop(deadline::get, Duration.ofSeconds(1), backstops::incrementAndGet), overdue.pipe());
+        SessionAgent guard = new SessionAgent(
+                vertx,
+                AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN)
+                        .withBackstop(deadline::get, Duration.ofSeconds(1), backstops::incrementAndGet),
+                overdue.pipe());
         result(guard.start());
         cleanup.add(() -> result(guard.stop()));
         result(guard.browserReady());
@@ -326,17 +355,22 @@ class AgentPipeIT {
     }
 
     private static String attach(CdpClient cdp, String targetId) throws Exception {
-        return cdp.call("Target.attachToTarget", new JsonObject().put("targetId", targetId).put("flatten", true))
+        return cdp.call(
+                        "Target.attachToTarget",
+                        new JsonObject().put("targetId", targetId).put("flatten", true))
                 .getString("sessionId");
     }
 
     private static boolean attached(CdpClient cdp, String targetId) throws Exception {
         return cdp.call("Target.getTargetInfo", new JsonObject().put("targetId", targetId))
-                .getJsonObject("targetInfo").getBoolean("attached");
+                .getJsonObject("targetInfo")
+                .getBoolean("attached");
     }
 
     private static int value(CompletableFuture<JsonObject> answer) throws Exception {
-        return answer.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getJsonObject("result").getJsonObject("result")
+        return answer.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .getJsonObject("result")
+                .getJsonObject("result")
                 .getInteger("value");
     }
 

@@ -30,8 +30,8 @@ class AgentPuppeteerIT {
 
     @BeforeAll
     static void start() throws Exception {
-        chromium = ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(),
-                Duration.ofSeconds(20));
+        chromium = ChromiumProcess.start(
+                TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(), Duration.ofSeconds(20));
         vertx = Vertx.vertx();
         agent = new SessionAgent(vertx, AgentOptions.defaults(chromium.cdpPort(), TOKEN));
         port = agent.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
@@ -52,7 +52,9 @@ class AgentPuppeteerIT {
 
     @Test
     void connectsWithTheTokenInTheStableUrl() throws Exception {
-        NodeScript.Run run = puppeteer(Map.of(), "ws://127.0.0.1:" + port + "/devtools/browser?token=" + TOKEN,
+        NodeScript.Run run = puppeteer(
+                Map.of(),
+                "ws://127.0.0.1:" + port + "/devtools/browser?token=" + TOKEN,
                 "data:text/html,<title>through the agent</title>");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
@@ -64,8 +66,8 @@ class AgentPuppeteerIT {
 
     @Test
     void connectsWithTheTokenInAHeader() throws Exception {
-        NodeScript.Run run = puppeteer(Map.of("CDP_AUTHORIZATION", "Bearer " + TOKEN),
-                "ws://127.0.0.1:" + port + "/devtools/browser");
+        NodeScript.Run run = puppeteer(
+                Map.of("CDP_AUTHORIZATION", "Bearer " + TOKEN), "ws://127.0.0.1:" + port + "/devtools/browser");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(new JsonObject(run.lastLine()).getString("title")).isEqualTo("agent-ok");
@@ -74,9 +76,11 @@ class AgentPuppeteerIT {
     /** What browserURL discovery does, with the token the query carries into the advertised URL. */
     @Test
     void connectsThroughTheUrlAdvertisedByJsonVersion() throws Exception {
-        HttpResponse<String> version = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/version?token=" + TOKEN)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> version = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/version?token=" + TOKEN))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         String advertised = new JsonObject(version.body()).getString("webSocketDebuggerUrl");
 
         NodeScript.Run run = puppeteer(Map.of(), advertised);

@@ -11,7 +11,8 @@ class CdpEnvelopeTest {
 
     @Test
     void findsTheRoutingFieldsWhereverTheyAre() throws Exception {
-        CdpEnvelope response = scan("{\"id\":7,\"result\":{\"sessionId\":\"inner\",\"x\":[1,{\"id\":9}]},\"sessionId\":\"S1\"}");
+        CdpEnvelope response =
+                scan("{\"id\":7,\"result\":{\"sessionId\":\"inner\",\"x\":[1,{\"id\":9}]},\"sessionId\":\"S1\"}");
         CdpEnvelope event = scan("{ \"sessionId\" : \"S2\", \"method\":\"Page.loadEventFired\",\"params\":{}}");
 
         assertThat(response.id()).isEqualTo(7L);
@@ -26,7 +27,8 @@ class CdpEnvelopeTest {
     void removesTheSessionIdAndItsCommaWhereverItIs() throws Exception {
         assertThat(without("{\"id\":7,\"result\":{},\"sessionId\":\"S1\"}")).isEqualTo("{\"id\":7,\"result\":{}}");
         assertThat(without("{\"sessionId\":\"S1\",\"id\":7}")).isEqualTo("{\"id\":7}");
-        assertThat(without("{ \"a\":1 , \"sessionId\" : \"S\\\"1\" , \"b\":2 }")).isEqualTo("{ \"a\":1  , \"b\":2 }");
+        assertThat(without("{ \"a\":1 , \"sessionId\" : \"S\\\"1\" , \"b\":2 }"))
+                .isEqualTo("{ \"a\":1  , \"b\":2 }");
         assertThat(without("{\"sessionId\":\"S1\"}")).isEqualTo("{}");
     }
 
@@ -45,18 +47,29 @@ class CdpEnvelopeTest {
     @Test
     void readsTheSessionIdOfAttachAndDetachEvents() throws Exception {
         byte[] attached = ("{\"method\":\"Target.attachedToTarget\",\"params\":{\"targetInfo\":{\"sessionId\":\"no\"},"
-                + "\"sessionId\":\"CHILD\",\"waitingForDebugger\":false},\"sessionId\":\"PARENT\"}")
+                        + "\"sessionId\":\"CHILD\",\"waitingForDebugger\":false},\"sessionId\":\"PARENT\"}")
                 .getBytes(StandardCharsets.UTF_8);
 
         assertThat(CdpEnvelope.paramsSessionId(attached)).isEqualTo("CHILD");
-        assertThat(CdpEnvelope.paramsSessionId("{\"id\":1}".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(CdpEnvelope.paramsSessionId("{\"id\":1}".getBytes(StandardCharsets.UTF_8)))
+                .isNull();
     }
 
     /** A second sessionId could route a command to a session its sender does not own. */
     @Test
     void refusesWhatItCannotRouteSafely() {
-        for (String bad : new String[] {"[1]", "{\"id\":1", "{\"id\":1}{}", "{\"id\":\"1\"}", "{\"id\":1.5}",
-                "{\"sessionId\":\"a\",\"sessionId\":\"b\"}", "{\"sessionId\":1}", "{\"method\":null}", "", "nope"}) {
+        for (String bad : new String[] {
+            "[1]",
+            "{\"id\":1",
+            "{\"id\":1}{}",
+            "{\"id\":\"1\"}",
+            "{\"id\":1.5}",
+            "{\"sessionId\":\"a\",\"sessionId\":\"b\"}",
+            "{\"sessionId\":1}",
+            "{\"method\":null}",
+            "",
+            "nope"
+        }) {
             assertThatThrownBy(() -> scan(bad), bad).isInstanceOf(CdpEnvelope.MalformedMessage.class);
         }
     }
@@ -65,8 +78,8 @@ class CdpEnvelopeTest {
     void scansDeepAndLargeMessagesWithoutLimits() throws Exception {
         String deep = "[".repeat(5000) + "]".repeat(5000);
         String large = "x".repeat(40 * 1024 * 1024);
-        CdpEnvelope envelope = scan("{\"id\":3,\"result\":{\"tree\":" + deep + ",\"data\":\"" + large + "\"},"
-                + "\"sessionId\":\"S\"}");
+        CdpEnvelope envelope = scan(
+                "{\"id\":3,\"result\":{\"tree\":" + deep + ",\"data\":\"" + large + "\"}," + "\"sessionId\":\"S\"}");
 
         assertThat(envelope.id()).isEqualTo(3L);
         assertThat(envelope.sessionId()).isEqualTo("S");

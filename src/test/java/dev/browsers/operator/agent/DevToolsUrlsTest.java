@@ -30,7 +30,8 @@ class DevToolsUrlsTest {
 
     @Test
     void handsAQueryTokenBackEncoded() {
-        JsonObject version = new JsonObject().put("Browser", "HeadlessChrome/1")
+        JsonObject version = new JsonObject()
+                .put("Browser", "HeadlessChrome/1")
                 .put("webSocketDebuggerUrl", "ws://127.0.0.1:9223/devtools/browser/B-1");
 
         new DevToolsUrls("10.0.0.7:9222", "a/b+c=").rewrite(version);
@@ -50,6 +51,7 @@ class DevToolsUrlsTest {
 
     @Test
     void readsThePathOfAWebSocketUrl() {
-        assertThat(DevToolsUrls.path("ws://127.0.0.1:9223/devtools/browser/B-1")).isEqualTo("/devtools/browser/B-1");
+        assertThat(DevToolsUrls.path("ws://127.0.0.1:9223/devtools/browser/B-1"))
+                .isEqualTo("/devtools/browser/B-1");
     }
 }

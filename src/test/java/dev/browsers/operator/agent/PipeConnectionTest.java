@@ -93,7 +93,8 @@ class PipeConnectionTest {
 
         assertThatThrownBy(() -> result(waiting)).hasMessageContaining("browser pipe closed");
         assertThatThrownBy(() -> result(pipe.ready())).hasMessageContaining("browser pipe closed");
-        assertThat(result(pipe.closeBrowser(Duration.ofSeconds(5)).map("answered"))).isEqualTo("answered");
+        assertThat(result(pipe.closeBrowser(Duration.ofSeconds(5)).map("answered")))
+                .isEqualTo("answered");
     }
 
     private JsonObject heard() throws InterruptedException {

@@ -78,10 +78,12 @@ class SessionAgentIT {
 
         JsonObject page = new JsonObject().put("url", "data:text/html,<title>t</title>");
         String targetId = cdp.call("Target.createTarget", page).getString("targetId");
-        String sessionId = cdp.call("Target.attachToTarget",
-                new JsonObject().put("targetId", targetId).put("flatten", true)).getString("sessionId");
-        JsonObject evaluated = cdp.call("Runtime.evaluate",
-                new JsonObject().put("expression", "1+2").put("returnByValue", true), sessionId);
+        String sessionId = cdp.call(
+                        "Target.attachToTarget",
+                        new JsonObject().put("targetId", targetId).put("flatten", true))
+                .getString("sessionId");
+        JsonObject evaluated = cdp.call(
+                "Runtime.evaluate", new JsonObject().put("expression", "1+2").put("returnByValue", true), sessionId);
 
         assertThat(evaluated.getJsonObject("result").getInteger("value")).isEqualTo(3);
         cdp.call("Target.closeTarget", new JsonObject().put("targetId", targetId));
@@ -92,11 +94,12 @@ class SessionAgentIT {
         CdpClient browser = connect(browserUrl(), Map.of());
         String targetId = browser.call("Target.createTarget", new JsonObject().put("url", "about:blank"))
                 .getString("targetId");
-        CdpClient page = connect(URI.create("ws://127.0.0.1:" + port + "/devtools/page/" + targetId),
+        CdpClient page = connect(
+                URI.create("ws://127.0.0.1:" + port + "/devtools/page/" + targetId),
                 Map.of("Authorization", "Bearer " + TOKEN));
 
-        JsonObject evaluated = page.call("Runtime.evaluate",
-                new JsonObject().put("expression", "6*7").put("returnByValue", true));
+        JsonObject evaluated = page.call(
+                "Runtime.evaluate", new JsonObject().put("expression", "6*7").put("returnByValue", true));
         assertThat(evaluated.getJsonObject("result").getInteger("value")).isEqualTo(42);
 
         browser.call("Target.closeTarget", new JsonObject().put("targetId", targetId));
@@ -108,11 +111,16 @@ class SessionAgentIT {
         CdpClient cdp = connect(browserUrl(), Map.of());
         String targetId = cdp.call("Target.createTarget", new JsonObject().put("url", "about:blank"))
                 .getString("targetId");
-        String sessionId = cdp.call("Target.attachToTarget",
-                new JsonObject().put("targetId", targetId).put("flatten", true)).getString("sessionId");
+        String sessionId = cdp.call(
+                        "Target.attachToTarget",
+                        new JsonObject().put("targetId", targetId).put("flatten", true))
+                .getString("sessionId");
 
-        JsonObject evaluated = cdp.call("Runtime.evaluate",
-                new JsonObject().put("expression", "'x'.repeat(8 * 1024 * 1024)").put("returnByValue", true),
+        JsonObject evaluated = cdp.call(
+                "Runtime.evaluate",
+                new JsonObject()
+                        .put("expression", "'x'.repeat(8 * 1024 * 1024)")
+                        .put("returnByValue", true),
                 sessionId);
 
         assertThat(evaluated.getJsonObject("result").getString("value")).hasSize(8 * 1024 * 1024);
@@ -123,8 +131,10 @@ class SessionAgentIT {
     void jsonVersionAdvertisesTheAgentAndCarriesAQueryTokenOn() throws Exception {
         String browserPath = chromium.browserPath();
 
-        JsonObject withHeader = new JsonObject(get("/json/version", "Bearer " + TOKEN).body());
-        JsonObject withQuery = new JsonObject(get("/json/version?" + QUERY_TOKEN, null).body());
+        JsonObject withHeader =
+                new JsonObject(get("/json/version", "Bearer " + TOKEN).body());
+        JsonObject withQuery =
+                new JsonObject(get("/json/version?" + QUERY_TOKEN, null).body());
 
         assertThat(withHeader.getString("webSocketDebuggerUrl")).isEqualTo("ws://127.0.0.1:" + port + browserPath);
         assertThat(withQuery.getString("webSocketDebuggerUrl"))
@@ -135,7 +145,8 @@ class SessionAgentIT {
     @Test
     void targetListsAndNewTargetsAdvertiseTheAgent() throws Exception {
         URI newTarget = agentUri("/json/new?" + QUERY_TOKEN + "&about:blank");
-        HttpResponse<String> created = send(HttpRequest.newBuilder(newTarget).PUT(HttpRequest.BodyPublishers.noBody())
+        HttpResponse<String> created = send(HttpRequest.newBuilder(newTarget)
+                .PUT(HttpRequest.BodyPublishers.noBody())
                 .build());
         JsonObject target = new JsonObject(created.body());
         String id = target.getString("id");
@@ -145,7 +156,8 @@ class SessionAgentIT {
         assertThat(target.getString("webSocketDebuggerUrl"))
                 .isEqualTo("ws://127.0.0.1:" + port + "/devtools/page/" + id + "?" + QUERY_TOKEN);
         String list = get("/json/list", "Bearer " + TOKEN).body();
-        assertThat(list).contains("ws://127.0.0.1:" + port + "/devtools/page/" + id + "\"")
+        assertThat(list)
+                .contains("ws://127.0.0.1:" + port + "/devtools/page/" + id + "\"")
                 .doesNotContain(":" + chromium.cdpPort() + "/");
         assertThat(get("/json/close/" + id, "Bearer " + TOKEN).statusCode()).isEqualTo(200);
     }
@@ -165,34 +177,48 @@ class SessionAgentIT {
 
     @Test
     void webSocketUpgradesWithoutTheRightTokenAreRefusedWith401() {
-        for (URI uri : List.of(URI.create("ws://127.0.0.1:" + port + "/devtools/browser"),
+        for (URI uri : List.of(
+                URI.create("ws://127.0.0.1:" + port + "/devtools/browser"),
                 URI.create("ws://127.0.0.1:" + port + "/devtools/browser?token=wrong"))) {
             assertThatThrownBy(() -> CdpClient.connect(uri, Map.of()))
                     .satisfies(e -> assertThat(handshakeStatus(e)).isEqualTo(401));
         }
-        assertThatThrownBy(() -> CdpClient.connect(URI.create("ws://127.0.0.1:" + port + "/devtools/browser"),
-                Map.of("Authorization", "Bearer wrong")))
+        assertThatThrownBy(() -> CdpClient.connect(
+                        URI.create("ws://127.0.0.1:" + port + "/devtools/browser"),
+                        Map.of("Authorization", "Bearer wrong")))
                 .satisfies(e -> assertThat(handshakeStatus(e)).isEqualTo(401));
     }
 
     @Test
     void onlyClientMessagesAndDevToolsRequestsCountAsActivity() throws Exception {
         MutableClock clock = MutableClock.fixedAt(Instant.parse("2026-11-25T10:00:00.123Z"));
-        SessionAgent quiet = new SessionAgent(vertx, new AgentOptions("127.0.0.1", 0, "127.0.0.1", chromium.cdpPort(),
-                TOKEN, Optional::empty, AgentOptions.DEFAULT_BACKSTOP_GRACE, () -> {}, clock));
+        SessionAgent quiet = new SessionAgent(
+                vertx,
+                new AgentOptions(
+                        "127.0.0.1",
+                        0,
+                        "127.0.0.1",
+                        chromium.cdpPort(),
+                        TOKEN,
+                        Optional::empty,
+                        AgentOptions.DEFAULT_BACKSTOP_GRACE,
+                        () -> {},
+                        clock));
         int quietPort = result(quiet.start());
         cleanup.add(() -> result(quiet.stop()));
 
-        CdpClient cdp = connect(URI.create("ws://127.0.0.1:" + quietPort + "/devtools/browser?" + QUERY_TOKEN),
-                Map.of());
+        CdpClient cdp =
+                connect(URI.create("ws://127.0.0.1:" + quietPort + "/devtools/browser?" + QUERY_TOKEN), Map.of());
         await().atMost(WAIT).until(() -> quiet.activity().openConnections() == 1);
         clock.advance(Duration.ofSeconds(5));
         assertThat(quiet.activity()).isEqualTo(new ActivitySnapshot(null, null, 1, 0, 0));
 
         String targetId = cdp.call("Target.createTarget", new JsonObject().put("url", "about:blank"))
                 .getString("targetId");
-        String sessionId = cdp.call("Target.attachToTarget",
-                new JsonObject().put("targetId", targetId).put("flatten", true)).getString("sessionId");
+        String sessionId = cdp.call(
+                        "Target.attachToTarget",
+                        new JsonObject().put("targetId", targetId).put("flatten", true))
+                .getString("sessionId");
         cdp.call("Runtime.enable", new JsonObject(), sessionId);
         cdp.call("Page.navigate", new JsonObject().put("url", BLINKING_PAGE), sessionId);
         Instant lastCommand = clock.instant();
@@ -201,14 +227,16 @@ class SessionAgentIT {
         assertThat(afterCommands.clientMessages()).isEqualTo(4);
 
         clock.advance(Duration.ofSeconds(7));
-        await().atMost(WAIT).until(() -> countEvents(cdp, "Runtime.consoleAPICalled") >= 5
-                && quiet.activity().browserMessages() >= afterCommands.browserMessages() + 5);
+        await().atMost(WAIT)
+                .until(() -> countEvents(cdp, "Runtime.consoleAPICalled") >= 5
+                        && quiet.activity().browserMessages() >= afterCommands.browserMessages() + 5);
         ActivitySnapshot whileBrowserBusy = quiet.activity();
         assertThat(whileBrowserBusy.clientMessages()).isEqualTo(4);
         assertThat(whileBrowserBusy.lastActivityTime()).isEqualTo(lastCommand);
         assertThat(whileBrowserBusy.idle()).isEqualTo(Duration.ofSeconds(7));
 
-        JsonObject reported = new JsonObject(getFrom(quietPort, "/activity", "Bearer " + TOKEN).body());
+        JsonObject reported = new JsonObject(
+                getFrom(quietPort, "/activity", "Bearer " + TOKEN).body());
         getFrom(quietPort, "/ready", null);
         assertThat(reported.getString("lastActivityTime")).isEqualTo("2026-11-25T10:00:05.123Z");
         assertThat(reported.getLong("idleMillis")).isEqualTo(7000L);
@@ -234,9 +262,10 @@ class SessionAgentIT {
         int doomedPort = result(doomedAgent.start());
         cleanup.add(() -> result(doomedAgent.stop()));
         assertThat(getFrom(doomedPort, "/ready", null).statusCode()).isEqualTo(200);
-        assertThat(new JsonObject(getFrom(doomedPort, "/ready", null).body()).getBoolean("ready")).isTrue();
-        CdpClient open = connect(URI.create("ws://127.0.0.1:" + doomedPort + "/devtools/browser?" + QUERY_TOKEN),
-                Map.of());
+        assertThat(new JsonObject(getFrom(doomedPort, "/ready", null).body()).getBoolean("ready"))
+                .isTrue();
+        CdpClient open =
+                connect(URI.create("ws://127.0.0.1:" + doomedPort + "/devtools/browser?" + QUERY_TOKEN), Map.of());
         open.call("Browser.getVersion", new JsonObject());
 
         doomed.close();
@@ -245,9 +274,10 @@ class SessionAgentIT {
 
         assertThat(getFrom(doomedPort, "/ready", null).statusCode()).isEqualTo(503);
         assertThatThrownBy(() -> CdpClient.connect(
-                URI.create("ws://127.0.0.1:" + doomedPort + "/devtools/browser?" + QUERY_TOKEN), Map.of()))
+                        URI.create("ws://127.0.0.1:" + doomedPort + "/devtools/browser?" + QUERY_TOKEN), Map.of()))
                 .satisfies(e -> assertThat(handshakeStatus(e)).isEqualTo(502));
-        assertThat(getFrom(doomedPort, "/json/version", "Bearer " + TOKEN).statusCode()).isEqualTo(502);
+        assertThat(getFrom(doomedPort, "/json/version", "Bearer " + TOKEN).statusCode())
+                .isEqualTo(502);
     }
 
     @Test
@@ -257,12 +287,15 @@ class SessionAgentIT {
         AtomicReference<Optional<Instant>> deadline =
                 new AtomicReference<>(Optional.of(Instant.now().plusSeconds(3600)));
         AtomicInteger backstops = new AtomicInteger();
-        SessionAgent guard = new SessionAgent(vertx, AgentOptions.defaults(overdue.cdpPort(), TOKEN)
-                .withBackstop(deadline::get, Duration.ofSeconds(1), backstops::incrementAndGet));
+        SessionAgent guard = new SessionAgent(
+                vertx,
+                AgentOptions.defaults(overdue.cdpPort(), TOKEN)
+                        .withBackstop(deadline::get, Duration.ofSeconds(1), backstops::incrementAndGet));
         result(guard.start());
         cleanup.add(() -> result(guard.stop()));
 
-        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofMillis(2500))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> backstops.get() == 0 && overdue.isAlive());
 
         deadline.set(Optional.of(Instant.now().minusMillis(1500)));
@@ -273,8 +306,7 @@ class SessionAgentIT {
     }
 
     private static ChromiumProcess startChromium() throws Exception {
-        return ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(),
-                Duration.ofSeconds(20));
+        return ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(), Duration.ofSeconds(20));
     }
 
     private static <T> T result(io.vertx.core.Future<T> future) throws Exception {
@@ -282,7 +314,9 @@ class SessionAgentIT {
     }
 
     private static long countEvents(CdpClient cdp, String method) {
-        return cdp.events().stream().filter(e -> method.equals(e.getString("method"))).count();
+        return cdp.events().stream()
+                .filter(e -> method.equals(e.getString("method")))
+                .count();
     }
 
     private static int handshakeStatus(Throwable e) {

@@ -49,9 +49,13 @@ class WebSocketBridgeTest {
             if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
                 request.toWebSocket().onSuccess(this::echo);
             } else {
-                request.response().end(new JsonObject()
-                        .put("webSocketDebuggerUrl", "ws://127.0.0.1:" + request.localAddress().port() + BROWSER_PATH)
-                        .encode());
+                request.response()
+                        .end(new JsonObject()
+                                .put(
+                                        "webSocketDebuggerUrl",
+                                        "ws://127.0.0.1:"
+                                                + request.localAddress().port() + BROWSER_PATH)
+                                .encode());
             }
         });
         int browserPort = result(fakeBrowser.listen(0)).actualPort();
@@ -90,10 +94,11 @@ class WebSocketBridgeTest {
 
         await().atMost(WAIT).until(() -> browserReceived.size() >= 3 && client.frames.size() >= 3);
         assertThat(browserPaths).containsExactly(BROWSER_PATH);
-        assertThat(browserReceived).containsExactly(
-                new Frame(WebSocketFrameType.TEXT, false, "{\"id\":1,"),
-                new Frame(WebSocketFrameType.CONTINUATION, true, "\"method\":\"A\"}"),
-                new Frame(WebSocketFrameType.BINARY, true, "\u0001\u0002\u0003"));
+        assertThat(browserReceived)
+                .containsExactly(
+                        new Frame(WebSocketFrameType.TEXT, false, "{\"id\":1,"),
+                        new Frame(WebSocketFrameType.CONTINUATION, true, "\"method\":\"A\"}"),
+                        new Frame(WebSocketFrameType.BINARY, true, "\u0001\u0002\u0003"));
         assertThat(client.frames).containsExactly("text:{\"id\":1,", "text-last:\"method\":\"A\"}", "binary-last:3");
         await().atMost(WAIT).until(client.pong::isDone);
         ActivitySnapshot activity = agent.activity();
@@ -125,7 +130,8 @@ class WebSocketBridgeTest {
     }
 
     private WebSocket connect(Recorder listener) throws Exception {
-        return HttpClient.newHttpClient().newWebSocketBuilder()
+        return HttpClient.newHttpClient()
+                .newWebSocketBuilder()
                 .header("Authorization", "Bearer " + TOKEN)
                 .buildAsync(URI.create("ws://127.0.0.1:" + agentPort + "/devtools/browser"), listener)
                 .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);

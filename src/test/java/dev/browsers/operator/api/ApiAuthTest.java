@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class ApiAuthTest {
     @Inject
     KubernetesClient client;
+
     FakeKubelet kubelet;
     ApiClient alice;
     ApiClient bob;
@@ -53,36 +54,72 @@ class ApiAuthTest {
                 r -> r.contentType(ContentType.JSON).post("/v1/sessions/x/release"),
                 r -> r.contentType(ContentType.JSON).post("/v1/sessions/release"),
                 r -> r.get("/v1/no-such-endpoint"))) {
-            call.apply(given().filter(ApiClient.JSON_ONLY)).then().statusCode(401)
+            call.apply(given().filter(ApiClient.JSON_ONLY))
+                    .then()
+                    .statusCode(401)
                     .header(ApiErrors.SHOULD_RETRY, "false")
                     .body("message", equalTo("missing API key: send it in the steel-api-key header"));
-            call.apply(given().filter(ApiClient.JSON_ONLY).header("steel-api-key", alice.key + "x")).then()
+            call.apply(given().filter(ApiClient.JSON_ONLY).header("steel-api-key", alice.key + "x"))
+                    .then()
                     .statusCode(401)
                     .body("message", equalTo("unknown API key"));
         }
-        assertThat(client.resources(BrowserSession.class).inNamespace(alice.namespace).list().getItems()).isEmpty();
+        assertThat(client.resources(BrowserSession.class)
+                        .inNamespace(alice.namespace)
+                        .list()
+                        .getItems())
+                .isEmpty();
     }
 
     @Test
     void sessionsAreCreatedInTheKeysNamespace() {
-        alice.request().contentType(ContentType.JSON).body("{\"sessionId\": \"alices\"}").post("/v1/sessions")
-                .then().statusCode(201);
+        alice.request()
+                .contentType(ContentType.JSON)
+                .body("{\"sessionId\": \"alices\"}")
+                .post("/v1/sessions")
+                .then()
+                .statusCode(201);
 
-        assertThat(client.resources(BrowserSession.class).inNamespace(alice.namespace).withName("alices").get())
+        assertThat(client.resources(BrowserSession.class)
+                        .inNamespace(alice.namespace)
+                        .withName("alices")
+                        .get())
                 .isNotNull();
-        assertThat(client.resources(BrowserSession.class).inNamespace(bob.namespace).list().getItems()).isEmpty();
+        assertThat(client.resources(BrowserSession.class)
+                        .inNamespace(bob.namespace)
+                        .list()
+                        .getItems())
+                .isEmpty();
     }
 
     @Test
     void anotherNamespacesSessionIsInvisibleAndCannotBeReleased() {
-        String id = alice.request().contentType(ContentType.JSON).post("/v1/sessions").path("id");
+        String id = alice.request()
+                .contentType(ContentType.JSON)
+                .post("/v1/sessions")
+                .path("id");
 
-        bob.request().get("/v1/sessions/" + id).then().statusCode(404)
+        bob.request()
+                .get("/v1/sessions/" + id)
+                .then()
+                .statusCode(404)
                 .body("message", equalTo("session " + id + " not found"));
-        bob.request().get("/v1/sessions").then().statusCode(200)
-                .body("sessions", equalTo(List.of())).body("totalCount", equalTo(0));
-        bob.request().contentType(ContentType.JSON).post("/v1/sessions/" + id + "/release").then().statusCode(404);
-        bob.request().contentType(ContentType.JSON).post("/v1/sessions/release").then().statusCode(200)
+        bob.request()
+                .get("/v1/sessions")
+                .then()
+                .statusCode(200)
+                .body("sessions", equalTo(List.of()))
+                .body("totalCount", equalTo(0));
+        bob.request()
+                .contentType(ContentType.JSON)
+                .post("/v1/sessions/" + id + "/release")
+                .then()
+                .statusCode(404);
+        bob.request()
+                .contentType(ContentType.JSON)
+                .post("/v1/sessions/release")
+                .then()
+                .statusCode(200)
                 .body("message", equalTo("released 0 sessions"));
 
         alice.request().get("/v1/sessions/" + id).then().statusCode(200).body("status", equalTo("live"));
@@ -92,8 +129,15 @@ class ApiAuthTest {
     void aKeyConfiguredInTwoNamespacesGrantsNeither() {
         ApiClient copy = ApiClient.newTenant(client);
         client.secrets().inNamespace(copy.namespace).withName("steel-api-key").edit(s -> {
-            s.getData().put(ApiKeySecrets.KEY_FIELD, client.secrets().inNamespace(alice.namespace).withName("steel-api-key")
-                    .get().getData().get(ApiKeySecrets.KEY_FIELD));
+            s.getData()
+                    .put(
+                            ApiKeySecrets.KEY_FIELD,
+                            client.secrets()
+                                    .inNamespace(alice.namespace)
+                                    .withName("steel-api-key")
+                                    .get()
+                                    .getData()
+                                    .get(ApiKeySecrets.KEY_FIELD));
             return s;
         });
 

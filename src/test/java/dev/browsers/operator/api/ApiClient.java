@@ -41,12 +41,20 @@ final class ApiClient {
     static ApiClient newTenant(KubernetesClient client) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         ApiClient tenant = new ApiClient("tenant-" + suffix, "key-" + UUID.randomUUID());
-        client.secrets().inNamespace(tenant.namespace).resource(new SecretBuilder()
-                .withNewMetadata().withName("steel-api-key").withLabels(Map.of(ApiKeySecrets.LABEL, "true")).endMetadata()
-                .withData(Map.of(ApiKeySecrets.KEY_FIELD,
-                        Base64.getEncoder().encodeToString(tenant.key.getBytes(StandardCharsets.UTF_8))))
-                .build()).create();
-        await().atMost(Duration.ofSeconds(10)).until(() -> tenant.request().get("/v1/sessions").statusCode() == 200);
+        client.secrets()
+                .inNamespace(tenant.namespace)
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName("steel-api-key")
+                        .withLabels(Map.of(ApiKeySecrets.LABEL, "true"))
+                        .endMetadata()
+                        .withData(Map.of(
+                                ApiKeySecrets.KEY_FIELD,
+                                Base64.getEncoder().encodeToString(tenant.key.getBytes(StandardCharsets.UTF_8))))
+                        .build())
+                .create();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> tenant.request().get("/v1/sessions").statusCode() == 200);
         return tenant;
     }
 

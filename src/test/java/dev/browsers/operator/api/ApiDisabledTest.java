@@ -26,12 +26,22 @@ class ApiDisabledTest {
 
     @Test
     void everyApiPathIs404() {
-        given().filter(ApiClient.JSON_ONLY).get("/v1/sessions").then().statusCode(404)
+        given().filter(ApiClient.JSON_ONLY)
+                .get("/v1/sessions")
+                .then()
+                .statusCode(404)
                 .body("message", containsString("browser-operator.api.enabled=false"));
-        given().filter(ApiClient.JSON_ONLY).header("steel-api-key", "local").contentType(ContentType.JSON)
-                .post("/v1/sessions").then().statusCode(404);
-        given().filter(ApiClient.JSON_ONLY).contentType(ContentType.JSON).post("/v1/sessions/release")
-                .then().statusCode(404);
+        given().filter(ApiClient.JSON_ONLY)
+                .header("steel-api-key", "local")
+                .contentType(ContentType.JSON)
+                .post("/v1/sessions")
+                .then()
+                .statusCode(404);
+        given().filter(ApiClient.JSON_ONLY)
+                .contentType(ContentType.JSON)
+                .post("/v1/sessions/release")
+                .then()
+                .statusCode(404);
         given().get("/q/health/ready").then().statusCode(200);
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CreateValidationTest {
     @Inject
     KubernetesClient client;
+
     ApiClient api;
 
     @BeforeEach
@@ -27,28 +28,39 @@ class CreateValidationTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "{\"timeout\": \"600000\"}          | timeout: \"600000\" is not a number; allowed: a whole number of milliseconds from 1 to 86400000 (24h)",
-        "{\"timeout\": true}                | timeout: true is not a number; allowed: a whole number of milliseconds from 1 to 86400000 (24h)",
-        "{\"timeout\": -1000}               | timeout: -1000 is out of range; allowed: a whole number of milliseconds from 1 to 86400000 (24h)",
-        "{\"timeout\": 0}                   | timeout: 0 is out of range; allowed: a whole number of milliseconds from 1 to 86400000 (24h)",
-        "{\"timeout\": 86400001}            | timeout: 86400001 is out of range; allowed: a whole number of milliseconds from 1 to 86400000 (24h)",
-        "{\"timeout\": 1500.5}              | timeout: 1500.5 is not a whole number; allowed: a whole number of milliseconds from 1 to 86400000 (24h)",
-        "{\"inactivityTimeout\": 0}         | inactivityTimeout: 0 is out of range; allowed: a whole number of milliseconds from 1 to 86400000 (24h)",
-        "{\"sessionId\": \"Not_A_Name\"}    | sessionId: \"Not_A_Name\" is not a valid session id; allowed: a DNS-1123 label",
-        "{\"sessionId\": 42}                | sessionId: 42 is not a string; allowed: a DNS-1123 label",
-        "{\"dimensions\": {\"width\": 800}} | dimensions.height: missing; allowed: a whole number of pixels from 1 to 10000",
-        "{\"dimensions\": [800, 600]}       | dimensions: [800,600] is not an object",
-        "{\"timeoutMs\": 1000}              | unknown field \"timeoutMs\": not a field of Steel's SessionCreateParams; accepted: blockAds,",
-        "[]                                 | request body must be a JSON object",
-        "`{\"timeout\": 1000`               | request body is not valid JSON",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "{\"timeout\": \"600000\"}          | timeout: \"600000\" is not a number; allowed: a whole number of milliseconds from 1 to 86400000 (24h)",
+                "{\"timeout\": true}                | timeout: true is not a number; allowed: a whole number of milliseconds from 1 to 86400000 (24h)",
+                "{\"timeout\": -1000}               | timeout: -1000 is out of range; allowed: a whole number of milliseconds from 1 to 86400000 (24h)",
+                "{\"timeout\": 0}                   | timeout: 0 is out of range; allowed: a whole number of milliseconds from 1 to 86400000 (24h)",
+                "{\"timeout\": 86400001}            | timeout: 86400001 is out of range; allowed: a whole number of milliseconds from 1 to 86400000 (24h)",
+                "{\"timeout\": 1500.5}              | timeout: 1500.5 is not a whole number; allowed: a whole number of milliseconds from 1 to 86400000 (24h)",
+                "{\"inactivityTimeout\": 0}         | inactivityTimeout: 0 is out of range; allowed: a whole number of milliseconds from 1 to 86400000 (24h)",
+                "{\"sessionId\": \"Not_A_Name\"}    | sessionId: \"Not_A_Name\" is not a valid session id; allowed: a DNS-1123 label",
+                "{\"sessionId\": 42}                | sessionId: 42 is not a string; allowed: a DNS-1123 label",
+                "{\"dimensions\": {\"width\": 800}} | dimensions.height: missing; allowed: a whole number of pixels from 1 to 10000",
+                "{\"dimensions\": [800, 600]}       | dimensions: [800,600] is not an object",
+                "{\"timeoutMs\": 1000}              | unknown field \"timeoutMs\": not a field of Steel's SessionCreateParams; accepted: blockAds,",
+                "[]                                 | request body must be a JSON object",
+                "`{\"timeout\": 1000`               | request body is not valid JSON",
+            })
     void rejectedWithAMessageNamingTheField(String body, String message) {
-        api.request().contentType(ContentType.JSON).body(body).post("/v1/sessions")
-                .then().statusCode(400)
+        api.request()
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/v1/sessions")
+                .then()
+                .statusCode(400)
                 .header(ApiErrors.SHOULD_RETRY, "false")
                 .body("message", startsWith(message));
 
-        assertThat(client.resources(BrowserSession.class).inNamespace(api.namespace).list().getItems()).isEmpty();
+        assertThat(client.resources(BrowserSession.class)
+                        .inNamespace(api.namespace)
+                        .list()
+                        .getItems())
+                .isEmpty();
     }
 }

@@ -1,9 +1,9 @@
 package dev.browsers.operator.api;
 
-import dev.browsers.operator.config.ApiConfig;
 import static dev.browsers.operator.api.HostileRequests.assertJsonError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.browsers.operator.config.ApiConfig;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.testing.LocalOperatorProcess;
 import dev.browsers.operator.testing.RawHttp;
@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * anything. Where it listens is {@link ApiBindingIT}.
  */
 class HostileInputIT {
-    static final Map<String, String> KEY = Map.of("steel-api-key", ApiConfig.WELL_KNOWN_LOCAL_KEY,
-            "content-type", "application/json");
+    static final Map<String, String> KEY =
+            Map.of("steel-api-key", ApiConfig.WELL_KNOWN_LOCAL_KEY, "content-type", "application/json");
     static LocalOperatorProcess operator;
     static KubernetesClient kubernetes;
     static URI server;
@@ -42,10 +42,14 @@ class HostileInputIT {
         operator = LocalOperatorProcess.start();
         kubernetes = operator.kubernetesClient();
         server = operator.httpUri("");
-        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(operator.httpUri("/v1/sessions"))
-                .header("steel-api-key", ApiConfig.WELL_KNOWN_LOCAL_KEY).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"timeout\": 600000}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> created = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(operator.httpUri("/v1/sessions"))
+                                .header("steel-api-key", ApiConfig.WELL_KNOWN_LOCAL_KEY)
+                                .header("content-type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"timeout\": 600000}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         live = new JsonObject(created.body()).getString("id");
     }
@@ -78,7 +82,8 @@ class HostileInputIT {
 
     @Test
     void bodyOverTheLimitIs413() throws Exception {
-        byte[] body = ("{\"timeout\": 60000" + " ".repeat(HostileRequests.BODY_LIMIT) + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] body =
+                ("{\"timeout\": 60000" + " ".repeat(HostileRequests.BODY_LIMIT) + "}").getBytes(StandardCharsets.UTF_8);
 
         assertThat(assertJsonError(RawHttp.send(server, "POST", "/v1/sessions", KEY, body), 413))
                 .isEqualTo("request body too large; the limit is 65536 bytes");
@@ -87,7 +92,11 @@ class HostileInputIT {
 
     @Test
     void tenMebibyteSessionIdIsRefusedWithoutBeingEchoed() throws Exception {
-        RawHttp.Answer answer = RawHttp.send(server, "POST", "/v1/sessions", KEY,
+        RawHttp.Answer answer = RawHttp.send(
+                server,
+                "POST",
+                "/v1/sessions",
+                KEY,
                 HostileRequests.TEN_MIB_SESSION_ID.getBytes(StandardCharsets.UTF_8));
 
         assertJsonError(answer, 413);
@@ -97,24 +106,36 @@ class HostileInputIT {
 
     @Test
     void requestLineOverTheLimitIs414() throws Exception {
-        RawHttp.Answer answer = RawHttp.send(server, "GET",
-                "/v1/sessions?cursorId=" + "a".repeat(HostileRequests.REQUEST_LINE_LIMIT), KEY);
+        RawHttp.Answer answer = RawHttp.send(
+                server, "GET", "/v1/sessions?cursorId=" + "a".repeat(HostileRequests.REQUEST_LINE_LIMIT), KEY);
 
-        assertThat(assertJsonError(answer, 414)).startsWith("request line too long:").endsWith("the limit is 4096");
+        assertThat(assertJsonError(answer, 414))
+                .startsWith("request line too long:")
+                .endsWith("the limit is 4096");
     }
 
     @Test
     void headersOverTheLimitAre431() throws Exception {
-        RawHttp.Answer answer = RawHttp.send(server, "GET", "/v1/sessions",
-                Map.of("steel-api-key", ApiConfig.WELL_KNOWN_LOCAL_KEY, "x-padding", "a".repeat(HostileRequests.HEADER_LIMIT)));
+        RawHttp.Answer answer = RawHttp.send(
+                server,
+                "GET",
+                "/v1/sessions",
+                Map.of(
+                        "steel-api-key",
+                        ApiConfig.WELL_KNOWN_LOCAL_KEY,
+                        "x-padding",
+                        "a".repeat(HostileRequests.HEADER_LIMIT)));
 
-        assertThat(assertJsonError(answer, 431)).startsWith("request headers too large:").endsWith("the limit is 8192");
+        assertThat(assertJsonError(answer, 431))
+                .startsWith("request headers too large:")
+                .endsWith("the limit is 8192");
     }
 
     @Test
     void badPercentEscapeIs400() throws Exception {
         for (String target : List.of("/v1/sessions/%ZZ", "/v1/sessions/%ZZ/release", "/%ZZ")) {
-            assertThat(assertJsonError(RawHttp.send(server, "POST", target, KEY), 400)).as(target)
+            assertThat(assertJsonError(RawHttp.send(server, "POST", target, KEY), 400))
+                    .as(target)
                     .startsWith("request URI is not valid: Malformed escape pair");
         }
         assertThat(session(live).getSpec().getReleased()).isNull();
@@ -124,18 +145,28 @@ class HostileInputIT {
     void unknownPathsAndMethodsAndMediaTypesAreJson() throws Exception {
         assertJsonError(RawHttp.send(server, "GET", "/nope", Map.of()), 404);
         assertJsonError(RawHttp.send(server, "DELETE", "/v1/sessions/" + live, KEY), 405);
-        assertJsonError(RawHttp.send(server, "POST", "/v1/sessions",
-                Map.of("steel-api-key", ApiConfig.WELL_KNOWN_LOCAL_KEY, "content-type", "text/plain"),
-                "timeout=1".getBytes(StandardCharsets.UTF_8)), 415);
+        assertJsonError(
+                RawHttp.send(
+                        server,
+                        "POST",
+                        "/v1/sessions",
+                        Map.of("steel-api-key", ApiConfig.WELL_KNOWN_LOCAL_KEY, "content-type", "text/plain"),
+                        "timeout=1".getBytes(StandardCharsets.UTF_8)),
+                415);
         assertThat(sessionNames()).containsExactly(live);
     }
 
     private static BrowserSession session(String name) {
-        return kubernetes.resources(BrowserSession.class).inNamespace("default").withName(name).get();
+        return kubernetes
+                .resources(BrowserSession.class)
+                .inNamespace("default")
+                .withName(name)
+                .get();
     }
 
     private static List<String> sessionNames() {
         return kubernetes.resources(BrowserSession.class).inNamespace("default").list().getItems().stream()
-                .map(s -> s.getMetadata().getName()).toList();
+                .map(s -> s.getMetadata().getName())
+                .toList();
     }
 }

@@ -33,8 +33,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HostileInputTest {
     @Inject
     KubernetesClient client;
+
     @TestHTTPResource("/")
     URI server;
+
     FakeKubelet kubelet;
     ApiClient api;
     /** Live before each test; nothing a test sends may release it. */
@@ -44,8 +46,13 @@ class HostileInputTest {
     void liveSession() {
         kubelet = FakeKubelet.start(client);
         api = ApiClient.newTenant(client);
-        live = api.request().contentType(ContentType.JSON).post("/v1/sessions").then().statusCode(201)
-                .extract().path("id");
+        live = api.request()
+                .contentType(ContentType.JSON)
+                .post("/v1/sessions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     @AfterEach
@@ -57,19 +64,25 @@ class HostileInputTest {
     @MethodSource("dev.browsers.operator.api.HostileRequests#badIds")
     void badIdIsA400AtOnceThatReleasesNothing(String method, String target) throws Exception {
         long start = System.nanoTime();
-        RawHttp.Answer answer = RawHttp.send(server, method, target,
-                Map.of("steel-api-key", api.key, "content-type", "application/json"));
+        RawHttp.Answer answer = RawHttp.send(
+                server, method, target, Map.of("steel-api-key", api.key, "content-type", "application/json"));
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         assertThat(assertJsonError(answer, 400)).containsAnyOf("session id", "malformed path", "cursorId");
-        assertThat(sessions()).singleElement().satisfies(s -> assertThat(s.getSpec().getReleased()).isNull());
+        assertThat(sessions())
+                .singleElement()
+                .satisfies(s -> assertThat(s.getSpec().getReleased()).isNull());
     }
 
     @ParameterizedTest
     @MethodSource("dev.browsers.operator.api.HostileRequests#badBodies")
     void badBodyIsA400NamingTheFieldThatCreatesNothing(byte[] body, String message) throws Exception {
-        RawHttp.Answer answer = RawHttp.send(server, "POST", "/v1/sessions",
-                Map.of("steel-api-key", api.key, "content-type", "application/json"), body);
+        RawHttp.Answer answer = RawHttp.send(
+                server,
+                "POST",
+                "/v1/sessions",
+                Map.of("steel-api-key", api.key, "content-type", "application/json"),
+                body);
 
         assertThat(assertJsonError(answer, 400)).startsWith(message);
         assertThat(sessions()).extracting(s -> s.getMetadata().getName()).containsExactly(live);
@@ -77,9 +90,13 @@ class HostileInputTest {
 
     @Test
     void bodyOverTheLimitIs413FromItsContentLength() throws Exception {
-        RawHttp.Answer answer = RawHttp.send(server, "POST", "/v1/sessions",
+        RawHttp.Answer answer = RawHttp.send(
+                server,
+                "POST",
+                "/v1/sessions",
                 Map.of("steel-api-key", api.key, "content-type", "application/json"),
-                ("{\"timeout\": 60000" + " ".repeat(HostileRequests.BODY_LIMIT) + "}").getBytes(StandardCharsets.UTF_8));
+                ("{\"timeout\": 60000" + " ".repeat(HostileRequests.BODY_LIMIT) + "}")
+                        .getBytes(StandardCharsets.UTF_8));
 
         assertThat(assertJsonError(answer, 413)).isEqualTo("request body too large; the limit is 65536 bytes");
         assertThat(answer.header("connection")).isEqualTo("close");
@@ -89,9 +106,13 @@ class HostileInputTest {
     /** Only counted while JAX-RS reads it, and answered by Quarkus, without a JSON body (see README). */
     @Test
     void chunkedBodyOverTheLimitIs413() throws Exception {
-        RawHttp.Answer answer = RawHttp.sendChunked(server, "POST", "/v1/sessions",
+        RawHttp.Answer answer = RawHttp.sendChunked(
+                server,
+                "POST",
+                "/v1/sessions",
                 Map.of("steel-api-key", api.key, "content-type", "application/json"),
-                ("{\"timeout\": 60000" + " ".repeat(HostileRequests.BODY_LIMIT) + "}").getBytes(StandardCharsets.UTF_8));
+                ("{\"timeout\": 60000" + " ".repeat(HostileRequests.BODY_LIMIT) + "}")
+                        .getBytes(StandardCharsets.UTF_8));
 
         assertThat(answer.status()).isEqualTo(413);
         assertThat(sessions()).hasSize(1);
@@ -99,9 +120,13 @@ class HostileInputTest {
 
     @Test
     void chunkedBodyWithinTheLimitIsRead() throws Exception {
-        RawHttp.Answer answer = RawHttp.sendChunked(server, "POST", "/v1/sessions",
+        RawHttp.Answer answer = RawHttp.sendChunked(
+                server,
+                "POST",
+                "/v1/sessions",
                 Map.of("steel-api-key", api.key, "content-type", "application/json"),
-                ("{\"timeout\": 60000" + " ".repeat(HostileRequests.BODY_LIMIT - 100) + "}").getBytes(StandardCharsets.UTF_8));
+                ("{\"timeout\": 60000" + " ".repeat(HostileRequests.BODY_LIMIT - 100) + "}")
+                        .getBytes(StandardCharsets.UTF_8));
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(201);
         assertThat(sessions()).hasSize(2);
@@ -109,7 +134,10 @@ class HostileInputTest {
 
     @Test
     void tenMebibyteSessionIdIsRefusedWithoutBeingEchoed() throws Exception {
-        RawHttp.Answer answer = RawHttp.send(server, "POST", "/v1/sessions",
+        RawHttp.Answer answer = RawHttp.send(
+                server,
+                "POST",
+                "/v1/sessions",
                 Map.of("steel-api-key", api.key, "content-type", "application/json"),
                 HostileRequests.TEN_MIB_SESSION_ID.getBytes(StandardCharsets.UTF_8));
 
@@ -124,23 +152,33 @@ class HostileInputTest {
 
         RawHttp.Answer answer = RawHttp.send(server, "GET", target, Map.of("steel-api-key", api.key));
 
-        assertThat(assertJsonError(answer, 414)).startsWith("request line too long:").endsWith("the limit is 4096");
+        assertThat(assertJsonError(answer, 414))
+                .startsWith("request line too long:")
+                .endsWith("the limit is 4096");
     }
 
     @Test
     void headersOverTheLimitAre431() throws Exception {
-        RawHttp.Answer answer = RawHttp.send(server, "GET", "/v1/sessions",
+        RawHttp.Answer answer = RawHttp.send(
+                server,
+                "GET",
+                "/v1/sessions",
                 Map.of("steel-api-key", api.key, "x-padding", "a".repeat(HostileRequests.HEADER_LIMIT)));
 
-        assertThat(assertJsonError(answer, 431)).startsWith("request headers too large:").endsWith("the limit is 8192");
+        assertThat(assertJsonError(answer, 431))
+                .startsWith("request headers too large:")
+                .endsWith("the limit is 8192");
     }
 
     @Test
     void badPercentEscapeIs400() throws Exception {
-        for (String target : List.of("/v1/sessions/%ZZ", "/v1/sessions/%ZZ/release", "/%ZZ", "/v1/sessions?cursorId=%G1")) {
+        for (String target :
+                List.of("/v1/sessions/%ZZ", "/v1/sessions/%ZZ/release", "/%ZZ", "/v1/sessions?cursorId=%G1")) {
             RawHttp.Answer answer = RawHttp.send(server, "GET", target, Map.of("steel-api-key", api.key));
 
-            assertThat(assertJsonError(answer, 400)).as(target).startsWith("request URI is not valid: Malformed escape pair");
+            assertThat(assertJsonError(answer, 400))
+                    .as(target)
+                    .startsWith("request URI is not valid: Malformed escape pair");
         }
     }
 
@@ -152,6 +190,9 @@ class HostileInputTest {
     }
 
     private List<BrowserSession> sessions() {
-        return client.resources(BrowserSession.class).inNamespace(api.namespace).list().getItems();
+        return client.resources(BrowserSession.class)
+                .inNamespace(api.namespace)
+                .list()
+                .getItems();
     }
 }

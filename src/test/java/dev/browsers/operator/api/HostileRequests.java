@@ -44,27 +44,43 @@ final class HostileRequests {
     static Stream<Arguments> badBodies() {
         return Stream.of(
                 body("{\"timeout\": 60000}garbage", "request body is not valid JSON: Unrecognized token 'garbage'"),
-                body("{\"timeout\": 60000}\u0000", "request body is not valid JSON: Illegal character ((CTRL-CHAR, code 0))"),
+                body(
+                        "{\"timeout\": 60000}\u0000",
+                        "request body is not valid JSON: Illegal character ((CTRL-CHAR, code 0))"),
                 body("{\"timeout\": 60000} {}", "request body: unexpected data after the JSON value"),
                 body("null", "request body must be a JSON object (or empty), not null"),
                 body("[1]", "request body must be a JSON object (or empty), not array"),
                 body("\"str\"", "request body must be a JSON object (or empty), not string"),
                 body("{\"timeout\": 1e400}", "timeout: 1E+400 is out of range"),
                 body("{\"inactivityTimeout\": 1e400}", "inactivityTimeout: 1E+400 is out of range"),
-                body("{\"dimensions\": {\"width\": 1e400, \"height\": 600}}", "dimensions.width: 1E+400 is out of range"),
-                body("{\"dimensions\": {\"width\": 800, \"height\": 1e400}}", "dimensions.height: 1E+400 is out of range"),
+                body(
+                        "{\"dimensions\": {\"width\": 1e400, \"height\": 600}}",
+                        "dimensions.width: 1E+400 is out of range"),
+                body(
+                        "{\"dimensions\": {\"width\": 800, \"height\": 1e400}}",
+                        "dimensions.height: 1E+400 is out of range"),
                 body("{\"timeout\": 1e20}", "timeout: 1E+20 is out of range"),
                 body("{\"timeout\": 100000000000000000000}", "timeout: 100000000000000000000 is out of range"),
                 body("{\"timeout\": 1.5}", "timeout: 1.5 is not a whole number"),
                 body("{\"timeout\": -1}", "timeout: -1 is out of range"),
                 body("{\"timeout\": -0}", "timeout: 0 is out of range"),
                 body("{\"inactivityTimeout\": -0.0}", "inactivityTimeout: 0"),
-                body("{\"timeout\": 1e2147483648}", "request body (at timeout): a number beyond what can be represented"),
-                body("{\"timeout\": " + "9".repeat(1001) + "}", "request body is not valid JSON (at timeout): Number value length"),
-                body("{\"timeout\": 1000, \"timeout\": 2000}", "request body is not valid JSON (at timeout): Duplicate field 'timeout'"),
-                body("{\"sessionContext\": " + "[".repeat(40) + "]".repeat(40) + "}", "request body is not valid JSON (at sessionContext"),
-                body("{\"sessionId\": \"" + "a".repeat(60_000) + "\"}",
-                        "sessionId: \"" + "a".repeat(ApiErrors.SHOWN_CHARACTERS) + "…\" (60000 characters) is not a valid session id"));
+                body(
+                        "{\"timeout\": 1e2147483648}",
+                        "request body (at timeout): a number beyond what can be represented"),
+                body(
+                        "{\"timeout\": " + "9".repeat(1001) + "}",
+                        "request body is not valid JSON (at timeout): Number value length"),
+                body(
+                        "{\"timeout\": 1000, \"timeout\": 2000}",
+                        "request body is not valid JSON (at timeout): Duplicate field 'timeout'"),
+                body(
+                        "{\"sessionContext\": " + "[".repeat(40) + "]".repeat(40) + "}",
+                        "request body is not valid JSON (at sessionContext"),
+                body(
+                        "{\"sessionId\": \"" + "a".repeat(60_000) + "\"}",
+                        "sessionId: \"" + "a".repeat(ApiErrors.SHOWN_CHARACTERS)
+                                + "…\" (60000 characters) is not a valid session id"));
     }
 
     private static Arguments body(String json, String message) {

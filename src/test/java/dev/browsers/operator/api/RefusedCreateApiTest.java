@@ -25,8 +25,10 @@ import org.junit.jupiter.api.Test;
 class RefusedCreateApiTest {
     @KubernetesTestServer
     KubernetesServer server;
+
     @Inject
     KubernetesClient client;
+
     ApiClient api;
 
     @BeforeEach
@@ -35,33 +37,56 @@ class RefusedCreateApiTest {
     }
 
     void refusePods(int code, String message) {
-        server.expect().post().withPath("/api/v1/namespaces/" + api.namespace + "/pods")
-                .andReturn(code, new StatusBuilder().withStatus("Failure").withCode(code).withMessage(message).build())
+        server.expect()
+                .post()
+                .withPath("/api/v1/namespaces/" + api.namespace + "/pods")
+                .andReturn(
+                        code,
+                        new StatusBuilder()
+                                .withStatus("Failure")
+                                .withCode(code)
+                                .withMessage(message)
+                                .build())
                 .always();
     }
 
     @Test
     void quotaExceededAnswers429AtOnceWithTheQuotasMessage() {
-        refusePods(403, "pods \"x\" is forbidden: exceeded quota: no-pods, requested: pods=1, used: pods=0, limited: pods=0");
+        refusePods(
+                403,
+                "pods \"x\" is forbidden: exceeded quota: no-pods, requested: pods=1, used: pods=0, limited: pods=0");
         Instant start = Instant.now();
-        String id = api.request().contentType(ContentType.JSON).body("{\"sessionId\": \"over-quota\"}")
+        String id = api.request()
+                .contentType(ContentType.JSON)
+                .body("{\"sessionId\": \"over-quota\"}")
                 .post("/v1/sessions")
-                .then().statusCode(429)
+                .then()
+                .statusCode(429)
                 .header(ApiErrors.SHOULD_RETRY, "false")
                 .body("message", startsWith("session over-quota cannot start (QuotaExceeded): "))
                 .body("message", containsString("exceeded quota: no-pods"))
-                .extract().path("message");
+                .extract()
+                .path("message");
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
         assertThat(id).endsWith("it has been released");
-        await().untilAsserted(() -> assertThat(client.resources(BrowserSession.class).inNamespace(api.namespace)
-                .withName("over-quota").get().getSpec().isReleased()).isTrue());
+        await().untilAsserted(() -> assertThat(client.resources(BrowserSession.class)
+                        .inNamespace(api.namespace)
+                        .withName("over-quota")
+                        .get()
+                        .getSpec()
+                        .isReleased())
+                .isTrue());
     }
 
     @Test
     void anAdmissionDenialAnswers403() {
         refusePods(403, "admission webhook \"policy.example.com\" denied the request: browsers are not allowed here");
-        api.request().contentType(ContentType.JSON).body("{}").post("/v1/sessions")
-                .then().statusCode(403)
+        api.request()
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .post("/v1/sessions")
+                .then()
+                .statusCode(403)
                 .header(ApiErrors.SHOULD_RETRY, "false")
                 .body("message", containsString("(PodRejected)"))
                 .body("message", containsString("browsers are not allowed here"));

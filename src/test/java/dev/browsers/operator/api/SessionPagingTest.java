@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SessionPagingTest {
     @Inject
     KubernetesClient client;
+
     FakeKubelet kubelet;
     ApiClient api;
 
@@ -41,12 +42,16 @@ class SessionPagingTest {
         kubelet = FakeKubelet.start(client);
         api = ApiClient.newTenant(client);
         for (int i = 1; i <= 7; i++) {
-            client.resources(BrowserSession.class).inNamespace(api.namespace)
-                    .resource(new BrowserSession(api.namespace, "p-" + i, new BrowserSessionSpec())).create();
+            client.resources(BrowserSession.class)
+                    .inNamespace(api.namespace)
+                    .resource(new BrowserSession(api.namespace, "p-" + i, new BrowserSessionSpec()))
+                    .create();
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.resources(BrowserSession.class)
-                .inNamespace(api.namespace).list().getItems().stream()
-                .allMatch(s -> s.getStatus() != null && s.getStatus().getPhase() == Phase.Live));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        client.resources(BrowserSession.class).inNamespace(api.namespace).list().getItems().stream()
+                                .allMatch(s ->
+                                        s.getStatus() != null && s.getStatus().getPhase() == Phase.Live));
     }
 
     @AfterEach
@@ -56,14 +61,21 @@ class SessionPagingTest {
 
     @Test
     void pagesOfTwoWithoutFilterEndWithAnEmptyPage() {
-        page(null, 2, null).then()
+        page(null, 2, null)
+                .then()
                 .body("sessions.id", equalTo(List.of("p-7", "p-6")))
                 .body("nextCursor", equalTo("p-6"))
                 .body("totalCount", equalTo(7));
 
-        assertThat(iterate(null, 2)).isEqualTo(List.of(
-                List.of("p-7", "p-6"), List.of("p-5", "p-4"), List.of("p-3", "p-2"), List.of("p-1"), List.of()));
-        page(null, 2, "p-2").then()
+        assertThat(iterate(null, 2))
+                .isEqualTo(List.of(
+                        List.of("p-7", "p-6"),
+                        List.of("p-5", "p-4"),
+                        List.of("p-3", "p-2"),
+                        List.of("p-1"),
+                        List.of()));
+        page(null, 2, "p-2")
+                .then()
                 .body("sessions.id", equalTo(List.of("p-1")))
                 .body("nextCursor", equalTo(null))
                 .body("totalCount", equalTo(7));
@@ -74,8 +86,8 @@ class SessionPagingTest {
         release("p-6");
         release("p-3");
 
-        assertThat(iterate("live", 2)).isEqualTo(List.of(
-                List.of("p-7", "p-5"), List.of("p-4", "p-2"), List.of("p-1"), List.of()));
+        assertThat(iterate("live", 2))
+                .isEqualTo(List.of(List.of("p-7", "p-5"), List.of("p-4", "p-2"), List.of("p-1"), List.of()));
         assertThat(iterate("released", 2)).isEqualTo(List.of(List.of("p-6", "p-3"), List.of()));
         page("live", 2, null).then().body("totalCount", equalTo(5));
         page("released", 2, null).then().body("totalCount", equalTo(2)).body("nextCursor", equalTo(null));
@@ -87,7 +99,8 @@ class SessionPagingTest {
         page("live", 2, null).then().body("sessions.id", equalTo(List.of("p-7", "p-6")));
         release("p-6");
 
-        page("live", 2, "p-6").then()
+        page("live", 2, "p-6")
+                .then()
                 .body("sessions.id", equalTo(List.of("p-5", "p-4")))
                 .body("totalCount", equalTo(6));
     }
@@ -95,29 +108,42 @@ class SessionPagingTest {
     @Test
     void aCursorWhoseSessionWasDeletedStillWorks() {
         page(null, 2, null).then().body("sessions.id", equalTo(List.of("p-7", "p-6")));
-        client.resources(BrowserSession.class).inNamespace(api.namespace).withName("p-6").delete();
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                client.resources(BrowserSession.class).inNamespace(api.namespace).withName("p-6").get() == null);
+        client.resources(BrowserSession.class)
+                .inNamespace(api.namespace)
+                .withName("p-6")
+                .delete();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> client.resources(BrowserSession.class)
+                                .inNamespace(api.namespace)
+                                .withName("p-6")
+                                .get()
+                        == null);
 
-        page(null, 2, "p-6").then()
+        page(null, 2, "p-6")
+                .then()
                 .body("sessions.id", equalTo(List.of("p-5", "p-4")))
                 .body("totalCount", equalTo(6));
     }
 
     @Test
     void defaultPageHoldsEverySessionNewestFirst() {
-        api.request().get("/v1/sessions").then().statusCode(200)
+        api.request()
+                .get("/v1/sessions")
+                .then()
+                .statusCode(200)
                 .body("sessions.id", equalTo(List.of("p-7", "p-6", "p-5", "p-4", "p-3", "p-2", "p-1")))
                 .body("nextCursor", equalTo(null));
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "limit=0      | limit: 0 is out of range; allowed: a whole number from 1 to 100 (default 50)",
-        "limit=101    | limit: 101 is out of range",
-        "limit=ten    | limit: \"ten\" is not a whole number",
-        "status=ended | status: \"ended\" is not a session status; allowed: live, released, failed",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "limit=0      | limit: 0 is out of range; allowed: a whole number from 1 to 100 (default 50)",
+                "limit=101    | limit: 101 is out of range",
+                "limit=ten    | limit: \"ten\" is not a whole number",
+                "status=ended | status: \"ended\" is not a session status; allowed: live, released, failed",
+            })
     void badParametersAreRejectedNamingTheParameter(String query, String message) {
         api.request().get("/v1/sessions?" + query).then().statusCode(400).body("message", startsWith(message));
     }
@@ -127,7 +153,8 @@ class SessionPagingTest {
         List<List<String>> pages = new ArrayList<>();
         String cursor = null;
         do {
-            List<String> ids = page(status, limit, cursor).then().statusCode(200).extract().path("sessions.id");
+            List<String> ids =
+                    page(status, limit, cursor).then().statusCode(200).extract().path("sessions.id");
             pages.add(ids);
             cursor = ids.isEmpty() ? null : ids.get(ids.size() - 1);
         } while (cursor != null && pages.size() < 10);
@@ -146,7 +173,11 @@ class SessionPagingTest {
     }
 
     private void release(String id) {
-        api.request().contentType(ContentType.JSON).post("/v1/sessions/" + id + "/release")
-                .then().statusCode(200).body("message", equalTo("session " + id + " released"));
+        api.request()
+                .contentType(ContentType.JSON)
+                .post("/v1/sessions/" + id + "/release")
+                .then()
+                .statusCode(200)
+                .body("message", equalTo("session " + id + " released"));
     }
 }

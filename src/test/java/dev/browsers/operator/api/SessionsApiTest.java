@@ -6,9 +6,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.matchesPattern;
 
+import dev.browsers.operator.model.SessionLabels;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.Phase;
-import dev.browsers.operator.model.SessionLabels;
 import dev.browsers.operator.testing.FakeKubelet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,6 +32,7 @@ class SessionsApiTest {
 
     @Inject
     KubernetesClient client;
+
     FakeKubelet kubelet;
     ApiClient api;
 
@@ -50,13 +51,16 @@ class SessionsApiTest {
     void createWithoutBodyAnswersTheLiveSessionWithEveryFieldOfSteelsSession() {
         Response created = api.request().contentType(ContentType.JSON).post("/v1/sessions");
 
-        created.then().statusCode(201)
+        created.then()
+                .statusCode(201)
                 .body("id", matchesPattern(UUID_V7))
                 .body("status", equalTo("live"))
                 .body("timeout", equalTo(300000))
                 .body("duration", greaterThanOrEqualTo(0))
                 .body("createdAt", matchesPattern("\\d{4}-\\d\\d-\\d\\dT.*Z"))
-                .body("websocketUrl", matchesPattern("ws://" + FakeKubelet.POD_IP + ":9222/devtools/browser\\?token=.+"))
+                .body(
+                        "websocketUrl",
+                        matchesPattern("ws://" + FakeKubelet.POD_IP + ":9222/devtools/browser\\?token=.+"))
                 .body("debugUrl", matchesPattern("http://" + FakeKubelet.POD_IP + ":9222/json/list\\?token=.+"))
                 .body("sessionViewerUrl", matchesPattern("http://" + FakeKubelet.POD_IP + ":9222/json/list\\?token=.+"))
                 .body("creditsUsed", equalTo(0))
@@ -73,13 +77,19 @@ class SessionsApiTest {
         assertThat(session.getSpec().getTimeout()).isEqualTo("5m");
         assertThat(session.getStatus().getPhase()).isEqualTo(Phase.Live);
         String token = created.<String>path("websocketUrl").replaceFirst(".*token=", "");
-        assertThat(client.secrets().inNamespace(api.namespace).withName(session.getMetadata().getName() + "-connection")
-                .get().getData().get("token")).isEqualTo(java.util.Base64.getEncoder().encodeToString(token.getBytes()));
+        assertThat(client.secrets()
+                        .inNamespace(api.namespace)
+                        .withName(session.getMetadata().getName() + "-connection")
+                        .get()
+                        .getData()
+                        .get("token"))
+                .isEqualTo(java.util.Base64.getEncoder().encodeToString(token.getBytes()));
     }
 
     @Test
     void createWithAnEmptyObjectTakesTheDefaults() {
-        Response created = api.request().contentType(ContentType.JSON).body("{}").post("/v1/sessions");
+        Response created =
+                api.request().contentType(ContentType.JSON).body("{}").post("/v1/sessions");
 
         created.then().statusCode(201).body("timeout", equalTo(300000));
         assertThat(session(created.path("id")).getSpec().getTimeout()).isEqualTo("5m");
@@ -87,11 +97,20 @@ class SessionsApiTest {
 
     @Test
     void createHonoursTimeoutInactivityTimeoutSessionIdAndDimensions() {
-        api.request().contentType(ContentType.JSON)
-                .body(Map.of("sessionId", "checkout-1", "timeout", 90000, "inactivityTimeout", 30000,
-                        "dimensions", Map.of("width", 1280, "height", 720)))
+        api.request()
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "sessionId",
+                        "checkout-1",
+                        "timeout",
+                        90000,
+                        "inactivityTimeout",
+                        30000,
+                        "dimensions",
+                        Map.of("width", 1280, "height", 720)))
                 .post("/v1/sessions")
-                .then().statusCode(201)
+                .then()
+                .statusCode(201)
                 .body("id", equalTo("checkout-1"))
                 .body("timeout", equalTo(90000))
                 .body("dimensions.width", equalTo(1280))
@@ -104,12 +123,32 @@ class SessionsApiTest {
 
     @Test
     void createAcceptsAndIgnoresSteelCloudFields() {
-        api.request().contentType(ContentType.JSON)
-                .body(Map.of("useProxy", true, "solveCaptcha", true, "blockAds", true, "isSelenium", false,
-                        "region", "lax", "sessionContext", Map.of("cookies", List.of()), "userAgent", "test/1.0",
-                        "optimizeBandwidth", Map.of("blockImages", true), "concurrency", 1, "namespace", "default"))
+        api.request()
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "useProxy",
+                        true,
+                        "solveCaptcha",
+                        true,
+                        "blockAds",
+                        true,
+                        "isSelenium",
+                        false,
+                        "region",
+                        "lax",
+                        "sessionContext",
+                        Map.of("cookies", List.of()),
+                        "userAgent",
+                        "test/1.0",
+                        "optimizeBandwidth",
+                        Map.of("blockImages", true),
+                        "concurrency",
+                        1,
+                        "namespace",
+                        "default"))
                 .post("/v1/sessions")
-                .then().statusCode(201)
+                .then()
+                .statusCode(201)
                 .body("status", equalTo("live"));
     }
 
@@ -119,71 +158,126 @@ class SessionsApiTest {
         List<Response> answers = Stream.of(1, 2)
                 .map(i -> CompletableFuture.supplyAsync(() ->
                         api.request().contentType(ContentType.JSON).body(body).post("/v1/sessions")))
-                .toList().stream().map(CompletableFuture::join).toList();
+                .toList()
+                .stream()
+                .map(CompletableFuture::join)
+                .toList();
 
         assertThat(answers).extracting(Response::statusCode).containsExactlyInAnyOrder(201, 200);
         assertThat(answers).extracting(r -> r.path("id")).containsOnly("retried-1");
         String uid = session("retried-1").getMetadata().getUid();
 
-        api.request().contentType(ContentType.JSON).body(body).post("/v1/sessions")
-                .then().statusCode(200).body("id", equalTo("retried-1")).body("status", equalTo("live"));
+        api.request()
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/v1/sessions")
+                .then()
+                .statusCode(200)
+                .body("id", equalTo("retried-1"))
+                .body("status", equalTo("live"));
         assertThat(session("retried-1").getMetadata().getUid()).isEqualTo(uid);
-        assertThat(client.resources(BrowserSession.class).inNamespace(api.namespace).list().getItems()).hasSize(1);
-        assertThat(client.pods().inNamespace(api.namespace).withLabel(SessionLabels.SESSION, "retried-1").list()
-                .getItems()).hasSize(1);
+        assertThat(client.resources(BrowserSession.class)
+                        .inNamespace(api.namespace)
+                        .list()
+                        .getItems())
+                .hasSize(1);
+        assertThat(client.pods()
+                        .inNamespace(api.namespace)
+                        .withLabel(SessionLabels.SESSION, "retried-1")
+                        .list()
+                        .getItems())
+                .hasSize(1);
     }
 
     @Test
     void createOfAnEndedSessionIdIsAConflictNotToBeRetried() {
-        api.request().contentType(ContentType.JSON).body(Map.of("sessionId", "once")).post("/v1/sessions")
-                .then().statusCode(201);
-        api.request().contentType(ContentType.JSON).post("/v1/sessions/once/release").then().statusCode(200);
+        api.request()
+                .contentType(ContentType.JSON)
+                .body(Map.of("sessionId", "once"))
+                .post("/v1/sessions")
+                .then()
+                .statusCode(201);
+        api.request()
+                .contentType(ContentType.JSON)
+                .post("/v1/sessions/once/release")
+                .then()
+                .statusCode(200);
 
-        api.request().contentType(ContentType.JSON).body(Map.of("sessionId", "once")).post("/v1/sessions")
-                .then().statusCode(409)
+        api.request()
+                .contentType(ContentType.JSON)
+                .body(Map.of("sessionId", "once"))
+                .post("/v1/sessions")
+                .then()
+                .statusCode(409)
                 .header(ApiErrors.SHOULD_RETRY, "false")
                 .body("message", containsString("cannot be reused"));
     }
 
     @Test
     void createOfASessionThatFailsAnswersTheFailureAndForbidsRetries() {
-        api.request().contentType(ContentType.JSON).body(Map.of("sessionId", FakeKubelet.DOOMED + "1"))
+        api.request()
+                .contentType(ContentType.JSON)
+                .body(Map.of("sessionId", FakeKubelet.DOOMED + "1"))
                 .post("/v1/sessions")
-                .then().statusCode(500)
+                .then()
+                .statusCode(500)
                 .header(ApiErrors.SHOULD_RETRY, "false")
                 .body("message", containsString("failed to start (PodFailed)"))
                 .body("message", containsString("the node ran out of memory"));
 
-        api.request().get("/v1/sessions/" + FakeKubelet.DOOMED + "1").then().statusCode(200)
+        api.request()
+                .get("/v1/sessions/" + FakeKubelet.DOOMED + "1")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("failed"));
     }
 
     @Test
     void retrieveAnswersTheSessionOr404() {
-        String id = api.request().contentType(ContentType.JSON).post("/v1/sessions").path("id");
+        String id =
+                api.request().contentType(ContentType.JSON).post("/v1/sessions").path("id");
 
-        api.request().get("/v1/sessions/" + id).then().statusCode(200)
-                .body("id", equalTo(id)).body("status", equalTo("live")).body("timeout", equalTo(300000));
-        api.request().get("/v1/sessions/no-such-session").then().statusCode(404)
+        api.request()
+                .get("/v1/sessions/" + id)
+                .then()
+                .statusCode(200)
+                .body("id", equalTo(id))
+                .body("status", equalTo("live"))
+                .body("timeout", equalTo(300000));
+        api.request()
+                .get("/v1/sessions/no-such-session")
+                .then()
+                .statusCode(404)
                 .header(ApiErrors.SHOULD_RETRY, "false")
                 .body("message", equalTo("session no-such-session not found"));
     }
 
     @Test
     void sessionsCreatedByKubectlAreSeenToo() {
-        client.resources(BrowserSession.class).inNamespace(api.namespace)
-                .resource(new BrowserSession(api.namespace, "from-kubectl", null)).create();
+        client.resources(BrowserSession.class)
+                .inNamespace(api.namespace)
+                .resource(new BrowserSession(api.namespace, "from-kubectl", null))
+                .create();
 
-        api.request().get("/v1/sessions/from-kubectl").then().statusCode(200)
-                .body("status", equalTo("live")).body("timeout", equalTo(300000));
+        api.request()
+                .get("/v1/sessions/from-kubectl")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("live"))
+                .body("timeout", equalTo(300000));
     }
 
     @Test
     void generatedIdsListNewestFirst() {
-        String first = api.request().contentType(ContentType.JSON).post("/v1/sessions").path("id");
-        String second = api.request().contentType(ContentType.JSON).post("/v1/sessions").path("id");
+        String first =
+                api.request().contentType(ContentType.JSON).post("/v1/sessions").path("id");
+        String second =
+                api.request().contentType(ContentType.JSON).post("/v1/sessions").path("id");
 
-        api.request().get("/v1/sessions").then().statusCode(200)
+        api.request()
+                .get("/v1/sessions")
+                .then()
+                .statusCode(200)
                 .body("sessions.id", equalTo(List.of(second, first)))
                 .body("totalCount", equalTo(2))
                 .body("nextCursor", equalTo(null));
@@ -191,18 +285,25 @@ class SessionsApiTest {
 
     @Test
     void releaseWithoutABodyReleasesAndIsIdempotent() {
-        String id = api.request().contentType(ContentType.JSON).post("/v1/sessions").path("id");
+        String id =
+                api.request().contentType(ContentType.JSON).post("/v1/sessions").path("id");
 
         // What the SDK sends: no body, yet Content-Type: application/json.
-        api.request().contentType(ContentType.JSON).post("/v1/sessions/" + id + "/release")
-                .then().statusCode(200)
+        api.request()
+                .contentType(ContentType.JSON)
+                .post("/v1/sessions/" + id + "/release")
+                .then()
+                .statusCode(200)
                 .body("success", equalTo(true))
                 .body("message", equalTo("session " + id + " released"));
         assertThat(session(id).getSpec().isReleased()).isTrue();
         api.request().get("/v1/sessions/" + id).then().body("status", equalTo("released"));
 
-        api.request().contentType(ContentType.JSON).post("/v1/sessions/" + id + "/release")
-                .then().statusCode(200)
+        api.request()
+                .contentType(ContentType.JSON)
+                .post("/v1/sessions/" + id + "/release")
+                .then()
+                .statusCode(200)
                 .body("success", equalTo(true))
                 .body("message", equalTo("session " + id + " was already released"));
     }
@@ -210,11 +311,18 @@ class SessionsApiTest {
     @Test
     void releaseOfAFailedSessionSucceedsAndSaysItHadFailed() {
         String id = FakeKubelet.DOOMED + "2";
-        api.request().contentType(ContentType.JSON).body(Map.of("sessionId", id)).post("/v1/sessions")
-                .then().statusCode(500);
+        api.request()
+                .contentType(ContentType.JSON)
+                .body(Map.of("sessionId", id))
+                .post("/v1/sessions")
+                .then()
+                .statusCode(500);
 
-        api.request().contentType(ContentType.JSON).post("/v1/sessions/" + id + "/release")
-                .then().statusCode(200)
+        api.request()
+                .contentType(ContentType.JSON)
+                .post("/v1/sessions/" + id + "/release")
+                .then()
+                .statusCode(200)
                 .body("success", equalTo(true))
                 .body("message", containsString("had already failed (PodFailed)"));
         assertThat(session(id).getSpec().getReleased()).isNull();
@@ -222,41 +330,80 @@ class SessionsApiTest {
 
     @Test
     void releaseOfAnUnknownSessionIs404() {
-        api.request().contentType(ContentType.JSON).post("/v1/sessions/ghost/release")
-                .then().statusCode(404).body("message", equalTo("session ghost not found"));
+        api.request()
+                .contentType(ContentType.JSON)
+                .post("/v1/sessions/ghost/release")
+                .then()
+                .statusCode(404)
+                .body("message", equalTo("session ghost not found"));
     }
 
     @Test
     void releaseAllReleasesEveryUnfinishedSessionOfTheNamespace() {
-        String a = api.request().contentType(ContentType.JSON).post("/v1/sessions").path("id");
-        String b = api.request().contentType(ContentType.JSON).post("/v1/sessions").path("id");
-        api.request().contentType(ContentType.JSON).post("/v1/sessions/" + a + "/release").then().statusCode(200);
-        String c = api.request().contentType(ContentType.JSON).post("/v1/sessions").path("id");
+        String a =
+                api.request().contentType(ContentType.JSON).post("/v1/sessions").path("id");
+        String b =
+                api.request().contentType(ContentType.JSON).post("/v1/sessions").path("id");
+        api.request()
+                .contentType(ContentType.JSON)
+                .post("/v1/sessions/" + a + "/release")
+                .then()
+                .statusCode(200);
+        String c =
+                api.request().contentType(ContentType.JSON).post("/v1/sessions").path("id");
 
-        api.request().contentType(ContentType.JSON).post("/v1/sessions/release")
-                .then().statusCode(200)
+        api.request()
+                .contentType(ContentType.JSON)
+                .post("/v1/sessions/release")
+                .then()
+                .statusCode(200)
                 .body("success", equalTo(true))
                 .body("message", equalTo("released 2 sessions"));
 
         api.request().get("/v1/sessions?status=released").then().body("sessions.id", equalTo(List.of(c, b, a)));
-        api.request().contentType(ContentType.JSON).post("/v1/sessions/release")
-                .then().statusCode(200).body("message", equalTo("released 0 sessions"));
+        api.request()
+                .contentType(ContentType.JSON)
+                .post("/v1/sessions/release")
+                .then()
+                .statusCode(200)
+                .body("message", equalTo("released 0 sessions"));
     }
 
     @Test
     void unknownEndpointsWrongMethodsAndBadJsonAnswerJson() {
-        api.request().get("/v1/sessions/x/live-details/nope").then().statusCode(404)
+        api.request()
+                .get("/v1/sessions/x/live-details/nope")
+                .then()
+                .statusCode(404)
                 .body("message", containsString("no such endpoint"));
         api.request().get("/v1/credentials").then().statusCode(404);
         api.request().delete("/v1/sessions/x").then().statusCode(405);
-        api.request().contentType(ContentType.TEXT).body("timeout=1").post("/v1/sessions").then().statusCode(415);
-        api.request().contentType(ContentType.JSON).body("{\"timeout\": ").post("/v1/sessions").then().statusCode(400)
+        api.request()
+                .contentType(ContentType.TEXT)
+                .body("timeout=1")
+                .post("/v1/sessions")
+                .then()
+                .statusCode(415);
+        api.request()
+                .contentType(ContentType.JSON)
+                .body("{\"timeout\": ")
+                .post("/v1/sessions")
+                .then()
+                .statusCode(400)
                 .header(ApiErrors.SHOULD_RETRY, "false")
                 .body("message", containsString("not valid JSON"));
-        api.request().contentType(ContentType.JSON).body("[1]").post("/v1/sessions").then().statusCode(400);
+        api.request()
+                .contentType(ContentType.JSON)
+                .body("[1]")
+                .post("/v1/sessions")
+                .then()
+                .statusCode(400);
     }
 
     private BrowserSession session(String name) {
-        return client.resources(BrowserSession.class).inNamespace(api.namespace).withName(name).get();
+        return client.resources(BrowserSession.class)
+                .inNamespace(api.namespace)
+                .withName(name)
+                .get();
     }
 }

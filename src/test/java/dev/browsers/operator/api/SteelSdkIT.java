@@ -17,13 +17,23 @@ class SteelSdkIT {
 
     @Test
     void steelSdkWorksUnchangedAgainstLocalMode() throws Exception {
-        try (LocalOperatorProcess operator = LocalOperatorProcess.start(); TestPages pages = new TestPages()) {
-            NodeScript.Run run = NodeScript.run("steel-sdk.test.mjs", Map.of(
-                    "BASE_URL", operator.httpUri("").toString(),
-                    "STEEL_API_KEY", "local",
-                    "PAGE_URL", pages.url(),
-                    "PAGE_TITLE", TestPages.TITLE), Duration.ofMinutes(3));
-            assertThat(run.exitCode()).as(run.output() + "\noperator log:\n" + operator.log()).isZero();
+        try (LocalOperatorProcess operator = LocalOperatorProcess.start();
+                TestPages pages = new TestPages()) {
+            NodeScript.Run run = NodeScript.run(
+                    "steel-sdk.test.mjs",
+                    Map.of(
+                            "BASE_URL",
+                            operator.httpUri("").toString(),
+                            "STEEL_API_KEY",
+                            "local",
+                            "PAGE_URL",
+                            pages.url(),
+                            "PAGE_TITLE",
+                            TestPages.TITLE),
+                    Duration.ofMinutes(3));
+            assertThat(run.exitCode())
+                    .as(run.output() + "\noperator log:\n" + operator.log())
+                    .isZero();
             assertThat(run.lastLine()).isEqualTo("steel-sdk compatibility: all checks passed");
             assertThat(pages.hits()).isPositive();
         }

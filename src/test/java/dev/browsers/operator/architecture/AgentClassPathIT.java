@@ -26,11 +26,14 @@ class AgentClassPathIT {
     @Test
     void everyClassTheAgentUsesIsOnItsOwnClassPath() throws Exception {
         List<Path> jars = jars();
-        Path agentJar = jars.stream().filter(j -> j.getFileName().toString().endsWith("-agent.jar")).findFirst()
+        Path agentJar = jars.stream()
+                .filter(j -> j.getFileName().toString().endsWith("-agent.jar"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no agent jar in " + AGENT_DIR + ": run ./mvnw package"));
         Set<String> missing = new TreeSet<>();
         try (URLClassLoader agentClassPath = new URLClassLoader(urls(jars), ClassLoader.getPlatformClassLoader())) {
-            for (JavaClass agentClass : new ClassFileImporter().importJar(new java.util.jar.JarFile(agentJar.toFile()))) {
+            for (JavaClass agentClass :
+                    new ClassFileImporter().importJar(new java.util.jar.JarFile(agentJar.toFile()))) {
                 for (Dependency dependency : agentClass.getDirectDependenciesFromSelf()) {
                     JavaClass target = dependency.getTargetClass().getBaseComponentType();
                     if (!target.isPrimitive() && !loads(agentClassPath, target.getName())) {
@@ -39,8 +42,11 @@ class AgentClassPathIT {
                 }
             }
         }
-        assertThat(missing).as("classes the agent uses that its class path lacks").isEmpty();
-        assertThat(jars).as("the agent's class path holds no Quarkus and no Kubernetes client")
+        assertThat(missing)
+                .as("classes the agent uses that its class path lacks")
+                .isEmpty();
+        assertThat(jars)
+                .as("the agent's class path holds no Quarkus and no Kubernetes client")
                 .noneMatch(j -> j.getFileName().toString().matches(".*(quarkus|kubernetes|fabric8).*"));
     }
 

@@ -9,7 +9,6 @@ import dev.browsers.operator.testing.LocalOperatorProcess;
 import dev.browsers.operator.testing.Processes;
 import dev.browsers.operator.testing.Sessions;
 import dev.browsers.operator.testing.TestConfigs;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -34,12 +33,13 @@ public final class LocalModeBenchmark {
         List<Double> chromiumStart = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             long t0 = System.nanoTime();
-            try (ChromiumProcess ignored = ChromiumProcess.start(TestConfigs.chromiumBinary(),
-                    TestConfigs.chromiumFlags(), Duration.ofSeconds(30))) {
+            try (ChromiumProcess ignored = ChromiumProcess.start(
+                    TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(), Duration.ofSeconds(30))) {
                 chromiumStart.add((System.nanoTime() - t0) / 1e6);
             }
         }
-        System.out.println("Chromium start to CDP listening (direct):   " + new Percentiles(chromiumStart).summary("ms"));
+        System.out.println(
+                "Chromium start to CDP listening (direct):   " + new Percentiles(chromiumStart).summary("ms"));
 
         try (LocalOperatorProcess operator = LocalOperatorProcess.start();
                 KubernetesClient client = operator.kubernetesClient()) {
@@ -59,7 +59,8 @@ public final class LocalModeBenchmark {
         for (int i = 0; i < 20; i++) {
             String name = "start-" + i;
             long t0 = System.nanoTime();
-            client.resource(new BrowserSession(NS, name, new BrowserSessionSpec().withTimeout("10m"))).create();
+            client.resource(new BrowserSession(NS, name, new BrowserSessionSpec().withTimeout("10m")))
+                    .create();
             awaitLive(client, name);
             toLive.add((System.nanoTime() - t0) / 1e6);
             try (CdpClient cdp = CdpClient.connect(URI.create(connectionUrl(client, name)), Map.of())) {
@@ -74,16 +75,20 @@ public final class LocalModeBenchmark {
 
     static void liveSessions(KubernetesClient client, LocalOperatorProcess operator, int count) throws Exception {
         for (int i = 0; i < count; i++) {
-            client.resource(new BrowserSession(NS, "live-" + i, new BrowserSessionSpec().withTimeout("10m"))).create();
+            client.resource(new BrowserSession(NS, "live-" + i, new BrowserSessionSpec().withTimeout("10m")))
+                    .create();
         }
         for (int i = 0; i < count; i++) {
             awaitLive(client, "live-" + i);
         }
-        double browsers = operator.process().descendants()
+        double browsers = operator.process()
+                .descendants()
                 .filter(p -> p.info().command().orElse("").contains("chromium"))
                 // PSS shares the browsers' common pages out fairly instead of counting them in each.
-                .mapToDouble(p -> Processes.memoryKib(p.pid(), "smaps_rollup", "Pss") / 1024.0).sum();
-        System.out.printf("operator + store RSS, %d live sessions:    %.0f MiB (their Chromium processes, PSS: %.0f MiB)%n",
+                .mapToDouble(p -> Processes.memoryKib(p.pid(), "smaps_rollup", "Pss") / 1024.0)
+                .sum();
+        System.out.printf(
+                "operator + store RSS, %d live sessions:    %.0f MiB (their Chromium processes, PSS: %.0f MiB)%n",
                 count, rssMiB(operator.process().pid()), browsers);
         for (int i = 0; i < count; i++) {
             release(client, "live-" + i);
@@ -93,18 +98,28 @@ public final class LocalModeBenchmark {
     /** The mock server records every request for test assertions; local mode must forget them. */
     static void requestLog(KubernetesClient client, long pid) throws Exception {
         for (int i = 0; i < 10_000; i++) {
-            client.resources(BrowserSession.class).inNamespace(NS).withName("start-0").get();
+            client.resources(BrowserSession.class)
+                    .inNamespace(NS)
+                    .withName("start-0")
+                    .get();
         }
-        System.out.printf("after 10 000 requests: RSS %.0f MiB, recorded requests held: %d%n", rssMiB(pid),
-                recordedRequests(pid));
+        System.out.printf(
+                "after 10 000 requests: RSS %.0f MiB, recorded requests held: %d%n",
+                rssMiB(pid), recordedRequests(pid));
         Thread.sleep(11_000); // one trimming period of the embedded store
-        System.out.printf("one trimming period later: RSS %.0f MiB, recorded requests held: %d%n", rssMiB(pid),
-                recordedRequests(pid));
+        System.out.printf(
+                "one trimming period later: RSS %.0f MiB, recorded requests held: %d%n",
+                rssMiB(pid), recordedRequests(pid));
     }
 
     static void awaitLive(KubernetesClient client, String name) {
-        client.resources(BrowserSession.class).inNamespace(NS).withName(name).waitUntilCondition(
-                s -> s != null && s.getStatus() != null && s.getStatus().getPhase() == Phase.Live, 60, TimeUnit.SECONDS);
+        client.resources(BrowserSession.class)
+                .inNamespace(NS)
+                .withName(name)
+                .waitUntilCondition(
+                        s -> s != null && s.getStatus() != null && s.getStatus().getPhase() == Phase.Live,
+                        60,
+                        TimeUnit.SECONDS);
     }
 
     static void release(KubernetesClient client, String name) {
@@ -127,7 +142,10 @@ public final class LocalModeBenchmark {
         Process jcmd = new ProcessBuilder("jcmd", String.valueOf(pid), "GC.class_histogram").start();
         String histogram = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         jcmd.waitFor();
-        return histogram.lines().filter(l -> l.endsWith("mockwebserver.http.RecordedRequest"))
-                .mapToLong(l -> Long.parseLong(l.trim().split("\\s+")[1])).sum();
+        return histogram
+                .lines()
+                .filter(l -> l.endsWith("mockwebserver.http.RecordedRequest"))
+                .mapToLong(l -> Long.parseLong(l.trim().split("\\s+")[1]))
+                .sum();
     }
 }

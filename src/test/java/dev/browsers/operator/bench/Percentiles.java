@@ -20,7 +20,15 @@ public final class Percentiles {
     }
 
     public String summary(String unit) {
-        return String.format(Locale.ROOT, "n=%d p50=%.1f%s p99=%.1f%s max=%.1f%s", sorted.size(), at(50), unit,
-                at(99), unit, sorted.get(sorted.size() - 1), unit);
+        return String.format(
+                Locale.ROOT,
+                "n=%d p50=%.1f%s p99=%.1f%s max=%.1f%s",
+                sorted.size(),
+                at(50),
+                unit,
+                at(99),
+                unit,
+                sorted.get(sorted.size() - 1),
+                unit);
     }
 }

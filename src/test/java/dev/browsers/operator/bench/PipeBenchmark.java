@@ -39,7 +39,8 @@ public final class PipeBenchmark {
     private static final int SESSIONS = 200;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final JsonObject ONE_PLUS_ONE = new JsonObject().put("expression", "1+1").put("returnByValue", true);
+    private static final JsonObject ONE_PLUS_ONE =
+            new JsonObject().put("expression", "1+1").put("returnByValue", true);
 
     private PipeBenchmark() {}
 
@@ -66,7 +67,8 @@ public final class PipeBenchmark {
                     ? ChromiumProcess.startWithPipe(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags())
                     : ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(), TIMEOUT);
             SessionAgent agent = pipe
-                    ? new SessionAgent(vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), browser.pipe())
+                    ? new SessionAgent(
+                            vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), browser.pipe())
                     : new SessionAgent(vertx, AgentOptions.defaults(browser.cdpPort(), TOKEN));
             int port = result(agent.start());
             result(agent.browserReady());
@@ -98,8 +100,10 @@ public final class PipeBenchmark {
 
     /** Sequential Runtime.evaluate(1+1) on an attached page, through the agent, port and pipe alternating. */
     private static void roundTrips(Vertx vertx) throws Exception {
-        try (Session port = Session.start(vertx, false); Session pipe = Session.start(vertx, true);
-                Page overPort = Page.open(port.port()); Page overPipe = Page.open(pipe.port())) {
+        try (Session port = Session.start(vertx, false);
+                Session pipe = Session.start(vertx, true);
+                Page overPort = Page.open(port.port());
+                Page overPipe = Page.open(pipe.port())) {
             Page[] pages = {overPort, overPipe};
             for (Page page : pages) {
                 for (int i = 0; i < WARM_UP; i++) {
@@ -124,12 +128,17 @@ public final class PipeBenchmark {
 
     private record Page(CdpClient cdp, String sessionId) implements AutoCloseable {
         static Page open(int agentPort) throws Exception {
-            CdpClient cdp = CdpClient.connect(URI.create("ws://127.0.0.1:" + agentPort + "/devtools/browser"),
+            CdpClient cdp = CdpClient.connect(
+                    URI.create("ws://127.0.0.1:" + agentPort + "/devtools/browser"),
                     Map.of("Authorization", "Bearer " + TOKEN));
             String targetId = cdp.call("Target.createTarget", new JsonObject().put("url", "about:blank"))
                     .getString("targetId");
-            return new Page(cdp, cdp.call("Target.attachToTarget",
-                    new JsonObject().put("targetId", targetId).put("flatten", true)).getString("sessionId"));
+            return new Page(
+                    cdp,
+                    cdp.call(
+                                    "Target.attachToTarget",
+                                    new JsonObject().put("targetId", targetId).put("flatten", true))
+                            .getString("sessionId"));
         }
 
         void evaluate() throws Exception {
@@ -167,10 +176,10 @@ public final class PipeBenchmark {
                 }
             }
             for (int o = 0; o < operators.size(); o++) {
-                System.out.println(jars.get(o) + ": session create -> Live:                    "
-                        + summary(toLive.get(o), "ms"));
-                System.out.println(jars.get(o) + ": session create -> Runtime.evaluate answered: "
-                        + summary(toCdp.get(o), "ms"));
+                System.out.println(
+                        jars.get(o) + ": session create -> Live:                    " + summary(toLive.get(o), "ms"));
+                System.out.println(
+                        jars.get(o) + ": session create -> Runtime.evaluate answered: " + summary(toCdp.get(o), "ms"));
             }
         } finally {
             for (LocalOperatorProcess operator : operators) {
@@ -181,22 +190,30 @@ public final class PipeBenchmark {
 
     private static double[] createUseRelease(LocalOperatorProcess operator) throws Exception {
         long t0 = System.nanoTime();
-        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(operator.httpUri("/v1/sessions"))
-                .header("steel-api-key", "local").header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"timeout\": 600000}")).build(),
+        HttpResponse<String> created = HTTP.send(
+                HttpRequest.newBuilder(operator.httpUri("/v1/sessions"))
+                        .header("steel-api-key", "local")
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"timeout\": 600000}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         double live = (System.nanoTime() - t0) / 1e6;
         JsonObject session = new JsonObject(created.body());
         try (CdpClient cdp = CdpClient.connect(URI.create(session.getString("websocketUrl")), Map.of())) {
             String targetId = cdp.call("Target.createTarget", new JsonObject().put("url", "about:blank"))
                     .getString("targetId");
-            String sessionId = cdp.call("Target.attachToTarget",
-                    new JsonObject().put("targetId", targetId).put("flatten", true)).getString("sessionId");
+            String sessionId = cdp.call(
+                            "Target.attachToTarget",
+                            new JsonObject().put("targetId", targetId).put("flatten", true))
+                    .getString("sessionId");
             cdp.call("Runtime.evaluate", ONE_PLUS_ONE, sessionId);
         }
         double answered = (System.nanoTime() - t0) / 1e6;
-        HTTP.send(HttpRequest.newBuilder(operator.httpUri("/v1/sessions/" + session.getString("id") + "/release"))
-                .header("steel-api-key", "local").POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HTTP.send(
+                HttpRequest.newBuilder(operator.httpUri("/v1/sessions/" + session.getString("id") + "/release"))
+                        .header("steel-api-key", "local")
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
         return new double[] {live, answered};
     }

@@ -29,7 +29,12 @@ public final class QuotaRefusalBenchmark {
     public static void main(String[] args) {
         String ns = "quota-bench-" + UUID.randomUUID().toString().substring(0, 6);
         try (KubernetesClient client = new KubernetesClientBuilder().build()) {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+            client.namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(ns)
+                            .endMetadata()
+                            .build())
                     .create();
             try {
                 run(client, ns);
@@ -40,24 +45,40 @@ public final class QuotaRefusalBenchmark {
     }
 
     static void run(KubernetesClient client, String ns) {
-        ResourceQuota noPods = new ResourceQuotaBuilder().withNewMetadata().withName("no-pods").endMetadata()
-                .withNewSpec().withHard(Map.of("pods", new Quantity("0"))).endSpec().build();
+        ResourceQuota noPods = new ResourceQuotaBuilder()
+                .withNewMetadata()
+                .withName("no-pods")
+                .endMetadata()
+                .withNewSpec()
+                .withHard(Map.of("pods", new Quantity("0")))
+                .endSpec()
+                .build();
         client.resourceQuotas().inNamespace(ns).resource(noPods).create();
         // The quota controller must have counted the namespace before it refuses anything.
-        client.resourceQuotas().inNamespace(ns).withName("no-pods")
-                .waitUntilCondition(q -> q.getStatus() != null && q.getStatus().getHard() != null, 30, TimeUnit.SECONDS);
+        client.resourceQuotas()
+                .inNamespace(ns)
+                .withName("no-pods")
+                .waitUntilCondition(
+                        q -> q.getStatus() != null && q.getStatus().getHard() != null, 30, TimeUnit.SECONDS);
 
         List<Double> toStatus = new ArrayList<>();
         List<Double> toEvent = new ArrayList<>();
         for (int i = 0; i < SESSIONS; i++) {
             String name = "refused-" + i;
             long start = System.nanoTime();
-            client.resource(new BrowserSession(ns, name, new BrowserSessionSpec().withTimeout("2m"))).create();
-            client.resources(BrowserSession.class).inNamespace(ns).withName(name).waitUntilCondition(
-                    s -> s.getStatus() != null && s.getStatus().getReason() == Reason.QuotaExceeded, 30, TimeUnit.SECONDS);
+            client.resource(new BrowserSession(ns, name, new BrowserSessionSpec().withTimeout("2m")))
+                    .create();
+            client.resources(BrowserSession.class)
+                    .inNamespace(ns)
+                    .withName(name)
+                    .waitUntilCondition(
+                            s -> s.getStatus() != null && s.getStatus().getReason() == Reason.QuotaExceeded,
+                            30,
+                            TimeUnit.SECONDS);
             toStatus.add((System.nanoTime() - start) / 1e6);
-            while (client.v1().events().inNamespace(ns).list().getItems().stream().noneMatch(
-                    e -> "FailedCreate".equals(e.getReason()) && name.equals(e.getInvolvedObject().getName()))) {
+            while (client.v1().events().inNamespace(ns).list().getItems().stream()
+                    .noneMatch(e -> "FailedCreate".equals(e.getReason())
+                            && name.equals(e.getInvolvedObject().getName()))) {
                 Thread.onSpinWait();
             }
             toEvent.add((System.nanoTime() - start) / 1e6);
@@ -72,8 +93,11 @@ public final class QuotaRefusalBenchmark {
             return q;
         });
         for (int i = 0; i < SESSIONS; i++) {
-            client.resources(BrowserSession.class).inNamespace(ns).withName("refused-" + i).waitUntilCondition(
-                    s -> s.getStatus() != null && s.getStatus().getPhase() == Phase.Live, 60, TimeUnit.SECONDS);
+            client.resources(BrowserSession.class)
+                    .inNamespace(ns)
+                    .withName("refused-" + i)
+                    .waitUntilCondition(
+                            s -> s.getStatus() != null && s.getStatus().getPhase() == Phase.Live, 60, TimeUnit.SECONDS);
             toLive.add((System.nanoTime() - freed) / 1e6);
         }
         System.out.println("quota raised -> Live (each of " + SESSIONS + " waiting sessions): "

@@ -3,8 +3,8 @@ package dev.browsers.operator.bench;
 import static org.awaitility.Awaitility.await;
 
 import dev.browsers.operator.lifecycle.ActivityObservation;
-import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.local.EmbeddedApiServer;
+import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.Phase;
@@ -35,19 +35,27 @@ public final class ReleaseLatenessBenchmark {
                 KubernetesClient client = new KubernetesClientBuilder()
                         .withConfig(new ConfigBuilder().withMasterUrl(api.url()).build())
                         .build();
-                OperatorHarness operator = new OperatorHarness(client,
-                        TestConfigs.operatorConfig(Map.of("browser-operator.ttl-after-finished", "0")),
-                        Clock.systemUTC(),
-                        (endpoint, token, now) -> new ActivityObservation.Reported(null)).start()) {
+                OperatorHarness operator = new OperatorHarness(
+                                client,
+                                TestConfigs.operatorConfig(Map.of("browser-operator.ttl-after-finished", "0")),
+                                Clock.systemUTC(),
+                                (endpoint, token, now) -> new ActivityObservation.Reported(null))
+                        .start()) {
             FakeKubelet kubelet = FakeKubelet.start(client);
             for (int i = 0; i < SESSIONS; i++) {
                 // Timeouts spread over 2-5 s so deadlines do not all coincide.
                 String timeout = (2000 + (i * 3000 / SESSIONS)) + "ms";
-                client.resource(new BrowserSession(NS, "s-" + i, new BrowserSessionSpec().withTimeout(timeout))).create();
+                client.resource(new BrowserSession(NS, "s-" + i, new BrowserSessionSpec().withTimeout(timeout)))
+                        .create();
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> kubelet.goneAt().size() == SESSIONS);
             kubelet.close();
-            report(client.resources(BrowserSession.class).inNamespace(NS).list().getItems(), kubelet.readyAt(),
+            report(
+                    client.resources(BrowserSession.class)
+                            .inNamespace(NS)
+                            .list()
+                            .getItems(),
+                    kubelet.readyAt(),
                     kubelet.goneAt());
         }
         // The mock server leaves non-daemon Vert.x threads behind, which would keep exec:java waiting.
@@ -57,19 +65,28 @@ public final class ReleaseLatenessBenchmark {
     static void report(List<BrowserSession> sessions, Map<String, Instant> markedReady, Map<String, Instant> podGone) {
         List<Double> releaseLateness = sessions.stream()
                 .filter(s -> s.getStatus().getPhase() == Phase.Released)
-                .map(s -> millis(s.getStatus().getExpiresAt(), Timestamps.parse(s.getStatus().getFinishedTime())))
+                .map(s -> millis(
+                        s.getStatus().getExpiresAt(),
+                        Timestamps.parse(s.getStatus().getFinishedTime())))
                 .toList();
         List<Double> podGoneLateness = sessions.stream()
-                .map(s -> millis(s.getStatus().getExpiresAt(), podGone.get(s.getMetadata().getName())))
+                .map(s -> millis(
+                        s.getStatus().getExpiresAt(),
+                        podGone.get(s.getMetadata().getName())))
                 .toList();
         List<Double> readyToLive = sessions.stream()
-                .map(s -> (double) Duration.between(markedReady.get(s.getMetadata().getName()),
-                        Timestamps.parse(s.getStatus().getLiveTime())).toMillis())
+                .map(s -> (double) Duration.between(
+                                markedReady.get(s.getMetadata().getName()),
+                                Timestamps.parse(s.getStatus().getLiveTime()))
+                        .toMillis())
                 .toList();
         System.out.printf("sessions: %d, released with Timeout: %d%n", sessions.size(), releaseLateness.size());
-        System.out.println("release lateness (finishedTime - expiresAt): " + new Percentiles(releaseLateness).summary("ms"));
-        System.out.println("pod deleted after deadline (observed):       " + new Percentiles(podGoneLateness).summary("ms"));
-        System.out.println("pod Ready -> status Live (liveTime):         " + new Percentiles(readyToLive).summary("ms"));
+        System.out.println(
+                "release lateness (finishedTime - expiresAt): " + new Percentiles(releaseLateness).summary("ms"));
+        System.out.println(
+                "pod deleted after deadline (observed):       " + new Percentiles(podGoneLateness).summary("ms"));
+        System.out.println(
+                "pod Ready -> status Live (liveTime):         " + new Percentiles(readyToLive).summary("ms"));
     }
 
     static double millis(String from, Instant to) {

@@ -27,36 +27,52 @@ class SessionPodDependentTest {
     }
 
     static Container container(Pod pod, String name) {
-        return pod.getSpec().getContainers().stream().filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
+        return pod.getSpec().getContainers().stream()
+                .filter(c -> c.getName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void browserAndAgentRunRestrictedWithTheBrowserOnLoopbackOnly() {
         Pod pod = desired(session(new BrowserSessionSpec()), Map.of());
         assertThat(pod.getMetadata().getName()).isEqualTo("checkout-browser");
-        assertThat(pod.getMetadata().getLabels()).containsEntry("browsers.dev/session", "checkout")
+        assertThat(pod.getMetadata().getLabels())
+                .containsEntry("browsers.dev/session", "checkout")
                 .containsEntry("app.kubernetes.io/managed-by", "browser-operator");
         assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
         assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
         assertThat(pod.getSpec().getEnableServiceLinks()).isFalse();
         assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
-        assertThat(pod.getSpec().getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getSpec().getSecurityContext().getSeccompProfile().getType())
+                .isEqualTo("RuntimeDefault");
         // startup timeout + maximum timeout + a minute of grace
         assertThat(pod.getSpec().getActiveDeadlineSeconds()).isEqualTo(120 + 86_400 + 60);
 
         Container browser = container(pod, "browser");
         assertThat(browser.getImage()).isEqualTo("docker.io/chromedp/headless-shell:stable");
-        assertThat(browser.getArgs()).contains("--headless", "--no-sandbox", "--remote-debugging-address=127.0.0.1",
-                "--remote-debugging-port=9223", "--user-data-dir=/tmp/profile");
+        assertThat(browser.getArgs())
+                .contains(
+                        "--headless",
+                        "--no-sandbox",
+                        "--remote-debugging-address=127.0.0.1",
+                        "--remote-debugging-port=9223",
+                        "--user-data-dir=/tmp/profile");
         assertThat(browser.getPorts()).isEmpty();
         assertThat(browser.getResources().getLimits()).containsEntry("memory", new Quantity("2Gi"));
 
         Container agent = container(pod, "agent");
-        assertThat(agent.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(9222));
+        assertThat(agent.getPorts())
+                .singleElement()
+                .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(9222));
         assertThat(agent.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
-        assertThat(agent.getEnv()).extracting(EnvVar::getName)
+        assertThat(agent.getEnv())
+                .extracting(EnvVar::getName)
                 .containsExactlyInAnyOrder("AGENT_PORT", "BROWSER_CDP_PORT", "EXPIRES_AT_FILE", "SESSION_TOKEN");
-        EnvVar token = agent.getEnv().stream().filter(e -> e.getName().equals("SESSION_TOKEN")).findFirst().orElseThrow();
+        EnvVar token = agent.getEnv().stream()
+                .filter(e -> e.getName().equals("SESSION_TOKEN"))
+                .findFirst()
+                .orElseThrow();
         assertThat(token.getValue()).isNull();
         assertThat(token.getValueFrom().getSecretKeyRef().getName()).isEqualTo("checkout-connection");
         assertThat(token.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
@@ -76,9 +92,13 @@ class SessionPodDependentTest {
         status.setExpiresAt("2026-11-29T10:05:00.000Z");
         session.setStatus(status);
         Pod pod = desired(session, Map.of());
-        assertThat(pod.getMetadata().getAnnotations()).containsEntry("browsers.dev/expires-at", "2026-11-29T10:05:00.000Z");
-        assertThat(pod.getSpec().getVolumes()).filteredOn(v -> v.getDownwardAPI() != null).singleElement()
-                .satisfies(v -> assertThat(v.getDownwardAPI().getItems()).singleElement()
+        assertThat(pod.getMetadata().getAnnotations())
+                .containsEntry("browsers.dev/expires-at", "2026-11-29T10:05:00.000Z");
+        assertThat(pod.getSpec().getVolumes())
+                .filteredOn(v -> v.getDownwardAPI() != null)
+                .singleElement()
+                .satisfies(v -> assertThat(v.getDownwardAPI().getItems())
+                        .singleElement()
                         .satisfies(item -> assertThat(item.getFieldRef().getFieldPath())
                                 .isEqualTo("metadata.annotations['browsers.dev/expires-at']")));
     }

@@ -31,7 +31,10 @@ class HelmChartTest {
     static final String KUBE_VERSION = "1.25.0";
 
     static TemplateCommand template() {
-        return new Helm(CHART).template().withName("browser-operator").withNamespace("browser-operator")
+        return new Helm(CHART)
+                .template()
+                .withName("browser-operator")
+                .withNamespace("browser-operator")
                 .withKubeVersion(KUBE_VERSION);
     }
 
@@ -42,13 +45,19 @@ class HelmChartTest {
     }
 
     static <T> T only(List<HasMetadata> objects, Class<T> type) {
-        return objects.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
+        return objects.stream()
+                .filter(type::isInstance)
+                .map(type::cast)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void lintsClean() {
         LintResult result = new Helm(CHART).lint().strict().call();
-        assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+        assertThat(result.isFailed())
+                .as(String.join("\n", result.getMessages()))
+                .isFalse();
     }
 
     /**
@@ -67,8 +76,17 @@ class HelmChartTest {
 
     @Test
     void valuesReachTheOperatorsConfiguration() {
-        Deployment deployment = only(render(Map.of("sessions.maxTimeout", "2h", "browser.image", "example/chrome:1",
-                "browser.resources.limits.memory", "3Gi", "restApi.enabled", "true")), Deployment.class);
+        Deployment deployment = only(
+                render(Map.of(
+                        "sessions.maxTimeout",
+                        "2h",
+                        "browser.image",
+                        "example/chrome:1",
+                        "browser.resources.limits.memory",
+                        "3Gi",
+                        "restApi.enabled",
+                        "true")),
+                Deployment.class);
         Map<String, String> env = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
                 .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
         OperatorConfig config = TestConfigs.fromEnvironment(env);
@@ -87,7 +105,13 @@ class HelmChartTest {
         assertThat(sessionVerbs(render(Map.of("restApi.enabled", "true"))))
                 .containsExactly("get", "list", "watch", "delete", "create", "patch");
         Deployment deployment = only(render(Map.of()), Deployment.class);
-        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        assertThat(deployment
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv())
                 .contains(new EnvVar("BROWSER_OPERATOR_API_ENABLED", "false", null));
     }
 
@@ -95,14 +119,22 @@ class HelmChartTest {
     @Test
     void operatorListensOnAllInterfacesInItsPodAndImage() throws IOException {
         Deployment deployment = only(render(Map.of()), Deployment.class);
-        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        assertThat(deployment
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv())
                 .contains(new EnvVar("QUARKUS_HTTP_HOST", "0.0.0.0", null));
-        assertThat(Files.readAllLines(Path.of("src/main/docker/Dockerfile.jvm"))).contains("ENV QUARKUS_HTTP_HOST=0.0.0.0");
+        assertThat(Files.readAllLines(Path.of("src/main/docker/Dockerfile.jvm")))
+                .contains("ENV QUARKUS_HTTP_HOST=0.0.0.0");
     }
 
     @Test
     void operatorPodIsRestrictedAndProbed() {
-        var pod = only(render(Map.of()), Deployment.class).getSpec().getTemplate().getSpec();
+        var pod =
+                only(render(Map.of()), Deployment.class).getSpec().getTemplate().getSpec();
         var container = pod.getContainers().get(0);
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
@@ -119,13 +151,16 @@ class HelmChartTest {
         if (Boolean.getBoolean("deploy.update")) {
             Files.writeString(PLAIN_MANIFESTS, rendered);
         }
-        assertThat(PLAIN_MANIFESTS).as("stale: run ./mvnw test -Dtest=HelmChartTest -Ddeploy.update=true")
+        assertThat(PLAIN_MANIFESTS)
+                .as("stale: run ./mvnw test -Dtest=HelmChartTest -Ddeploy.update=true")
                 .hasContent(rendered);
     }
 
     static List<String> sessionVerbs(List<HasMetadata> objects) {
         return only(objects, ClusterRole.class).getRules().stream()
                 .filter(r -> r.getResources().equals(List.of("browsersessions")))
-                .map(PolicyRule::getVerbs).findFirst().orElseThrow();
+                .map(PolicyRule::getVerbs)
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -35,14 +35,16 @@ class ArgoCdHealthCheckTest {
     void pendingIsProgressing() throws IOException {
         BrowserSession pending = SessionStatuses.pending();
         assertThat(pending.getStatus().getPhase()).isEqualTo(Phase.Pending);
-        assertThat(health(pending)).isEqualTo(new Health("Progressing", pending.getStatus().getMessage()));
+        assertThat(health(pending))
+                .isEqualTo(new Health("Progressing", pending.getStatus().getMessage()));
     }
 
     @Test
     void liveIsHealthy() throws IOException {
         BrowserSession live = SessionStatuses.live();
         assertThat(live.getStatus().getPhase()).isEqualTo(Phase.Live);
-        assertThat(health(live)).isEqualTo(new Health("Healthy", live.getStatus().getMessage()));
+        assertThat(health(live))
+                .isEqualTo(new Health("Healthy", live.getStatus().getMessage()));
     }
 
     /** A released session ended as meant to, whether on request or at its timeout. */
@@ -50,7 +52,8 @@ class ArgoCdHealthCheckTest {
     void releasedIsHealthy() throws IOException {
         for (BrowserSession released : List.of(SessionStatuses.releasedOnRequest(), SessionStatuses.timedOut())) {
             assertThat(released.getStatus().getPhase()).isEqualTo(Phase.Released);
-            assertThat(health(released)).isEqualTo(new Health("Healthy", released.getStatus().getMessage()));
+            assertThat(health(released))
+                    .isEqualTo(new Health("Healthy", released.getStatus().getMessage()));
         }
         assertThat(SessionStatuses.timedOut().getStatus().getReason()).isEqualTo(Reason.Timeout);
     }
@@ -59,11 +62,13 @@ class ArgoCdHealthCheckTest {
     void failedIsDegradedWithTheOperatorsExplanation() throws IOException {
         BrowserSession invalid = SessionStatuses.invalidSpec();
         assertThat(invalid.getStatus().getReason()).isEqualTo(Reason.InvalidSpec);
-        assertThat(health(invalid)).isEqualTo(new Health("Degraded", invalid.getStatus().getMessage()));
+        assertThat(health(invalid))
+                .isEqualTo(new Health("Degraded", invalid.getStatus().getMessage()));
         assertThat(health(invalid).message()).contains("spec.timeout", "48h");
         BrowserSession podFailed = SessionStatuses.podFailed();
         assertThat(podFailed.getStatus().getPhase()).isEqualTo(Phase.Failed);
-        assertThat(health(podFailed)).isEqualTo(new Health("Degraded", podFailed.getStatus().getMessage()));
+        assertThat(health(podFailed))
+                .isEqualTo(new Health("Degraded", podFailed.getStatus().getMessage()));
     }
 
     @Test
@@ -94,7 +99,9 @@ class ArgoCdHealthCheckTest {
     void readmeShowsTheShippedScript() throws IOException {
         List<String> lines = Files.readAllLines(Path.of("README.md"));
         int start = lines.indexOf("  " + README_KEY);
-        assertThat(start).as("README has an argocd-cm snippet with key %s", README_KEY).isPositive();
+        assertThat(start)
+                .as("README has an argocd-cm snippet with key %s", README_KEY)
+                .isPositive();
         List<String> script = new ArrayList<>();
         for (String line : lines.subList(start + 1, lines.size())) {
             if (!line.isEmpty() && !line.startsWith("    ")) {
@@ -102,6 +109,7 @@ class ArgoCdHealthCheckTest {
             }
             script.add(line.isEmpty() ? "" : line.substring(4));
         }
-        assertThat(String.join("\n", script).strip()).isEqualTo(ArgoCdHealth.script().strip());
+        assertThat(String.join("\n", script).strip())
+                .isEqualTo(ArgoCdHealth.script().strip());
     }
 }

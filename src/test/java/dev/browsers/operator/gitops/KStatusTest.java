@@ -107,7 +107,8 @@ class KStatusTest {
                 """);
         assertThat(result.status()).isEqualTo(Status.InProgress);
         assertThat(result.message()).isEqualTo("MyCR generation is 2, but latest observed generation is 1");
-        assertThat(result.conditions()).extracting(Condition::type, Condition::reason)
+        assertThat(result.conditions())
+                .extracting(Condition::type, Condition::reason)
                 .containsExactly(tuple("Reconciling", "LatestGenerationNotObserved"));
     }
 
@@ -124,8 +125,11 @@ class KStatusTest {
                   - {type: Ready, status: "True", reason: AllOk}
                   - {type: Reconciling, status: "True", reason: Progressing, message: rolling out}
                 """);
-        assertThat(result).isEqualTo(new Result(Status.InProgress, "rolling out",
-                List.of(new Condition("Reconciling", "True", "Progressing", "rolling out"))));
+        assertThat(result)
+                .isEqualTo(new Result(
+                        Status.InProgress,
+                        "rolling out",
+                        List.of(new Condition("Reconciling", "True", "Progressing", "rolling out"))));
     }
 
     /** README: "Stalled: The controller has encountered an error ... or it has made insufficient progress." */
@@ -141,8 +145,11 @@ class KStatusTest {
                   - {type: Ready, status: "False", reason: Broken}
                   - {type: Stalled, status: "True", reason: Broken, message: cannot pull image}
                 """);
-        assertThat(result).isEqualTo(new Result(Status.Failed, "cannot pull image",
-                List.of(new Condition("Stalled", "True", "Broken", "cannot pull image"))));
+        assertThat(result)
+                .isEqualTo(new Result(
+                        Status.Failed,
+                        "cannot pull image",
+                        List.of(new Condition("Stalled", "True", "Broken", "cannot pull image"))));
     }
 
     /** Reconciling and Stalled are checked in list order, the first True one decides. */
@@ -169,8 +176,11 @@ class KStatusTest {
                   - {type: Stalled, status: "False", reason: Done}
                   - {type: Ready, status: "Unknown", reason: Checking, message: probing}
                 """);
-        assertThat(result).isEqualTo(new Result(Status.InProgress, "probing",
-                List.of(new Condition("Reconciling", "True", "Checking", "probing"))));
+        assertThat(result)
+                .isEqualTo(new Result(
+                        Status.InProgress,
+                        "probing",
+                        List.of(new Condition("Reconciling", "True", "Checking", "probing"))));
     }
 
     @Test

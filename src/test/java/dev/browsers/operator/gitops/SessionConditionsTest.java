@@ -33,8 +33,11 @@ class SessionConditionsTest {
         for (BrowserSession pending : List.of(SessionStatuses.pending(), SessionStatuses.quotaExceeded())) {
             String message = pending.getStatus().getMessage();
             String reason = pending.getStatus().getReason().name();
-            assertThat(KStatus.compute(pending)).isEqualTo(new Result(Status.InProgress, message,
-                    List.of(new Condition("Reconciling", "True", reason, message))));
+            assertThat(KStatus.compute(pending))
+                    .isEqualTo(new Result(
+                            Status.InProgress,
+                            message,
+                            List.of(new Condition("Reconciling", "True", reason, message))));
             assertThat(KubectlWait.ready(pending)).isFalse();
             assertThat(KubectlWait.stalled(pending)).isFalse();
         }
@@ -61,8 +64,10 @@ class SessionConditionsTest {
     @Test
     void releasedWithReadyFalseWouldStayInProgress() {
         BrowserSession released = SessionStatuses.timedOut();
-        released.getStatus().getConditions().add(new io.fabric8.kubernetes.api.model.Condition(
-                "2026-11-25T10:10:02.000Z", "timeout reached", 1L, "Timeout", "False", "Ready"));
+        released.getStatus()
+                .getConditions()
+                .add(new io.fabric8.kubernetes.api.model.Condition(
+                        "2026-11-25T10:10:02.000Z", "timeout reached", 1L, "Timeout", "False", "Ready"));
         assertThat(KStatus.compute(released).status()).isEqualTo(Status.InProgress);
     }
 
@@ -70,8 +75,15 @@ class SessionConditionsTest {
     void failedIsFailedWithTheSessionsReasonAndStalled() {
         for (BrowserSession failed : List.of(SessionStatuses.podFailed(), SessionStatuses.invalidSpec())) {
             String message = failed.getStatus().getMessage();
-            assertThat(KStatus.compute(failed)).isEqualTo(new Result(Status.Failed, message,
-                    List.of(new Condition("Stalled", "True", failed.getStatus().getReason().name(), message))));
+            assertThat(KStatus.compute(failed))
+                    .isEqualTo(new Result(
+                            Status.Failed,
+                            message,
+                            List.of(new Condition(
+                                    "Stalled",
+                                    "True",
+                                    failed.getStatus().getReason().name(),
+                                    message))));
             assertThat(KubectlWait.stalled(failed)).isTrue();
             assertThat(KubectlWait.ready(failed)).isFalse();
         }
@@ -80,12 +92,26 @@ class SessionConditionsTest {
 
     @Test
     void everyPhaseReadsAsDesigned() {
-        Map<String, Status> expected = Map.of("Pending", Status.InProgress, "Pending, quota exceeded",
-                Status.InProgress, "Live", Status.Current, "Released on request", Status.Current,
-                "Released at the timeout", Status.Current, "Failed, pod failed", Status.Failed,
-                "Failed, invalid spec", Status.Failed, "created, no status", Status.Current);
-        SessionStatuses.all().forEach((name, session) ->
-                assertThat(KStatus.compute(session).status()).as(name).isEqualTo(expected.get(name)));
+        Map<String, Status> expected = Map.of(
+                "Pending",
+                Status.InProgress,
+                "Pending, quota exceeded",
+                Status.InProgress,
+                "Live",
+                Status.Current,
+                "Released on request",
+                Status.Current,
+                "Released at the timeout",
+                Status.Current,
+                "Failed, pod failed",
+                Status.Failed,
+                "Failed, invalid spec",
+                Status.Failed,
+                "created, no status",
+                Status.Current);
+        SessionStatuses.all()
+                .forEach((name, session) ->
+                        assertThat(KStatus.compute(session).status()).as(name).isEqualTo(expected.get(name)));
     }
 
     /** A spec edit the operator has not seen yet (say a new timeout) is InProgress, and Ready does not count. */

@@ -54,8 +54,8 @@ class SessionLifecycleTest {
     }
 
     /** What the reconciler does: check the spec once, then decide. */
-    static Decision decide(BrowserSession s, PodObservation pod, ActivityObservation activity, Instant now,
-            Policy policy) {
+    static Decision decide(
+            BrowserSession s, PodObservation pod, ActivityObservation activity, Instant now, Policy policy) {
         return SessionLifecycle.decide(s, SpecCheck.of(s, policy), pod, activity, now, policy);
     }
 
@@ -86,7 +86,10 @@ class SessionLifecycleTest {
     }
 
     static Condition condition(Decision d, String type) {
-        return d.status().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+        return d.status().getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
     }
 
     @Nested
@@ -191,13 +194,17 @@ class SessionLifecycleTest {
             assertThat(d.status().getReason()).isEqualTo(Reason.StartupTimeout);
             assertThat(d.status().getMessage()).contains("2m");
             assertThat(d.actions()).contains(Action.DELETE_POD);
-            assertThat(d.transition()).hasValueSatisfying(t -> assertThat(t.warning()).isTrue());
+            assertThat(d.transition())
+                    .hasValueSatisfying(t -> assertThat(t.warning()).isTrue());
         }
 
         @Test
         void readyJustAtTheStartupDeadlineStillGoesLive() {
             BrowserSession s = pendingSession(new BrowserSessionSpec());
-            assertThat(decide(s, PodObservation.ready(ENDPOINT), at(120)).status().getPhase()).isEqualTo(Phase.Live);
+            assertThat(decide(s, PodObservation.ready(ENDPOINT), at(120))
+                            .status()
+                            .getPhase())
+                    .isEqualTo(Phase.Live);
         }
 
         @ParameterizedTest
@@ -207,8 +214,8 @@ class SessionLifecycleTest {
             "BROWSER_EXITED, BrowserCrashed, exit code 139",
             "POD_FAILED, PodFailed, Evicted",
         })
-        void podFaultsFailTheSessionAtOnceWithTheirReasonAndDetail(PodObservation.State state, Reason reason,
-                String detail) {
+        void podFaultsFailTheSessionAtOnceWithTheirReasonAndDetail(
+                PodObservation.State state, Reason reason, String detail) {
             BrowserSession s = pendingSession(new BrowserSessionSpec());
             Decision d = decide(s, PodObservation.of(state, detail), at(5));
             assertThat(d.status().getPhase()).isEqualTo(Phase.Failed);
@@ -304,9 +311,10 @@ class SessionLifecycleTest {
 
         @Test
         void inactivityReleasedLateBillsOnlyUpToTheInactivityDeadline() {
-            BrowserSession s = liveSession(new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout("1m"));
-            Decision d = decide(s, PodObservation.ready(ENDPOINT), new ActivityObservation.Reported(null), at(400),
-                    POLICY);
+            BrowserSession s =
+                    liveSession(new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout("1m"));
+            Decision d =
+                    decide(s, PodObservation.ready(ENDPOINT), new ActivityObservation.Reported(null), at(400), POLICY);
             assertThat(d.status().getReason()).isEqualTo(Reason.InactivityTimeout);
             assertThat(d.status().getDurationSeconds()).isEqualTo(60.0);
         }
@@ -331,15 +339,16 @@ class SessionLifecycleTest {
 
         @Test
         void podFailedFails() {
-            Decision d = decide(liveSession(new BrowserSessionSpec()), PodObservation.of(POD_FAILED, "Evicted"), at(10));
+            Decision d =
+                    decide(liveSession(new BrowserSessionSpec()), PodObservation.of(POD_FAILED, "Evicted"), at(10));
             assertThat(d.status().getReason()).isEqualTo(Reason.PodFailed);
             assertThat(d.status().getMessage()).contains("Evicted");
         }
 
         @Test
         void browserExitFailsAsCrash() {
-            Decision d = decide(liveSession(new BrowserSessionSpec()), PodObservation.of(BROWSER_EXITED, "exit 139"),
-                    at(10));
+            Decision d = decide(
+                    liveSession(new BrowserSessionSpec()), PodObservation.of(BROWSER_EXITED, "exit 139"), at(10));
             assertThat(d.status().getReason()).isEqualTo(Reason.BrowserCrashed);
         }
 
@@ -381,7 +390,8 @@ class SessionLifecycleTest {
 
     @Nested
     class Inactivity {
-        final BrowserSessionSpec spec = new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout("1m");
+        final BrowserSessionSpec spec =
+                new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout("1m");
 
         @Test
         void liveSessionGetsAnInactivityDeadlineAndWakesForIt() {
@@ -404,8 +414,8 @@ class SessionLifecycleTest {
         @Test
         void idleClientIsReleasedForInactivity() {
             BrowserSession s = liveSession(spec);
-            Decision d = decide(s, PodObservation.ready(ENDPOINT),
-                    new ActivityObservation.Reported(null), at(62), POLICY);
+            Decision d =
+                    decide(s, PodObservation.ready(ENDPOINT), new ActivityObservation.Reported(null), at(62), POLICY);
             assertThat(d.status().getPhase()).isEqualTo(Phase.Released);
             assertThat(d.status().getReason()).isEqualTo(Reason.InactivityTimeout);
             assertThat(d.actions()).contains(Action.DELETE_POD);
@@ -414,8 +424,8 @@ class SessionLifecycleTest {
         @Test
         void activeClientMovesTheDeadlineAndIsRecorded() {
             BrowserSession s = liveSession(spec);
-            Decision d = decide(s, PodObservation.ready(ENDPOINT),
-                    new ActivityObservation.Reported(at(50)), at(62), POLICY);
+            Decision d =
+                    decide(s, PodObservation.ready(ENDPOINT), new ActivityObservation.Reported(at(50)), at(62), POLICY);
             assertThat(d.status().getPhase()).isEqualTo(Phase.Live);
             assertThat(d.status().getLastActivityTime()).isEqualTo("2026-11-25T10:00:50.000Z");
             assertThat(d.status().getInactivityDeadline()).isEqualTo("2026-11-25T10:01:50.000Z");
@@ -429,8 +439,8 @@ class SessionLifecycleTest {
         void activityBeforeTheRecordedOneDoesNotMoveItBack() {
             BrowserSession s = liveSession(spec);
             s.getStatus().setLastActivityTime("2026-11-25T10:00:40.000Z");
-            Decision d = decide(s, PodObservation.ready(ENDPOINT),
-                    new ActivityObservation.Reported(at(20)), at(100), POLICY);
+            Decision d = decide(
+                    s, PodObservation.ready(ENDPOINT), new ActivityObservation.Reported(at(20)), at(100), POLICY);
             assertThat(d.status().getLastActivityTime()).isEqualTo("2026-11-25T10:00:40.000Z");
             assertThat(d.status().getReason()).isEqualTo(Reason.InactivityTimeout);
         }
@@ -438,33 +448,53 @@ class SessionLifecycleTest {
         @Test
         void unreachableAgentIsRetriedThenFailsTheSessionAsUnreachableNotAsACrash() {
             BrowserSession s = liveSession(spec);
-            Decision first = decide(s, PodObservation.ready(ENDPOINT),
-                    new ActivityObservation.Unreachable("connection refused"), at(62), POLICY);
+            Decision first = decide(
+                    s,
+                    PodObservation.ready(ENDPOINT),
+                    new ActivityObservation.Unreachable("connection refused"),
+                    at(62),
+                    POLICY);
             assertThat(first.status().getPhase()).isEqualTo(Phase.Live);
             assertThat(first.requeueAfter()).contains(Duration.ofSeconds(1));
             assertThat(condition(first, "AgentReachable").getStatus()).isEqualTo("False");
             apply(s, first);
-            Decision stillTrying = decide(s, PodObservation.ready(ENDPOINT),
-                    new ActivityObservation.Unreachable("connection refused"), at(71), POLICY);
+            Decision stillTrying = decide(
+                    s,
+                    PodObservation.ready(ENDPOINT),
+                    new ActivityObservation.Unreachable("connection refused"),
+                    at(71),
+                    POLICY);
             assertThat(stillTrying.status().getPhase()).isEqualTo(Phase.Live);
             assertThat(condition(stillTrying, "AgentReachable").getLastTransitionTime())
                     .isEqualTo("2026-11-25T10:01:02.000Z");
             apply(s, stillTrying);
-            Decision gone = decide(s, PodObservation.ready(ENDPOINT),
-                    new ActivityObservation.Unreachable("connection refused"), at(72), POLICY);
+            Decision gone = decide(
+                    s,
+                    PodObservation.ready(ENDPOINT),
+                    new ActivityObservation.Unreachable("connection refused"),
+                    at(72),
+                    POLICY);
             assertThat(gone.status().getPhase()).isEqualTo(Phase.Failed);
             assertThat(gone.status().getReason()).isEqualTo(Reason.AgentUnreachable);
-            assertThat(gone.status().getMessage()).contains("connection refused").contains(ENDPOINT)
+            assertThat(gone.status().getMessage())
+                    .contains("connection refused")
+                    .contains(ENDPOINT)
                     .contains("NetworkPolicies");
         }
 
         @Test
         void agentAnsweringAgainClearsTheUnreachableCondition() {
             BrowserSession s = liveSession(spec);
-            apply(s, decide(s, PodObservation.ready(ENDPOINT),
-                    new ActivityObservation.Unreachable("timeout"), at(62), POLICY));
-            Decision d = decide(s, PodObservation.ready(ENDPOINT),
-                    new ActivityObservation.Reported(at(61)), at(63), POLICY);
+            apply(
+                    s,
+                    decide(
+                            s,
+                            PodObservation.ready(ENDPOINT),
+                            new ActivityObservation.Unreachable("timeout"),
+                            at(62),
+                            POLICY));
+            Decision d =
+                    decide(s, PodObservation.ready(ENDPOINT), new ActivityObservation.Reported(at(61)), at(63), POLICY);
             assertThat(d.status().getPhase()).isEqualTo(Phase.Live);
             assertThat(condition(d, "AgentReachable").getStatus()).isEqualTo("True");
         }
@@ -472,11 +502,14 @@ class SessionLifecycleTest {
         @ParameterizedTest
         @ValueSource(strings = {"10m", "1h"})
         void inactivityNotShorterThanTimeoutHasNoEffectAndSaysSo(String inactivity) {
-            BrowserSession s = liveSession(new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout(inactivity));
+            BrowserSession s =
+                    liveSession(new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout(inactivity));
             assertThat(s.getStatus().getInactivityDeadline()).isNull();
             assertThat(activityProbeDue(s, at(599))).isFalse();
             Condition c = s.getStatus().getConditions().stream()
-                    .filter(x -> x.getType().equals("InactivityTimeout")).findFirst().orElseThrow();
+                    .filter(x -> x.getType().equals("InactivityTimeout"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(c.getStatus()).isEqualTo("False");
             assertThat(c.getReason()).isEqualTo("NotShorterThanTimeout");
             assertThat(c.getMessage()).contains("no effect");
@@ -518,12 +551,14 @@ class SessionLifecycleTest {
             assertThat(retry.requeueAfter()).contains(Duration.ofSeconds(1));
 
             // Backing off: as long as refused so far, at most 10 s.
-            assertThat(decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), at(4)).requeueAfter())
+            assertThat(decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), at(4))
+                            .requeueAfter())
                     .contains(Duration.ofSeconds(4));
             Decision later = decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), at(60));
             assertThat(later.requeueAfter()).contains(Duration.ofSeconds(10));
             assertThat(later.transition()).isEmpty();
-            assertThat(decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), at(115)).requeueAfter())
+            assertThat(decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), at(115))
+                            .requeueAfter())
                     .contains(Duration.ofSeconds(5));
         }
 
@@ -535,7 +570,10 @@ class SessionLifecycleTest {
             assertThat(created.status().getReason()).isEqualTo(Reason.Starting);
             assertThat(created.transition()).map(Decision.Transition::reason).contains(Reason.Starting);
             apply(s, created);
-            assertThat(decide(s, PodObservation.ready(ENDPOINT), at(21)).status().getPhase()).isEqualTo(Phase.Live);
+            assertThat(decide(s, PodObservation.ready(ENDPOINT), at(21))
+                            .status()
+                            .getPhase())
+                    .isEqualTo(Phase.Live);
         }
 
         @Test
@@ -545,11 +583,15 @@ class SessionLifecycleTest {
             Decision timedOut = decide(s, PodObservation.absent(), at(120));
             assertThat(timedOut.status().getPhase()).isEqualTo(Phase.Failed);
             assertThat(timedOut.status().getReason()).isEqualTo(Reason.StartupTimeout);
-            assertThat(timedOut.status().getMessage()).startsWith("browser not ready within the startup timeout of 2m")
+            assertThat(timedOut.status().getMessage())
+                    .startsWith("browser not ready within the startup timeout of 2m")
                     .endsWith(QUOTA);
-            assertThat(decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), at(120)).status().getMessage())
+            assertThat(decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), at(120))
+                            .status()
+                            .getMessage())
                     .endsWith(QUOTA);
-            assertThat(decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), at(119)).requeueAfter())
+            assertThat(decide(s, PodObservation.of(QUOTA_EXCEEDED, QUOTA), at(119))
+                            .requeueAfter())
                     .contains(Duration.ofSeconds(1));
         }
 
@@ -565,7 +607,8 @@ class SessionLifecycleTest {
         void aPodThatDisappearsAfterItWasCreatedIsStillDeleted() {
             BrowserSession s = pendingSession(new BrowserSessionSpec());
             apply(s, decide(s, PodObservation.of(NOT_READY), at(1)));
-            assertThat(decide(s, PodObservation.absent(), at(2)).status().getReason()).isEqualTo(Reason.PodDeleted);
+            assertThat(decide(s, PodObservation.absent(), at(2)).status().getReason())
+                    .isEqualTo(Reason.PodDeleted);
         }
     }
 
@@ -603,8 +646,9 @@ class SessionLifecycleTest {
         }
 
         @ParameterizedTest
-        @EnumSource(value = PodObservation.State.class, names = {"UNSCHEDULABLE", "IMAGE_PULL_FAILED", "BROWSER_EXITED",
-            "POD_FAILED"})
+        @EnumSource(
+                value = PodObservation.State.class,
+                names = {"UNSCHEDULABLE", "IMAGE_PULL_FAILED", "BROWSER_EXITED", "POD_FAILED"})
         void failedIsStalledWithTheStatusReason(PodObservation.State state) {
             Decision d = decide(pendingSession(new BrowserSessionSpec()), PodObservation.of(state, "why"), at(3));
             Condition stalled = condition(d, "Stalled");
@@ -668,7 +712,8 @@ class SessionLifecycleTest {
 
         @Test
         void aSessionsOwnTtlWinsOverTheOperators() {
-            BrowserSession s = session(new BrowserSessionSpec().withReleased(true).withTtlAfterFinished("10m"));
+            BrowserSession s =
+                    session(new BrowserSessionSpec().withReleased(true).withTtlAfterFinished("10m"));
             Decision released = decide(s, PodObservation.absent(), T0);
             assertThat(released.requeueAfter()).contains(Duration.ofMinutes(10));
             apply(s, released);
@@ -680,7 +725,8 @@ class SessionLifecycleTest {
         @Test
         void ttlZeroOnTheSessionDeletesItAsSoonAsItFinishesEvenWhenTheOperatorKeepsSessions() {
             Policy keepForever = TestConfigs.policy(Map.of("browser-operator.ttl-after-finished", "0"));
-            BrowserSession s = session(new BrowserSessionSpec().withReleased(true).withTtlAfterFinished("0s"));
+            BrowserSession s =
+                    session(new BrowserSessionSpec().withReleased(true).withTtlAfterFinished("0s"));
             Decision d = decide(s, PodObservation.absent(), null, T0, keepForever);
             assertThat(d.status().getPhase()).isEqualTo(Phase.Released);
             assertThat(d.actions()).containsExactly(Action.DELETE_POD, Action.DELETE_SESSION);
@@ -691,19 +737,35 @@ class SessionLifecycleTest {
             BrowserSession s = session(new BrowserSessionSpec().withTtlAfterFinished("forever"));
             Decision d = decide(s, PodObservation.absent(), T0);
             assertThat(d.status().getReason()).isEqualTo(Reason.InvalidSpec);
-            assertThat(d.status().getMessage()).contains("spec.ttlAfterFinished").contains("\"forever\"");
+            assertThat(d.status().getMessage())
+                    .contains("spec.ttlAfterFinished")
+                    .contains("\"forever\"");
             assertThat(d.requeueAfter()).contains(Duration.ofHours(1));
-            assertThat(decide(session(new BrowserSessionSpec().withTtlAfterFinished("9000h")), PodObservation.absent(), T0)
-                    .status().getMessage()).contains("over the maximum").contains("at most 8760h");
+            assertThat(decide(
+                                    session(new BrowserSessionSpec().withTtlAfterFinished("9000h")),
+                                    PodObservation.absent(),
+                                    T0)
+                            .status()
+                            .getMessage())
+                    .contains("over the maximum")
+                    .contains("at most 8760h");
         }
 
         @Test
         void ttlZeroKeepsFinishedSessionsForever() {
             BrowserSession s = session(new BrowserSessionSpec().withReleased(true));
-            Decision d = decide(s, PodObservation.absent(), null, T0,
+            Decision d = decide(
+                    s,
+                    PodObservation.absent(),
+                    null,
+                    T0,
                     TestConfigs.policy(Map.of("browser-operator.ttl-after-finished", "0")));
             apply(s, d);
-            Decision later = decide(s, PodObservation.absent(), null, at(86400 * 30),
+            Decision later = decide(
+                    s,
+                    PodObservation.absent(),
+                    null,
+                    at(86400 * 30),
                     TestConfigs.policy(Map.of("browser-operator.ttl-after-finished", "0")));
             assertThat(later.actions()).containsExactly(Action.DELETE_POD);
             assertThat(later.requeueAfter()).isEmpty();
@@ -714,15 +776,43 @@ class SessionLifecycleTest {
     @Nested
     class Matrix {
         static final Map<PodObservation.State, Reason> PENDING_OUTCOME = Map.of(
-                ABSENT, Reason.PodDeleted, NOT_READY, Reason.Starting, READY, Reason.Running,
-                UNSCHEDULABLE, Reason.Unschedulable, IMAGE_PULL_FAILED, Reason.ImagePullFailed,
-                BROWSER_EXITED, Reason.BrowserCrashed, POD_FAILED, Reason.PodFailed,
-                CREATE_REFUSED, Reason.PodRejected, QUOTA_EXCEEDED, Reason.QuotaExceeded);
+                ABSENT,
+                Reason.PodDeleted,
+                NOT_READY,
+                Reason.Starting,
+                READY,
+                Reason.Running,
+                UNSCHEDULABLE,
+                Reason.Unschedulable,
+                IMAGE_PULL_FAILED,
+                Reason.ImagePullFailed,
+                BROWSER_EXITED,
+                Reason.BrowserCrashed,
+                POD_FAILED,
+                Reason.PodFailed,
+                CREATE_REFUSED,
+                Reason.PodRejected,
+                QUOTA_EXCEEDED,
+                Reason.QuotaExceeded);
         static final Map<PodObservation.State, Reason> LIVE_OUTCOME = Map.of(
-                ABSENT, Reason.PodDeleted, NOT_READY, Reason.Running, READY, Reason.Running,
-                UNSCHEDULABLE, Reason.Running, IMAGE_PULL_FAILED, Reason.Running,
-                BROWSER_EXITED, Reason.BrowserCrashed, POD_FAILED, Reason.PodFailed,
-                CREATE_REFUSED, Reason.Running, QUOTA_EXCEEDED, Reason.Running);
+                ABSENT,
+                Reason.PodDeleted,
+                NOT_READY,
+                Reason.Running,
+                READY,
+                Reason.Running,
+                UNSCHEDULABLE,
+                Reason.Running,
+                IMAGE_PULL_FAILED,
+                Reason.Running,
+                BROWSER_EXITED,
+                Reason.BrowserCrashed,
+                POD_FAILED,
+                Reason.PodFailed,
+                CREATE_REFUSED,
+                Reason.Running,
+                QUOTA_EXCEEDED,
+                Reason.Running);
 
         @ParameterizedTest
         @EnumSource(PodObservation.State.class)
@@ -754,15 +844,17 @@ class SessionLifecycleTest {
     @Nested
     class BadSpec {
         @ParameterizedTest
-        @CsvSource(delimiter = '|', value = {
-            "timeout | 48h | over the maximum",
-            "timeout | 0s | is zero",
-            "timeout | -5m | not a valid duration",
-            "timeout | 5 minutes | not a valid duration",
-            "timeout | 1.5 | not a valid duration",
-            "inactivityTimeout | 0 | not a valid duration",
-            "inactivityTimeout | 25h | over the maximum",
-        })
+        @CsvSource(
+                delimiter = '|',
+                value = {
+                    "timeout | 48h | over the maximum",
+                    "timeout | 0s | is zero",
+                    "timeout | -5m | not a valid duration",
+                    "timeout | 5 minutes | not a valid duration",
+                    "timeout | 1.5 | not a valid duration",
+                    "inactivityTimeout | 0 | not a valid duration",
+                    "inactivityTimeout | 25h | over the maximum",
+                })
         void badDurationsFailWithAMessageNamingFieldValueAndRange(String field, String value, String problem) {
             BrowserSessionSpec spec = field.equals("timeout")
                     ? new BrowserSessionSpec().withTimeout(value)
@@ -776,15 +868,18 @@ class SessionLifecycleTest {
                     .contains(problem)
                     .contains("at most 24h");
             assertThat(d.actions()).doesNotContain(Action.ENSURE_POD);
-            assertThat(d.transition()).hasValueSatisfying(t -> assertThat(t.warning()).isTrue());
+            assertThat(d.transition())
+                    .hasValueSatisfying(t -> assertThat(t.warning()).isTrue());
         }
 
         @Test
         void unknownBrowserClassNamesTheAllowedOnes() {
-            Decision d = decide(session(new BrowserSessionSpec().withBrowserClassName("gpu")), PodObservation.absent(),
-                    T0);
+            Decision d =
+                    decide(session(new BrowserSessionSpec().withBrowserClassName("gpu")), PodObservation.absent(), T0);
             assertThat(d.status().getReason()).isEqualTo(Reason.InvalidSpec);
-            assertThat(d.status().getMessage()).contains("spec.browserClassName").contains("\"gpu\"")
+            assertThat(d.status().getMessage())
+                    .contains("spec.browserClassName")
+                    .contains("\"gpu\"")
                     .contains("allowed: default");
         }
 
@@ -797,7 +892,8 @@ class SessionLifecycleTest {
             assertThat(d.status().getMessage()).startsWith("metadata.name:").contains("at most 63");
             s.getMetadata().setName("a".repeat(63));
             s.setStatus(null);
-            assertThat(decide(s, PodObservation.absent(), T0).status().getPhase()).isEqualTo(Phase.Pending);
+            assertThat(decide(s, PodObservation.absent(), T0).status().getPhase())
+                    .isEqualTo(Phase.Pending);
         }
 
         @Test

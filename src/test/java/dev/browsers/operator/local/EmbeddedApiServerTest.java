@@ -17,16 +17,24 @@ class EmbeddedApiServerTest {
     void servesBrowserSessionsWithAStatusSubresourceAndForgetsTheRequestsItServed() {
         try (EmbeddedApiServer api = EmbeddedApiServer.start(0);
                 KubernetesClient client = new KubernetesClientBuilder()
-                        .withConfig(new ConfigBuilder().withMasterUrl(api.url()).build()).build()) {
-            BrowserSession created = client.resource(new BrowserSession("default", "s", new BrowserSessionSpec())).create();
+                        .withConfig(new ConfigBuilder().withMasterUrl(api.url()).build())
+                        .build()) {
+            BrowserSession created = client.resource(new BrowserSession("default", "s", new BrowserSessionSpec()))
+                    .create();
             BrowserSessionStatus status = new BrowserSessionStatus();
             status.setPhase(Phase.Pending);
             created.setStatus(status);
             client.resource(created).updateStatus();
             for (int i = 0; i < 200; i++) {
-                client.resources(BrowserSession.class).inNamespace("default").withName("s").get();
+                client.resources(BrowserSession.class)
+                        .inNamespace("default")
+                        .withName("s")
+                        .get();
             }
-            BrowserSession read = client.resources(BrowserSession.class).inNamespace("default").withName("s").get();
+            BrowserSession read = client.resources(BrowserSession.class)
+                    .inNamespace("default")
+                    .withName("s")
+                    .get();
             assertThat(read.getStatus().getPhase()).isEqualTo(Phase.Pending);
 
             assertThat(api.forgetRecordedRequests()).isGreaterThan(200);

@@ -36,12 +36,15 @@ class LocalModeIT {
     static final AtomicInteger NAMES = new AtomicInteger();
     /** Starting a real browser takes longer than the mock API server's round trips. */
     static final Duration LOCAL_WAIT = Duration.ofSeconds(30);
+
     static TestPages pages;
 
     @Inject
     KubernetesClient client;
+
     @Inject
     LocalMode localMode;
+
     Sessions sessions;
 
     @BeforeAll
@@ -68,7 +71,8 @@ class LocalModeIT {
         BrowserSessionStatus released = sessions.awaitPhase(name, Phase.Released, LOCAL_WAIT);
         assertThat(released.getReason()).isEqualTo(Reason.Timeout);
         assertThat(released.getExpiresAt()).isEqualTo(live.getExpiresAt());
-        assertThat(lateness(released.getExpiresAt(), released.getFinishedTime())).isLessThan(Duration.ofSeconds(1));
+        assertThat(lateness(released.getExpiresAt(), released.getFinishedTime()))
+                .isLessThan(Duration.ofSeconds(1));
         awaitGone(pid);
     }
 
@@ -78,7 +82,8 @@ class LocalModeIT {
         sessions.awaitPhase(name, Phase.Live, LOCAL_WAIT);
         long pid = browserPid(name);
         sessions.editSpec(name, spec -> spec.setReleased(true));
-        assertThat(sessions.awaitPhase(name, Phase.Released, LOCAL_WAIT).getReason()).isEqualTo(Reason.Released);
+        assertThat(sessions.awaitPhase(name, Phase.Released, LOCAL_WAIT).getReason())
+                .isEqualTo(Reason.Released);
         awaitGone(pid);
     }
 
@@ -124,21 +129,32 @@ class LocalModeIT {
         BrowserSessionStatus failed = sessions.awaitPhase(name, Phase.Failed, LOCAL_WAIT);
         assertThat(failed.getReason()).isEqualTo(Reason.BrowserCrashed);
         assertThat(failed.getMessage()).contains("exit code");
-        await().until(() -> localMode.runtime().orElseThrow().browserPid(NS, name + "-browser").isEmpty());
+        await().until(() -> localMode
+                .runtime()
+                .orElseThrow()
+                .browserPid(NS, name + "-browser")
+                .isEmpty());
     }
 
     /** Opens a page through CDP and reads its title once it has loaded. */
     static String loadAndReadTitle(CdpClient cdp, String url) throws Exception {
         String targetId = cdp.call("Target.createTarget", new JsonObject().put("url", "about:blank"))
                 .getString("targetId");
-        String session = cdp.call("Target.attachToTarget",
-                new JsonObject().put("targetId", targetId).put("flatten", true)).getString("sessionId");
+        String session = cdp.call(
+                        "Target.attachToTarget",
+                        new JsonObject().put("targetId", targetId).put("flatten", true))
+                .getString("sessionId");
         cdp.call("Page.navigate", new JsonObject().put("url", url), session);
-        JsonObject title = cdp.call("Runtime.evaluate", new JsonObject()
-                .put("expression", "new Promise(done => document.readyState === 'complete'"
-                        + " ? done(document.title) : addEventListener('load', () => done(document.title)))")
-                .put("awaitPromise", true)
-                .put("returnByValue", true), session);
+        JsonObject title = cdp.call(
+                "Runtime.evaluate",
+                new JsonObject()
+                        .put(
+                                "expression",
+                                "new Promise(done => document.readyState === 'complete'"
+                                        + " ? done(document.title) : addEventListener('load', () => done(document.title)))")
+                        .put("awaitPromise", true)
+                        .put("returnByValue", true),
+                session);
         return title.getJsonObject("result").getString("value");
     }
 
@@ -150,11 +166,16 @@ class LocalModeIT {
     }
 
     long browserPid(String session) {
-        return localMode.runtime().orElseThrow().browserPid(NS, session + "-browser").orElseThrow();
+        return localMode
+                .runtime()
+                .orElseThrow()
+                .browserPid(NS, session + "-browser")
+                .orElseThrow();
     }
 
     static void awaitGone(long pid) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
     }
 
     static Duration lateness(String deadline, String finished) {

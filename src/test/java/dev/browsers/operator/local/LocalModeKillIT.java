@@ -30,23 +30,35 @@ class LocalModeKillIT {
         try {
             HttpClient http = HttpClient.newHttpClient();
             for (int i = 0; i < 3; i++) {
-                HttpResponse<String> created = http.send(HttpRequest.newBuilder(operator.httpUri("/v1/sessions"))
-                        .header("steel-api-key", "local").header("content-type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"timeout\": 600000}")).build(),
+                HttpResponse<String> created = http.send(
+                        HttpRequest.newBuilder(operator.httpUri("/v1/sessions"))
+                                .header("steel-api-key", "local")
+                                .header("content-type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"timeout\": 600000}"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
                 assertThat(new JsonObject(created.body()).getString("status")).isEqualTo("live");
             }
             // Every Chromium process: the three browsers and their zygotes, renderers, GPU and utility processes.
-            browsers = operator.process().descendants()
+            browsers = operator.process()
+                    .descendants()
                     .filter(p -> p.info().command().orElse("").contains("chromium"))
                     .toList();
-            assertThat(browsers.stream().filter(p -> p.parent().map(operator.process().toHandle()::equals)
-                    .orElse(false))).as("browser main processes").hasSize(3);
+            assertThat(browsers.stream()
+                            .filter(p -> p.parent()
+                                    .map(operator.process().toHandle()::equals)
+                                    .orElse(false)))
+                    .as("browser main processes")
+                    .hasSize(3);
             // Nothing reaches these browsers but the agents: no DevTools port, no listening socket at all.
-            assertThat(browsers).allSatisfy(p -> assertThat(p.info().arguments().map(List::of).orElse(List.of()))
-                    .noneMatch(arg -> arg.startsWith("--remote-debugging-port")));
-            assertThat(Processes.listeningTcpPorts(browsers)).as("TCP ports the browsers listen on").isEmpty();
+            assertThat(browsers)
+                    .allSatisfy(
+                            p -> assertThat(p.info().arguments().map(List::of).orElse(List.of()))
+                                    .noneMatch(arg -> arg.startsWith("--remote-debugging-port")));
+            assertThat(Processes.listeningTcpPorts(browsers))
+                    .as("TCP ports the browsers listen on")
+                    .isEmpty();
         } catch (Throwable e) {
             operator.close();
             throw e;
@@ -54,20 +66,31 @@ class LocalModeKillIT {
 
         long killedNanos = System.nanoTime();
         operator.process().destroyForcibly();
-        assertThat(operator.process().waitFor(10, TimeUnit.SECONDS)).as("operator killed").isTrue();
+        assertThat(operator.process().waitFor(10, TimeUnit.SECONDS))
+                .as("operator killed")
+                .isTrue();
         try {
-            await().atMost(ALL_GONE_WITHIN).pollInterval(Duration.ofMillis(10))
+            await().atMost(ALL_GONE_WITHIN)
+                    .pollInterval(Duration.ofMillis(10))
                     .until(() -> browsers.stream().noneMatch(ProcessHandle::isAlive));
-            System.out.printf("kill -9 of the operator: all %d Chromium processes gone %d ms later%n",
+            System.out.printf(
+                    "kill -9 of the operator: all %d Chromium processes gone %d ms later%n",
                     browsers.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNanos));
         } catch (ConditionTimeoutException e) {
-            List<ProcessHandle> left = browsers.stream().filter(ProcessHandle::isAlive).toList();
-            System.out.printf("kill -9 of the operator: %d of %d Chromium processes still running %d ms later%n",
+            List<ProcessHandle> left =
+                    browsers.stream().filter(ProcessHandle::isAlive).toList();
+            System.out.printf(
+                    "kill -9 of the operator: %d of %d Chromium processes still running %d ms later%n",
                     left.size(), browsers.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNanos));
             left.forEach(ProcessHandle::destroyForcibly);
-            throw new AssertionError(left.size() + " Chromium processes outlived the killed operator by "
-                    + ALL_GONE_WITHIN + ": " + left.stream().map(p -> p.pid() + " " + p.info().commandLine()
-                            .orElse("?")).toList(), e);
+            throw new AssertionError(
+                    left.size() + " Chromium processes outlived the killed operator by "
+                            + ALL_GONE_WITHIN + ": "
+                            + left.stream()
+                                    .map(p -> p.pid() + " "
+                                            + p.info().commandLine().orElse("?"))
+                                    .toList(),
+                    e);
         }
     }
 }

@@ -21,15 +21,20 @@ class LocalModeShutdownIT {
         try (LocalOperatorProcess operator = LocalOperatorProcess.start();
                 KubernetesClient client = operator.kubernetesClient()) {
             for (String name : List.of("one", "two", "three")) {
-                client.resource(new BrowserSession("default", name, new BrowserSessionSpec().withTimeout("10m"))).create();
+                client.resource(new BrowserSession("default", name, new BrowserSessionSpec().withTimeout("10m")))
+                        .create();
             }
             for (String name : List.of("one", "two", "three")) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> {
-                    BrowserSession s = client.resources(BrowserSession.class).inNamespace("default").withName(name).get();
+                    BrowserSession s = client.resources(BrowserSession.class)
+                            .inNamespace("default")
+                            .withName(name)
+                            .get();
                     return s.getStatus() != null && s.getStatus().getPhase() == Phase.Live;
                 });
             }
-            browsers = operator.process().descendants()
+            browsers = operator.process()
+                    .descendants()
                     .filter(p -> p.info().command().orElse("").contains("chromium"))
                     .toList();
             assertThat(browsers).as("Chromium processes of three live sessions").hasSizeGreaterThanOrEqualTo(3);

@@ -27,13 +27,14 @@ class ConditionsSchemaTest {
     @BeforeAll
     @SuppressWarnings("unchecked")
     static void readCommittedCrd() throws IOException {
-        Map<String, Object> crd = Serialization.unmarshal(Files.readString(Path.of("crds", CrdDriftIT.FILE)),
-                Map.class);
-        Map<String, Object> version = ((List<Map<String, Object>>) ((Map<String, Object>) crd.get("spec"))
-                .get("versions")).get(0);
-        conditions = (Map<String, Object>) properties((Map<String, Object>) properties(
-                (Map<String, Object>) ((Map<String, Object>) version.get("schema")).get("openAPIV3Schema"))
-                .get("status")).get("conditions");
+        Map<String, Object> crd =
+                Serialization.unmarshal(Files.readString(Path.of("crds", CrdDriftIT.FILE)), Map.class);
+        Map<String, Object> version =
+                ((List<Map<String, Object>>) ((Map<String, Object>) crd.get("spec")).get("versions")).get(0);
+        conditions = (Map<String, Object>) properties((Map<String, Object>) properties((Map<String, Object>)
+                                ((Map<String, Object>) version.get("schema")).get("openAPIV3Schema"))
+                        .get("status"))
+                .get("conditions");
     }
 
     @SuppressWarnings("unchecked")
@@ -44,14 +45,15 @@ class ConditionsSchemaTest {
     @Test
     @SuppressWarnings("unchecked")
     void isAListMapKeyedByTypeInMetav1ConditionShape() {
-        assertThat(conditions).containsEntry("x-kubernetes-list-type", "map")
+        assertThat(conditions)
+                .containsEntry("x-kubernetes-list-type", "map")
                 .containsEntry("x-kubernetes-list-map-keys", List.of("type"));
         Map<String, Object> item = (Map<String, Object>) conditions.get("items");
         // A list-map key must be required (or defaulted), or the API server refuses the CRD.
         assertThat((List<String>) item.get("required"))
                 .containsExactlyInAnyOrder("type", "status", "reason", "lastTransitionTime");
-        assertThat(properties(item)).containsOnlyKeys("type", "status", "reason", "message", "lastTransitionTime",
-                "observedGeneration");
+        assertThat(properties(item))
+                .containsOnlyKeys("type", "status", "reason", "message", "lastTransitionTime", "observedGeneration");
     }
 
     @Test
@@ -64,9 +66,17 @@ class ConditionsSchemaTest {
     @Test
     void aConditionWithoutReasonOrWithADuplicateTypeDoesNot() {
         BrowserSession live = SessionStatuses.live();
-        List<io.fabric8.kubernetes.api.model.Condition> conditions = live.getStatus().getConditions();
-        conditions.stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow().setReason(null);
-        conditions.add(conditions.stream().filter(c -> c.getType().equals("Reconciling")).findFirst().orElseThrow());
+        List<io.fabric8.kubernetes.api.model.Condition> conditions =
+                live.getStatus().getConditions();
+        conditions.stream()
+                .filter(c -> c.getType().equals("Ready"))
+                .findFirst()
+                .orElseThrow()
+                .setReason(null);
+        conditions.add(conditions.stream()
+                .filter(c -> c.getType().equals("Reconciling"))
+                .findFirst()
+                .orElseThrow());
         assertThat(violations(live)).containsExactly("Ready: reason is required", "Reconciling: duplicate type");
     }
 
@@ -80,7 +90,8 @@ class ConditionsSchemaTest {
         Map<String, Object> item = (Map<String, Object>) conditions.get("items");
         Map<String, Map<String, Object>> fields = (Map<String, Map<String, Object>>) item.get("properties");
         Map<Object, Boolean> types = new LinkedHashMap<>();
-        for (Object each : Serialization.jsonMapper().convertValue(session.getStatus().getConditions(), List.class)) {
+        for (Object each :
+                Serialization.jsonMapper().convertValue(session.getStatus().getConditions(), List.class)) {
             Map<String, Object> condition = (Map<String, Object>) each;
             Object type = condition.get("type");
             if (types.put(type, true) != null) {
@@ -115,7 +126,8 @@ class ConditionsSchemaTest {
             if (field.get("minLength") instanceof Number min && text.length() < min.intValue()) {
                 violations.add(where + " shorter than " + min);
             }
-            if (field.get("pattern") instanceof String pattern && !Pattern.compile(pattern).matcher(text).find()) {
+            if (field.get("pattern") instanceof String pattern
+                    && !Pattern.compile(pattern).matcher(text).find()) {
                 violations.add(where + " does not match " + pattern);
             }
             if ("date-time".equals(field.get("format"))) {
@@ -126,7 +138,8 @@ class ConditionsSchemaTest {
                 }
             }
         }
-        if (value instanceof Number number && field.get("minimum") instanceof Number min
+        if (value instanceof Number number
+                && field.get("minimum") instanceof Number min
                 && number.doubleValue() < min.doubleValue()) {
             violations.add(where + " below " + min);
         }

@@ -31,14 +31,18 @@ class CrdDriftIT {
                 Files.createDirectories(committed.getParent());
                 Files.writeString(committed, expected);
             }
-            assertThat(committed).as("%s is stale: run ./mvnw verify -Dcrd.update=true and commit it", committed)
+            assertThat(committed)
+                    .as("%s is stale: run ./mvnw verify -Dcrd.update=true and commit it", committed)
                     .hasContent(expected);
         }
     }
 
     static String render(CustomResourceDefinition crd) {
-        crd.getSpec().getVersions().forEach(v -> v.getAdditionalPrinterColumns()
-                .sort(Comparator.comparing((CustomResourceColumnDefinition c) -> COLUMN_ORDER.indexOf(c.getName()))));
+        crd.getSpec()
+                .getVersions()
+                .forEach(v -> v.getAdditionalPrinterColumns()
+                        .sort(Comparator.comparing(
+                                (CustomResourceColumnDefinition c) -> COLUMN_ORDER.indexOf(c.getName()))));
         return "# Generated from dev.browsers.operator.model.v1alpha1 by the build; do not edit.\n"
                 + Serialization.asYaml(crd);
     }

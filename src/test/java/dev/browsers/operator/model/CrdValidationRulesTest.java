@@ -21,16 +21,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  * on objects the API server would admit and reject, updates included.
  */
 class CrdValidationRulesTest {
-    static final String TIMEOUT = "spec.timeout must be a duration greater than 0 and at most 24h, such as 90s, 10m"
-            + " or 1h30m";
-    static final String INACTIVITY = "spec.inactivityTimeout must be a duration greater than 0 and at most 24h, such"
-            + " as 90s, 10m or 1h30m";
-    static final String TTL = "spec.ttlAfterFinished must be a duration from 0s to 8760h (a year), such as 0s, 10m or"
-            + " 24h";
+    static final String TIMEOUT =
+            "spec.timeout must be a duration greater than 0 and at most 24h, such as 90s, 10m" + " or 1h30m";
+    static final String INACTIVITY =
+            "spec.inactivityTimeout must be a duration greater than 0 and at most 24h, such" + " as 90s, 10m or 1h30m";
+    static final String TTL =
+            "spec.ttlAfterFinished must be a duration from 0s to 8760h (a year), such as 0s, 10m or" + " 24h";
     static final String NAME = "metadata.name must be at most 63 characters (it is a label value on the session's pod)";
     static final String RELEASED = "spec.released is one-way: once true it can be neither set to false nor removed";
-    static final String CLASS = "spec.browserClassName is immutable: it can be neither set, changed nor removed after"
-            + " creation";
+    static final String CLASS =
+            "spec.browserClassName is immutable: it can be neither set, changed nor removed after" + " creation";
 
     static CrdValidationRules rules;
 
@@ -44,10 +44,13 @@ class CrdValidationRulesTest {
     }
 
     static BrowserSession edited(BrowserSession session, Consumer<BrowserSession> edit) {
-        BrowserSession copy = session(session.getSpec() == null ? null : new BrowserSessionSpec()
-                .withTimeout(session.getSpec().getTimeout())
-                .withInactivityTimeout(session.getSpec().getInactivityTimeout())
-                .withBrowserClassName(session.getSpec().getBrowserClassName()));
+        BrowserSession copy = session(
+                session.getSpec() == null
+                        ? null
+                        : new BrowserSessionSpec()
+                                .withTimeout(session.getSpec().getTimeout())
+                                .withInactivityTimeout(session.getSpec().getInactivityTimeout())
+                                .withBrowserClassName(session.getSpec().getBrowserClassName()));
         if (copy.getSpec() != null) {
             copy.getSpec().setReleased(session.getSpec().getReleased());
         }
@@ -57,35 +60,56 @@ class CrdValidationRulesTest {
 
     @Test
     void everyRuleIsWhereItBelongsAndItsMessageNamesItsField() {
-        assertThat(rules.rules()).extracting(Rule::path, Rule::message, Rule::transition).containsExactlyInAnyOrder(
-                tuple("", NAME, false),
-                tuple("", RELEASED, true),
-                tuple("", CLASS, true),
-                tuple(".spec.timeout", TIMEOUT, false),
-                tuple(".spec.inactivityTimeout", INACTIVITY, false),
-                tuple(".spec.ttlAfterFinished", TTL, false));
+        assertThat(rules.rules())
+                .extracting(Rule::path, Rule::message, Rule::transition)
+                .containsExactlyInAnyOrder(
+                        tuple("", NAME, false),
+                        tuple("", RELEASED, true),
+                        tuple("", CLASS, true),
+                        tuple(".spec.timeout", TIMEOUT, false),
+                        tuple(".spec.inactivityTimeout", INACTIVITY, false),
+                        tuple(".spec.ttlAfterFinished", TTL, false));
     }
 
     @Test
     void admitsATypicalSessionAndOneWithoutSpec() {
-        assertThat(rules.onCreate(session(new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout("1m")
-                .withBrowserClassName("default").withReleased(false)))).isEmpty();
+        assertThat(rules.onCreate(session(new BrowserSessionSpec()
+                        .withTimeout("10m")
+                        .withInactivityTimeout("1m")
+                        .withBrowserClassName("default")
+                        .withReleased(false))))
+                .isEmpty();
         assertThat(rules.onCreate(session(null))).isEmpty();
     }
 
     /** Go duration strings, as the CRD's pattern admits them, up to the documented maximum. */
     @ParameterizedTest
-    @ValueSource(strings = {"1ns", "250ms", "90s", "10m", "1h30m", "1.5h", "2h45m30.5s", "5µs", "5us", "24h",
-            "23h59m60s", "1440m"})
+    @ValueSource(
+            strings = {
+                "1ns",
+                "250ms",
+                "90s",
+                "10m",
+                "1h30m",
+                "1.5h",
+                "2h45m30.5s",
+                "5µs",
+                "5us",
+                "24h",
+                "23h59m60s",
+                "1440m"
+            })
     void admitsDurationsAboveZeroUpTo24h(String duration) {
-        assertThat(rules.onCreate(session(new BrowserSessionSpec().withTimeout(duration)
-                .withInactivityTimeout(duration)))).isEmpty();
+        assertThat(rules.onCreate(
+                        session(new BrowserSessionSpec().withTimeout(duration).withInactivityTimeout(duration))))
+                .isEmpty();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"0s", "0h0m", "0.0s", "24h0m0.001s", "25h", "48h", "1441m", "2562047h"})
     void rejectsZeroAndMoreThan24h(String duration) {
-        assertThat(rules.onCreate(session(new BrowserSessionSpec().withTimeout(duration)))).containsExactly(TIMEOUT);
+        assertThat(rules.onCreate(session(new BrowserSessionSpec().withTimeout(duration))))
+                .containsExactly(TIMEOUT);
         assertThat(rules.onCreate(session(new BrowserSessionSpec().withInactivityTimeout(duration))))
                 .containsExactly(INACTIVITY);
     }
@@ -97,28 +121,35 @@ class CrdValidationRulesTest {
     @ParameterizedTest
     @ValueSource(strings = {"9999999h", "99999999999h"})
     void rejectsDurationsTooLargeForGo(String duration) {
-        assertThat(rules.onCreate(session(new BrowserSessionSpec().withTimeout(duration)))).singleElement()
-                .asString().startsWith(TIMEOUT);
+        assertThat(rules.onCreate(session(new BrowserSessionSpec().withTimeout(duration))))
+                .singleElement()
+                .asString()
+                .startsWith(TIMEOUT);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"0s", "0h0m", "1s", "10m", "24h", "8760h"})
     void admitsTtlsFromZeroToAYear(String ttl) {
-        assertThat(rules.onCreate(session(new BrowserSessionSpec().withTtlAfterFinished(ttl)))).isEmpty();
+        assertThat(rules.onCreate(session(new BrowserSessionSpec().withTtlAfterFinished(ttl))))
+                .isEmpty();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"8760h0m0.001s", "8761h", "9999999h"})
     void rejectsTtlsOverAYear(String ttl) {
-        assertThat(rules.onCreate(session(new BrowserSessionSpec().withTtlAfterFinished(ttl)))).singleElement()
-                .asString().startsWith(TTL);
+        assertThat(rules.onCreate(session(new BrowserSessionSpec().withTtlAfterFinished(ttl))))
+                .singleElement()
+                .asString()
+                .startsWith(TTL);
     }
 
     @Test
     void durationRulesHoldOnUpdateToo() {
         BrowserSession live = session(new BrowserSessionSpec().withTimeout("10m"));
-        assertThat(rules.onUpdate(live, edited(live, s -> s.getSpec().setTimeout("30m")))).isEmpty();
-        assertThat(rules.onUpdate(live, edited(live, s -> s.getSpec().setTimeout("30h")))).containsExactly(TIMEOUT);
+        assertThat(rules.onUpdate(live, edited(live, s -> s.getSpec().setTimeout("30m"))))
+                .isEmpty();
+        assertThat(rules.onUpdate(live, edited(live, s -> s.getSpec().setTimeout("30h"))))
+                .containsExactly(TIMEOUT);
     }
 
     @Test
@@ -144,41 +175,51 @@ class CrdValidationRulesTest {
 
     @Test
     void releasedNeverGoesBack() {
-        BrowserSession released = session(new BrowserSessionSpec().withTimeout("10m").withReleased(true));
+        BrowserSession released =
+                session(new BrowserSessionSpec().withTimeout("10m").withReleased(true));
         assertThat(rules.onUpdate(released, edited(released, s -> s.getSpec().setReleased(false))))
                 .containsExactly(RELEASED);
         assertThat(rules.onUpdate(released, edited(released, s -> s.getSpec().setReleased(null))))
                 .containsExactly(RELEASED);
-        assertThat(rules.onUpdate(released, edited(released, s -> s.setSpec(null)))).containsExactly(RELEASED);
+        assertThat(rules.onUpdate(released, edited(released, s -> s.setSpec(null))))
+                .containsExactly(RELEASED);
         // Other edits of a released session are admitted.
-        assertThat(rules.onUpdate(released, edited(released, s -> s.getSpec().setTimeout("20m")))).isEmpty();
+        assertThat(rules.onUpdate(released, edited(released, s -> s.getSpec().setTimeout("20m"))))
+                .isEmpty();
     }
 
     @Test
     void browserClassNameIsImmutable() {
         BrowserSession withClass = session(new BrowserSessionSpec().withBrowserClassName("default"));
         BrowserSession withoutClass = session(new BrowserSessionSpec().withTimeout("10m"));
-        assertThat(rules.onUpdate(withClass, edited(withClass, s -> s.getSpec().setTimeout("20m")))).isEmpty();
-        assertThat(rules.onUpdate(withoutClass, edited(withoutClass, s -> s.getSpec().setReleased(true)))).isEmpty();
+        assertThat(rules.onUpdate(withClass, edited(withClass, s -> s.getSpec().setTimeout("20m"))))
+                .isEmpty();
+        assertThat(rules.onUpdate(
+                        withoutClass, edited(withoutClass, s -> s.getSpec().setReleased(true))))
+                .isEmpty();
         assertThat(rules.onUpdate(withClass, edited(withClass, s -> s.getSpec().setBrowserClassName("gpu"))))
                 .containsExactly(CLASS);
         assertThat(rules.onUpdate(withClass, edited(withClass, s -> s.getSpec().setBrowserClassName(null))))
                 .containsExactly(CLASS);
-        assertThat(rules.onUpdate(withClass, edited(withClass, s -> s.setSpec(null)))).containsExactly(CLASS);
-        assertThat(rules.onUpdate(withoutClass, edited(withoutClass, s -> s.getSpec().setBrowserClassName("default"))))
+        assertThat(rules.onUpdate(withClass, edited(withClass, s -> s.setSpec(null))))
+                .containsExactly(CLASS);
+        assertThat(rules.onUpdate(
+                        withoutClass, edited(withoutClass, s -> s.getSpec().setBrowserClassName("default"))))
                 .containsExactly(CLASS);
         assertThat(rules.onUpdate(session(null), withClass)).containsExactly(CLASS);
     }
 
     @Test
     void transitionRulesAreNotEvaluatedOnCreate() {
-        assertThat(rules.onCreate(session(new BrowserSessionSpec().withReleased(true).withBrowserClassName("gpu"))))
+        assertThat(rules.onCreate(
+                        session(new BrowserSessionSpec().withReleased(true).withBrowserClassName("gpu"))))
                 .isEmpty();
     }
 
     @Test
     void statusUpdatesPassTheRootRules() {
-        BrowserSession released = session(new BrowserSessionSpec().withReleased(true).withBrowserClassName("default"));
+        BrowserSession released =
+                session(new BrowserSessionSpec().withReleased(true).withBrowserClassName("default"));
         BrowserSession withStatus = edited(released, s -> {
             s.setStatus(new BrowserSessionStatus());
             s.getStatus().setMessage("released on request (spec.released)");

@@ -6,15 +6,15 @@ import static org.awaitility.Awaitility.await;
 import dev.browsers.operator.dependent.ConnectionSecretDependent;
 import dev.browsers.operator.lifecycle.ActivityObservation;
 import dev.browsers.operator.local.EmbeddedApiServer;
-import dev.browsers.operator.model.ConnectionSecret;
-import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.local.OwnerReferenceCollector;
+import dev.browsers.operator.model.ConnectionSecret;
+import dev.browsers.operator.model.SessionLabels;
+import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
-import dev.browsers.operator.model.SessionLabels;
 import dev.browsers.operator.testing.MutableClock;
 import dev.browsers.operator.testing.OperatorHarness;
 import dev.browsers.operator.testing.Pods;
@@ -80,12 +80,14 @@ class BrowserSessionReconcilerTest {
     void createdSessionGetsARestrictedPodAndAConnectionSecret() {
         startOperator();
         BrowserSession session = sessions.create("checkout", new BrowserSessionSpec().withTimeout("10m"));
-        BrowserSessionStatus status = await().until(() -> sessions.status("checkout"),
-                s -> s != null && s.getPhase() == Phase.Pending && s.getPodName() != null);
+        BrowserSessionStatus status = await().until(
+                        () -> sessions.status("checkout"),
+                        s -> s != null && s.getPhase() == Phase.Pending && s.getPodName() != null);
         assertThat(status.getReason()).isEqualTo(Reason.Starting);
         assertThat(status.getPodName()).isEqualTo("checkout-browser");
         assertThat(status.getConnectionSecretName()).isEqualTo("checkout-connection");
-        assertThat(status.getObservedGeneration()).isEqualTo(session.getMetadata().getGeneration());
+        assertThat(status.getObservedGeneration())
+                .isEqualTo(session.getMetadata().getGeneration());
 
         Pod pod = await().until(() -> Pods.get(client, ns, "checkout-browser"), p -> p != null);
         assertThat(pod.getMetadata().getLabels()).containsAllEntriesOf(SessionLabels.forSession("checkout"));
@@ -109,9 +111,13 @@ class BrowserSessionReconcilerTest {
         Container browser = pod.getSpec().getContainers().get(0);
         assertThat(browser.getArgs()).contains("--remote-debugging-address=127.0.0.1", "--remote-debugging-port=9223");
 
-        Secret secret = client.secrets().inNamespace(ns).withName("checkout-connection").get();
-        assertThat(secret.getMetadata().getOwnerReferences()).singleElement().satisfies(r -> assertThat(r.getName()).isEqualTo("checkout"));
-        assertThat(ConnectionSecretDependent.token(secret)).hasValueSatisfying(t -> assertThat(t).hasSizeGreaterThan(40));
+        Secret secret =
+                client.secrets().inNamespace(ns).withName("checkout-connection").get();
+        assertThat(secret.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(r -> assertThat(r.getName()).isEqualTo("checkout"));
+        assertThat(ConnectionSecretDependent.token(secret))
+                .hasValueSatisfying(t -> assertThat(t).hasSizeGreaterThan(40));
     }
 
     @Test
@@ -128,9 +134,11 @@ class BrowserSessionReconcilerTest {
             assertThat(c.getStatus()).isEqualTo("True");
         });
         await().untilAsserted(() -> {
-            Secret secret = client.secrets().inNamespace(ns).withName("live-connection").get();
+            Secret secret =
+                    client.secrets().inNamespace(ns).withName("live-connection").get();
             String token = ConnectionSecretDependent.token(secret).orElseThrow();
-            assertThat(ConnectionSecret.websocketUrl(secret.getData())).contains(status.getWebsocketUrl() + "?token=" + token);
+            assertThat(ConnectionSecret.websocketUrl(secret.getData()))
+                    .contains(status.getWebsocketUrl() + "?token=" + token);
             assertThat(Pods.get(client, ns, "live-browser").getMetadata().getAnnotations())
                     .containsEntry(SessionLabels.EXPIRES_AT_ANNOTATION, status.getExpiresAt());
         });
@@ -144,8 +152,8 @@ class BrowserSessionReconcilerTest {
         sessions.awaitPhase("short", Phase.Live);
         BrowserSessionStatus status = sessions.awaitPhase("short", Phase.Released);
         assertThat(status.getReason()).isEqualTo(Reason.Timeout);
-        Duration lateness = Duration.between(Timestamps.parse(status.getExpiresAt()),
-                Timestamps.parse(status.getFinishedTime()));
+        Duration lateness =
+                Duration.between(Timestamps.parse(status.getExpiresAt()), Timestamps.parse(status.getFinishedTime()));
         assertThat(lateness).isBetween(Duration.ZERO, Duration.ofSeconds(1));
         assertThat(status.getDurationSeconds()).isBetween(2.0, 3.0);
         await().until(() -> Pods.get(client, ns, "short-browser") == null);
@@ -164,7 +172,8 @@ class BrowserSessionReconcilerTest {
         await().until(() -> Pods.get(client, ns, "rel-browser") == null);
 
         BrowserSession flipped = sessions.editSpec("rel", spec -> spec.setReleased(false));
-        await().until(() -> sessions.status("rel").getObservedGeneration() >= flipped.getMetadata().getGeneration());
+        await().until(() -> sessions.status("rel").getObservedGeneration()
+                >= flipped.getMetadata().getGeneration());
         assertThat(sessions.status("rel").getPhase()).isEqualTo(Phase.Released);
         assertThat(sessions.status("rel").getFinishedTime()).isEqualTo(released.getFinishedTime());
         assertThat(Pods.get(client, ns, "rel-browser")).isNull();
@@ -256,7 +265,9 @@ class BrowserSessionReconcilerTest {
         sessions.editSpec("edit", spec -> spec.setTimeout("2h"));
         String extended = Timestamps.format(liveTime.plus(Duration.ofHours(2)));
         await().until(() -> extended.equals(sessions.status("edit").getExpiresAt()));
-        await().until(() -> extended.equals(Pods.get(client, ns, "edit-browser").getMetadata().getAnnotations()
+        await().until(() -> extended.equals(Pods.get(client, ns, "edit-browser")
+                .getMetadata()
+                .getAnnotations()
                 .get(SessionLabels.EXPIRES_AT_ANNOTATION)));
 
         sessions.editSpec("edit", spec -> spec.setTimeout("1s"));
@@ -278,8 +289,9 @@ class BrowserSessionReconcilerTest {
         BrowserSessionStatus released = sessions.awaitPhase("restart", Phase.Released);
         assertThat(released.getReason()).isEqualTo(Reason.Timeout);
         assertThat(released.getExpiresAt()).isEqualTo(live.getExpiresAt());
-        assertThat(Duration.between(Timestamps.parse(released.getExpiresAt()),
-                Timestamps.parse(released.getFinishedTime()))).isLessThan(Duration.ofSeconds(1));
+        assertThat(Duration.between(
+                        Timestamps.parse(released.getExpiresAt()), Timestamps.parse(released.getFinishedTime())))
+                .isLessThan(Duration.ofSeconds(1));
     }
 
     @Test
@@ -303,16 +315,22 @@ class BrowserSessionReconcilerTest {
     void idleAgentReleasesForInactivityAtTheIdleDeadline() {
         List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
         operator = harness(KEEP_FINISHED, (endpoint, token, now) -> {
-            asked.add(endpoint + " " + token);
-            return new ActivityObservation.Reported(null);
-        }).start();
+                    asked.add(endpoint + " " + token);
+                    return new ActivityObservation.Reported(null);
+                })
+                .start();
         sessions.create("idle", new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout("1s"));
         awaitPodAndSet("idle", Pods.ready("10.1.2.14"));
         BrowserSessionStatus released = sessions.awaitPhase("idle", Phase.Released);
         assertThat(released.getReason()).isEqualTo(Reason.InactivityTimeout);
-        assertThat(Duration.between(Timestamps.parse(released.getInactivityDeadline()),
-                Timestamps.parse(released.getFinishedTime()))).isBetween(Duration.ZERO, Duration.ofSeconds(1));
-        String token = ConnectionSecretDependent.token(client.secrets().inNamespace(ns).withName("idle-connection").get())
+        assertThat(Duration.between(
+                        Timestamps.parse(released.getInactivityDeadline()),
+                        Timestamps.parse(released.getFinishedTime())))
+                .isBetween(Duration.ZERO, Duration.ofSeconds(1));
+        String token = ConnectionSecretDependent.token(client.secrets()
+                        .inNamespace(ns)
+                        .withName("idle-connection")
+                        .get())
                 .orElseThrow();
         assertThat(asked).containsOnly("10.1.2.14:9222 " + token);
     }
@@ -320,16 +338,23 @@ class BrowserSessionReconcilerTest {
     @Test
     void unreachableAgentIsRetriedThenTheSessionFailsAsAgentUnreachable() {
         List<Instant> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-        operator = harness(Map.of("browser-operator.ttl-after-finished", "0",
-                "browser-operator.agent-unreachable-grace", "2s"), (endpoint, token, now) -> {
-                    asked.add(now);
-                    return new ActivityObservation.Unreachable("connection refused");
-                }).start();
+        operator = harness(
+                        Map.of(
+                                "browser-operator.ttl-after-finished",
+                                "0",
+                                "browser-operator.agent-unreachable-grace",
+                                "2s"),
+                        (endpoint, token, now) -> {
+                            asked.add(now);
+                            return new ActivityObservation.Unreachable("connection refused");
+                        })
+                .start();
         sessions.create("lost", new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout("1s"));
         awaitPodAndSet("lost", Pods.ready("10.1.2.15"));
         BrowserSessionStatus failed = sessions.awaitPhase("lost", Phase.Failed);
         assertThat(failed.getReason()).isEqualTo(Reason.AgentUnreachable);
-        assertThat(failed.getMessage()).contains("could not reach the session agent at 10.1.2.15:9222")
+        assertThat(failed.getMessage())
+                .contains("could not reach the session agent at 10.1.2.15:9222")
                 .contains("connection refused");
         assertThat(asked).hasSizeGreaterThanOrEqualTo(3);
         await().until(() -> Pods.get(client, ns, "lost-browser") == null);
@@ -343,9 +368,16 @@ class BrowserSessionReconcilerTest {
             awaitPodAndSet("del", Pods.ready("10.1.2.12"));
             sessions.awaitPhase("del", Phase.Live);
             assertThat(sessions.events("del")).isNotEmpty();
-            client.resources(BrowserSession.class).inNamespace(ns).withName("del").delete();
+            client.resources(BrowserSession.class)
+                    .inNamespace(ns)
+                    .withName("del")
+                    .delete();
             await().until(() -> Pods.get(client, ns, "del-browser") == null
-                    && client.secrets().inNamespace(ns).withName("del-connection").get() == null);
+                    && client.secrets()
+                                    .inNamespace(ns)
+                                    .withName("del-connection")
+                                    .get()
+                            == null);
             // The embedded store's stand-in for the API server expiring Events.
             await().until(() -> sessions.events("del").isEmpty());
         }
@@ -357,7 +389,11 @@ class BrowserSessionReconcilerTest {
         sessions.create("ttl", new BrowserSessionSpec().withReleased(true));
         sessions.awaitPhase("ttl", Phase.Released);
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> client.resources(BrowserSession.class).inNamespace(ns).withName("ttl").get() == null);
+                .until(() -> client.resources(BrowserSession.class)
+                                .inNamespace(ns)
+                                .withName("ttl")
+                                .get()
+                        == null);
     }
 
     @Test

@@ -62,15 +62,25 @@ class CreateRefusalTest {
     }
 
     void startOperator(Map<String, String> config) {
-        operator = new OperatorHarness(client, TestConfigs.operatorConfig(config), new MutableClock(),
-                (endpoint, token, now) -> new ActivityObservation.Reported(null)).start();
+        operator = new OperatorHarness(
+                        client,
+                        TestConfigs.operatorConfig(config),
+                        new MutableClock(),
+                        (endpoint, token, now) -> new ActivityObservation.Reported(null))
+                .start();
     }
 
     /** The next {@code times} creates of {@code resource} in the namespace are answered with this failure. */
     void refuse(String resource, int code, String reason, String message, int times) {
-        Status status = new StatusBuilder().withStatus("Failure").withCode(code).withReason(reason)
-                .withMessage(message).build();
-        server.expect().post().withPath("/api/v1/namespaces/" + NS + "/" + resource)
+        Status status = new StatusBuilder()
+                .withStatus("Failure")
+                .withCode(code)
+                .withReason(reason)
+                .withMessage(message)
+                .build();
+        server.expect()
+                .post()
+                .withPath("/api/v1/namespaces/" + NS + "/" + resource)
                 .andReply(code, request -> {
                     refusals.add(Instant.now());
                     return status;
@@ -88,8 +98,8 @@ class CreateRefusalTest {
                 .until(() -> sessions.status("full"), s -> s != null && s.getReason() == Reason.QuotaExceeded);
         assertThat(status.getPhase()).isEqualTo(Phase.Pending);
         assertThat(status.getStartTime()).isNotNull();
-        assertThat(status.getMessage()).isEqualTo("the API server refused pod full-browser (HTTP 403): "
-                + QUOTA.formatted("full"));
+        assertThat(status.getMessage())
+                .isEqualTo("the API server refused pod full-browser (HTTP 403): " + QUOTA.formatted("full"));
         Condition reconciling = condition(status, "Reconciling");
         assertThat(reconciling.getStatus()).isEqualTo("True");
         assertThat(reconciling.getReason()).isEqualTo("QuotaExceeded");
@@ -125,7 +135,10 @@ class CreateRefusalTest {
         assertThat(refusals).hasSize(2);
         assertThat(condition(live, "Reconciling").getStatus()).isEqualTo("False");
         assertThat(KubectlWait.ready(client.resources(dev.browsers.operator.model.v1alpha1.BrowserSession.class)
-                .inNamespace(NS).withName("later").get())).isTrue();
+                        .inNamespace(NS)
+                        .withName("later")
+                        .get()))
+                .isTrue();
     }
 
     @Test
@@ -135,10 +148,11 @@ class CreateRefusalTest {
         sessions.create("never", new BrowserSessionSpec());
         BrowserSessionStatus failed = sessions.awaitPhase("never", Phase.Failed);
         assertThat(failed.getReason()).isEqualTo(Reason.StartupTimeout);
-        assertThat(failed.getMessage()).startsWith("browser not ready within the startup timeout of 3s: ")
+        assertThat(failed.getMessage())
+                .startsWith("browser not ready within the startup timeout of 3s: ")
                 .contains("exceeded quota");
-        Duration late = Duration.between(Timestamps.parse(failed.getStartTime()).plusSeconds(3),
-                Timestamps.parse(failed.getFinishedTime()));
+        Duration late = Duration.between(
+                Timestamps.parse(failed.getStartTime()).plusSeconds(3), Timestamps.parse(failed.getFinishedTime()));
         assertThat(late).isLessThan(Duration.ofSeconds(1));
         assertThat(condition(failed, "Stalled").getStatus()).isEqualTo("True");
         assertThat(condition(failed, "Stalled").getReason()).isEqualTo("StartupTimeout");
@@ -151,8 +165,9 @@ class CreateRefusalTest {
         sessions.create("taken", new BrowserSessionSpec());
         BrowserSessionStatus status = await().atMost(Duration.ofSeconds(10))
                 .until(() -> sessions.status("taken"), s -> s != null && s.getReason() == Reason.PodRejected);
-        assertThat(status.getMessage()).isEqualTo(
-                "the API server refused pod taken-browser (HTTP 409): pods \"taken-browser\" already exists");
+        assertThat(status.getMessage())
+                .isEqualTo(
+                        "the API server refused pod taken-browser (HTTP 409): pods \"taken-browser\" already exists");
         assertThat(events("taken", "FailedCreate")).hasSize(1);
     }
 
@@ -175,24 +190,38 @@ class CreateRefusalTest {
         Pods.setStatus(client, NS, "edit-browser", Pods.ready("10.3.0.2"));
         sessions.awaitPhase("edit", Phase.Live);
         // Moving the deadline patches the pod's deadline annotation; make that fail.
-        Status denied = new StatusBuilder().withStatus("Failure").withCode(422)
-                .withMessage("admission webhook \"annotations.example.com\" denied the request").build();
-        server.expect().patch().withPath("/api/v1/namespaces/" + NS + "/pods/edit-browser").andReturn(422, denied)
+        Status denied = new StatusBuilder()
+                .withStatus("Failure")
+                .withCode(422)
+                .withMessage("admission webhook \"annotations.example.com\" denied the request")
+                .build();
+        server.expect()
+                .patch()
+                .withPath("/api/v1/namespaces/" + NS + "/pods/edit-browser")
+                .andReturn(422, denied)
                 .always();
         sessions.editSpec("edit", spec -> spec.setTimeout("20m"));
-        BrowserSessionStatus status = await().atMost(Duration.ofSeconds(10)).until(() -> sessions.status("edit"),
-                s -> "ReconcileError".equals(condition(s, "Reconciling").getReason()));
+        BrowserSessionStatus status = await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> sessions.status("edit"),
+                        s -> "ReconcileError".equals(condition(s, "Reconciling").getReason()));
         assertThat(status.getPhase()).isEqualTo(Phase.Live);
         assertThat(condition(status, "Reconciling").getStatus()).isEqualTo("True");
-        assertThat(condition(status, "Reconciling").getMessage()).startsWith("reconciling failed, retrying: ")
+        assertThat(condition(status, "Reconciling").getMessage())
+                .startsWith("reconciling failed, retrying: ")
                 .contains("denied the request");
     }
 
     List<Event> events(String session, String reason) {
-        return sessions.events(session).stream().filter(e -> reason.equals(e.getReason())).toList();
+        return sessions.events(session).stream()
+                .filter(e -> reason.equals(e.getReason()))
+                .toList();
     }
 
     static Condition condition(BrowserSessionStatus status, String type) {
-        return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+        return status.getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -19,8 +19,13 @@ class PodObserverTest {
     static final int AGENT_PORT = 9222;
 
     static Pod pod(PodStatus status) {
-        return new PodBuilder().withNewMetadata().withName("s-browser").withNamespace("ns").endMetadata()
-                .withStatus(status).build();
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName("s-browser")
+                .withNamespace("ns")
+                .endMetadata()
+                .withStatus(status)
+                .build();
     }
 
     static PodObservation observe(PodStatus status) {
@@ -50,9 +55,15 @@ class PodObserverTest {
 
     @Test
     void runningButNotReadyIsNotReadyWithTheConditionsMessage() {
-        PodObservation observation = observe(new PodStatusBuilder().withPhase("Running").withPodIP("10.0.0.1")
-                .addNewCondition().withType("Ready").withStatus("False").withMessage("containers with unready status: [agent]")
-                .endCondition().build());
+        PodObservation observation = observe(new PodStatusBuilder()
+                .withPhase("Running")
+                .withPodIP("10.0.0.1")
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("False")
+                .withMessage("containers with unready status: [agent]")
+                .endCondition()
+                .build());
         assertThat(observation.state()).isEqualTo(State.NOT_READY);
         assertThat(observation.detail()).isEqualTo("containers with unready status: [agent]");
     }
@@ -66,9 +77,17 @@ class PodObserverTest {
 
     @Test
     void theAgentExitingFailsThePod() {
-        PodObservation observation = observe(new PodStatusBuilder().withPhase("Running")
-                .withContainerStatuses(new ContainerStatusBuilder().withName("agent").withNewState().withNewTerminated()
-                        .withExitCode(137).withReason("OOMKilled").endTerminated().endState().build())
+        PodObservation observation = observe(new PodStatusBuilder()
+                .withPhase("Running")
+                .withContainerStatuses(new ContainerStatusBuilder()
+                        .withName("agent")
+                        .withNewState()
+                        .withNewTerminated()
+                        .withExitCode(137)
+                        .withReason("OOMKilled")
+                        .endTerminated()
+                        .endState()
+                        .build())
                 .build());
         assertThat(observation.state()).isEqualTo(State.POD_FAILED);
         assertThat(observation.detail()).isEqualTo("session agent exited, exit code 137, OOMKilled");
@@ -77,8 +96,11 @@ class PodObserverTest {
     @ParameterizedTest
     @ValueSource(strings = {"Failed", "Succeeded"})
     void aPodThatEndedFailed(String phase) {
-        PodObservation observation = observe(new PodStatusBuilder().withPhase(phase).withReason("Evicted")
-                .withMessage("The node was low on resource: memory.").build());
+        PodObservation observation = observe(new PodStatusBuilder()
+                .withPhase(phase)
+                .withReason("Evicted")
+                .withMessage("The node was low on resource: memory.")
+                .build());
         assertThat(observation.state()).isEqualTo(State.POD_FAILED);
         assertThat(observation.detail()).isEqualTo("Evicted, The node was low on resource: memory., " + phase);
     }
@@ -86,9 +108,17 @@ class PodObserverTest {
     @ParameterizedTest
     @ValueSource(strings = {"ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"})
     void imagePullFailures(String reason) {
-        PodObservation observation = observe(new PodStatusBuilder().withPhase("Pending")
-                .withContainerStatuses(new ContainerStatusBuilder().withName("browser").withNewState().withNewWaiting()
-                        .withReason(reason).withMessage("not found").endWaiting().endState().build())
+        PodObservation observation = observe(new PodStatusBuilder()
+                .withPhase("Pending")
+                .withContainerStatuses(new ContainerStatusBuilder()
+                        .withName("browser")
+                        .withNewState()
+                        .withNewWaiting()
+                        .withReason(reason)
+                        .withMessage("not found")
+                        .endWaiting()
+                        .endState()
+                        .build())
                 .build());
         assertThat(observation.state()).isEqualTo(State.IMAGE_PULL_FAILED);
         assertThat(observation.detail()).isEqualTo(reason + ", not found");
@@ -96,10 +126,19 @@ class PodObserverTest {
 
     @Test
     void otherWaitingReasonsAreStillStarting() {
-        assertThat(observe(new PodStatusBuilder().withPhase("Pending")
-                .withContainerStatuses(new ContainerStatusBuilder().withName("browser").withNewState().withNewWaiting()
-                        .withReason("ContainerCreating").endWaiting().endState().build())
-                .build()).state()).isEqualTo(State.NOT_READY);
+        assertThat(observe(new PodStatusBuilder()
+                                .withPhase("Pending")
+                                .withContainerStatuses(new ContainerStatusBuilder()
+                                        .withName("browser")
+                                        .withNewState()
+                                        .withNewWaiting()
+                                        .withReason("ContainerCreating")
+                                        .endWaiting()
+                                        .endState()
+                                        .build())
+                                .build())
+                        .state())
+                .isEqualTo(State.NOT_READY);
     }
 
     @Test

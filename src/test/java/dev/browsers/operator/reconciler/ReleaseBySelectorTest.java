@@ -36,8 +36,12 @@ class ReleaseBySelectorTest {
     void patchingEverySessionOfASelectorReleasesThemAndOnlyThem() {
         EmbeddedApiServer.installCrd(client);
         Sessions sessions = new Sessions(client, NS);
-        try (OperatorHarness operator = new OperatorHarness(client, TestConfigs.operatorConfig(), new MutableClock(),
-                (e, t, n) -> new ActivityObservation.Reported(null)).start()) {
+        try (OperatorHarness operator = new OperatorHarness(
+                        client,
+                        TestConfigs.operatorConfig(),
+                        new MutableClock(),
+                        (e, t, n) -> new ActivityObservation.Reported(null))
+                .start()) {
             Map<String, String> teams = Map.of("a1", "a", "a2", "a", "a3", "a", "b1", "b");
             teams.forEach((name, team) -> {
                 BrowserSession s = new BrowserSession(NS, name, new BrowserSessionSpec());
@@ -50,14 +54,25 @@ class ReleaseBySelectorTest {
                 sessions.awaitPhase(name, Phase.Live);
             });
 
-            // kubectl get bs -n research -l team=a -o name | xargs -r -I{} kubectl patch -n research {} --type=merge -p '...'
-            client.resources(BrowserSession.class).inNamespace(NS).withLabel("team", "a").list().getItems()
+            // kubectl get bs -n research -l team=a -o name | xargs -r -I{} kubectl patch -n research {} --type=merge -p
+            // '...'
+            client.resources(BrowserSession.class)
+                    .inNamespace(NS)
+                    .withLabel("team", "a")
+                    .list()
+                    .getItems()
                     .forEach(s -> client.resource(s).patch(PatchContext.of(PatchType.JSON_MERGE), RELEASE_PATCH));
 
             for (String name : List.of("a1", "a2", "a3")) {
-                assertThat(sessions.awaitPhase(name, Phase.Released).getReason()).isEqualTo(Reason.Released);
+                assertThat(sessions.awaitPhase(name, Phase.Released).getReason())
+                        .isEqualTo(Reason.Released);
             }
-            assertThat(client.resources(BrowserSession.class).inNamespace(NS).withName("b1").get().getStatus().getPhase())
+            assertThat(client.resources(BrowserSession.class)
+                            .inNamespace(NS)
+                            .withName("b1")
+                            .get()
+                            .getStatus()
+                            .getPhase())
                     .isEqualTo(Phase.Live);
         }
     }

@@ -23,8 +23,9 @@ import org.luaj.vm2.lib.TableLib;
 public final class ArgoCdHealth {
     /** The chart ships the check; README and the tests read this file. */
     public static final Path SCRIPT = Path.of("helm/browser-operator/files/argocd-health.lua");
-    static final List<String> STATUSES = List.of("Healthy", "Progressing", "Degraded", "Suspended", "Missing",
-            "Unknown");
+
+    static final List<String> STATUSES =
+            List.of("Healthy", "Progressing", "Degraded", "Suspended", "Missing", "Unknown");
 
     public record Health(String status, String message) {}
 

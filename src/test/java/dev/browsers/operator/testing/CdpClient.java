@@ -36,7 +36,8 @@ public final class CdpClient implements AutoCloseable {
     /** Connects, failing with the JDK's handshake exception (which carries the HTTP status) if refused. */
     public static CompletableFuture<CdpClient> connectAsync(URI uri, Map<String, String> headers) {
         CdpClient client = new CdpClient();
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(TIMEOUT);
+        WebSocket.Builder builder =
+                HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(TIMEOUT);
         headers.forEach(builder::header);
         return builder.buildAsync(uri, client.new Listener()).thenApply(ws -> {
             client.socket = ws;
@@ -52,7 +53,8 @@ public final class CdpClient implements AutoCloseable {
     /** Sends a command; the future completes with the whole response, or fails if it carries an error. */
     public CompletableFuture<JsonObject> send(String method, JsonObject params, String sessionId) {
         int id = ids.incrementAndGet();
-        JsonObject command = new JsonObject().put("id", id).put("method", method).put("params", params);
+        JsonObject command =
+                new JsonObject().put("id", id).put("method", method).put("params", params);
         if (sessionId != null) {
             command.put("sessionId", sessionId);
         }
@@ -72,7 +74,9 @@ public final class CdpClient implements AutoCloseable {
     /** Sends a command and waits for its result. */
     public JsonObject call(String method, JsonObject params, String sessionId)
             throws InterruptedException, ExecutionException, TimeoutException {
-        return send(method, params, sessionId).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).getJsonObject("result");
+        return send(method, params, sessionId)
+                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .getJsonObject("result");
     }
 
     public JsonObject call(String method, JsonObject params)
@@ -91,7 +95,8 @@ public final class CdpClient implements AutoCloseable {
 
     @Override
     public void close() {
-        socket.sendClose(WebSocket.NORMAL_CLOSURE, "").orTimeout(5, TimeUnit.SECONDS)
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "")
+                .orTimeout(5, TimeUnit.SECONDS)
                 .whenComplete((ws, e) -> socket.abort());
     }
 

@@ -81,8 +81,8 @@ public final class CrdValidationRules {
 
     @SuppressWarnings("unchecked")
     private void collect(Map<String, Object> node, String path) {
-        for (Map<String, Object> rule : (List<Map<String, Object>>) node.getOrDefault("x-kubernetes-validations",
-                List.of())) {
+        for (Map<String, Object> rule :
+                (List<Map<String, Object>>) node.getOrDefault("x-kubernetes-validations", List.of())) {
             String expression = (String) rule.get("rule");
             CelAbstractSyntaxTree ast;
             try {
@@ -90,11 +90,14 @@ public final class CrdValidationRules {
             } catch (CelValidationException e) {
                 throw new IllegalStateException("rule at '" + path + "' does not compile: " + expression, e);
             }
-            boolean transition = CelNavigableAst.fromAst(ast).getRoot().allNodes()
-                    .anyMatch(n -> n.getKind() == ExprKind.Kind.IDENT && n.expr().ident().name().equals("oldSelf"));
+            boolean transition = CelNavigableAst.fromAst(ast)
+                    .getRoot()
+                    .allNodes()
+                    .anyMatch(n -> n.getKind() == ExprKind.Kind.IDENT
+                            && n.expr().ident().name().equals("oldSelf"));
             try {
-                rules.add(new Compiled(new Rule(path, expression, (String) rule.get("message"), transition),
-                        CEL.createProgram(ast)));
+                rules.add(new Compiled(
+                        new Rule(path, expression, (String) rule.get("message"), transition), CEL.createProgram(ast)));
             } catch (CelEvaluationException e) {
                 throw new IllegalStateException(e);
             }
@@ -107,7 +110,12 @@ public final class CrdValidationRules {
     }
 
     @SuppressWarnings("unchecked")
-    private void validate(Map<String, Object> node, String path, Object value, Object oldValue, boolean update,
+    private void validate(
+            Map<String, Object> node,
+            String path,
+            Object value,
+            Object oldValue,
+            boolean update,
             List<String> violations) {
         for (Compiled compiled : rules) {
             Rule rule = compiled.rule();

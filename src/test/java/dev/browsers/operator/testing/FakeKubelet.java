@@ -27,7 +27,9 @@ public final class FakeKubelet implements AutoCloseable {
 
     private FakeKubelet(KubernetesClient client) {
         this.client = client;
-        this.informer = client.pods().inAnyNamespace().withLabel(SessionLabels.MANAGED_BY, SessionLabels.MANAGED_BY_VALUE)
+        this.informer = client.pods()
+                .inAnyNamespace()
+                .withLabel(SessionLabels.MANAGED_BY, SessionLabels.MANAGED_BY_VALUE)
                 .inform(new ResourceEventHandler<>() {
                     @Override
                     public void onAdd(Pod pod) {
@@ -65,7 +67,10 @@ public final class FakeKubelet implements AutoCloseable {
         }
         String session = pod.getMetadata().getLabels().get(SessionLabels.SESSION);
         boolean doomed = session.startsWith(DOOMED);
-        Pods.setStatus(client, pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+        Pods.setStatus(
+                client,
+                pod.getMetadata().getNamespace(),
+                pod.getMetadata().getName(),
                 doomed ? Pods.failed("Evicted", "the node ran out of memory") : Pods.ready(POD_IP));
         if (!doomed) {
             readyAt.put(session, Instant.now());

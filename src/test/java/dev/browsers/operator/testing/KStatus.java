@@ -21,7 +21,12 @@ import java.util.Map;
  * The rules kstatus has for built-in kinds (Deployment, Pod, Job, ...) are not ported.
  */
 public final class KStatus {
-    public enum Status { InProgress, Failed, Current, Terminating }
+    public enum Status {
+        InProgress,
+        Failed,
+        Current,
+        Terminating
+    }
 
     /** A condition kstatus sets on its result (abnormal-true: Reconciling or Stalled, always True). */
     public record Condition(String type, String status, String reason, String message) {}
@@ -47,16 +52,19 @@ public final class KStatus {
                     + observed;
             return inProgress("LatestGenerationNotObserved", message);
         }
-        List<Map<String, Object>> conditions = status.get("conditions") instanceof List<?> list
-                ? (List<Map<String, Object>>) list : List.of();
+        List<Map<String, Object>> conditions =
+                status.get("conditions") instanceof List<?> list ? (List<Map<String, Object>>) list : List.of();
         for (Map<String, Object> condition : conditions) {
             if ("True".equals(condition.get("status"))) {
                 if ("Reconciling".equals(condition.get("type"))) {
                     return inProgress(text(condition, "reason"), text(condition, "message"));
                 }
                 if ("Stalled".equals(condition.get("type"))) {
-                    return new Result(Status.Failed, text(condition, "message"), List.of(new Condition("Stalled",
-                            "True", text(condition, "reason"), text(condition, "message"))));
+                    return new Result(
+                            Status.Failed,
+                            text(condition, "message"),
+                            List.of(new Condition(
+                                    "Stalled", "True", text(condition, "reason"), text(condition, "message"))));
                 }
             }
         }

@@ -27,7 +27,8 @@ public final class KubectlWait {
     @SuppressWarnings("unchecked")
     public static boolean conditionMet(Object object, String type, String status) {
         Map<String, Object> obj = Serialization.jsonMapper().convertValue(object, Map.class);
-        Map<String, Object> objectStatus = obj.get("status") instanceof Map<?, ?> s ? (Map<String, Object>) s : Map.of();
+        Map<String, Object> objectStatus =
+                obj.get("status") instanceof Map<?, ?> s ? (Map<String, Object>) s : Map.of();
         if (!(objectStatus.get("conditions") instanceof List<?> conditions)) {
             return false;
         }
@@ -35,15 +36,18 @@ public final class KubectlWait {
             if (!(item instanceof Map<?, ?> condition)) {
                 return false;
             }
-            if (!(condition.get("type") instanceof String name) || !name.equalsIgnoreCase(type)
+            if (!(condition.get("type") instanceof String name)
+                    || !name.equalsIgnoreCase(type)
                     || !(condition.get("status") instanceof String value)) {
                 continue;
             }
-            Map<String, Object> metadata = obj.get("metadata") instanceof Map<?, ?> m ? (Map<String, Object>) m
-                    : Map.of();
-            Object observed = condition.get("observedGeneration") != null ? condition.get("observedGeneration")
+            Map<String, Object> metadata =
+                    obj.get("metadata") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+            Object observed = condition.get("observedGeneration") != null
+                    ? condition.get("observedGeneration")
                     : objectStatus.get("observedGeneration");
-            if (metadata.get("generation") instanceof Number generation && observed instanceof Number seen
+            if (metadata.get("generation") instanceof Number generation
+                    && observed instanceof Number seen
                     && seen.longValue() < generation.longValue()) {
                 return false;
             }

@@ -44,8 +44,12 @@ public final class LocalOperatorProcess implements AutoCloseable {
             if (!operator.process.isAlive()) {
                 throw new IllegalStateException("operator exited; log: " + operator.log());
             }
-            return http.send(HttpRequest.newBuilder(operator.httpUri("/q/health/ready")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return http.send(
+                                    HttpRequest.newBuilder(operator.httpUri("/q/health/ready"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
         });
         return operator;
     }
@@ -59,11 +63,18 @@ public final class LocalOperatorProcess implements AutoCloseable {
         int httpPort = Processes.freePort();
         int apiPort = Processes.freePort();
         Path log = Files.createTempFile("local-operator-", ".log");
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        List<String> command =
+                new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         command.addAll(List.of(extraJvmArgs));
-        command.addAll(List.of("-Dquarkus.http.port=" + httpPort, "-Dbrowser-operator.local.api-port=" + apiPort,
-                "-jar", jar.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        command.addAll(List.of(
+                "-Dquarkus.http.port=" + httpPort,
+                "-Dbrowser-operator.local.api-port=" + apiPort,
+                "-jar",
+                jar.toString()));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         return new LocalOperatorProcess(process, httpPort, apiPort, log);
     }
 
@@ -74,7 +85,10 @@ public final class LocalOperatorProcess implements AutoCloseable {
     /** A client of the embedded Kubernetes API store. */
     public KubernetesClient kubernetesClient() {
         return new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + apiPort).withNamespace("default").build())
+                .withConfig(new ConfigBuilder()
+                        .withMasterUrl("http://127.0.0.1:" + apiPort)
+                        .withNamespace("default")
+                        .build())
                 .build();
     }
 

@@ -28,17 +28,20 @@ public final class NodeScript {
         if (!Files.isDirectory(DIR.resolve("node_modules"))) {
             throw new IllegalStateException("client test packages missing: run (cd src/test/node && npm ci)");
         }
-        List<String> command = new ArrayList<>(List.of("node", DIR.resolve(script).toString()));
+        List<String> command =
+                new ArrayList<>(List.of("node", DIR.resolve(script).toString()));
         command.addAll(List.of(args));
         Path output = Files.createTempFile("node-script", ".log");
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
             builder.environment().putAll(env);
             builder.environment().put("PUPPETEER_SKIP_DOWNLOAD", "1");
             Process node = builder.start();
             if (!node.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 node.destroyForcibly().waitFor();
-                throw new AssertionError(script + " did not finish within " + timeout + ":\n" + Files.readString(output));
+                throw new AssertionError(
+                        script + " did not finish within " + timeout + ":\n" + Files.readString(output));
             }
             return new Run(node.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
         } finally {

@@ -32,8 +32,8 @@ public final class OperatorHarness implements AutoCloseable {
                 // The mock API server answers server-side apply with 415.
                 .withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false));
-        operator.register(new BrowserSessionReconciler(config, ConfigBeans.policyOf(config), clock, agents,
-                new SessionMetrics(meters)));
+        operator.register(new BrowserSessionReconciler(
+                config, ConfigBeans.policyOf(config), clock, agents, new SessionMetrics(meters)));
         operator.start();
         return this;
     }

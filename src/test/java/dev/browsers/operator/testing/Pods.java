@@ -14,37 +14,68 @@ public final class Pods {
         return new PodStatusBuilder()
                 .withPhase("Running")
                 .withPodIP(ip)
-                .addNewCondition().withType("PodScheduled").withStatus("True").endCondition()
-                .addNewCondition().withType("Ready").withStatus("True").endCondition()
+                .addNewCondition()
+                .withType("PodScheduled")
+                .withStatus("True")
+                .endCondition()
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .endCondition()
                 .build();
     }
 
     public static PodStatus failed(String reason, String message) {
-        return new PodStatusBuilder().withPhase("Failed").withReason(reason).withMessage(message).build();
+        return new PodStatusBuilder()
+                .withPhase("Failed")
+                .withReason(reason)
+                .withMessage(message)
+                .build();
     }
 
     public static PodStatus unschedulable(String message) {
         return new PodStatusBuilder()
                 .withPhase("Pending")
-                .addNewCondition().withType("PodScheduled").withStatus("False").withReason("Unschedulable")
-                .withMessage(message).endCondition()
+                .addNewCondition()
+                .withType("PodScheduled")
+                .withStatus("False")
+                .withReason("Unschedulable")
+                .withMessage(message)
+                .endCondition()
                 .build();
     }
 
     public static PodStatus imagePullBackOff(String message) {
         return new PodStatusBuilder()
                 .withPhase("Pending")
-                .addNewCondition().withType("PodScheduled").withStatus("True").endCondition()
-                .withContainerStatuses(new ContainerStatusBuilder().withName("browser").withNewState().withNewWaiting()
-                        .withReason("ImagePullBackOff").withMessage(message).endWaiting().endState().build())
+                .addNewCondition()
+                .withType("PodScheduled")
+                .withStatus("True")
+                .endCondition()
+                .withContainerStatuses(new ContainerStatusBuilder()
+                        .withName("browser")
+                        .withNewState()
+                        .withNewWaiting()
+                        .withReason("ImagePullBackOff")
+                        .withMessage(message)
+                        .endWaiting()
+                        .endState()
+                        .build())
                 .build();
     }
 
     public static PodStatus browserExited(int exitCode) {
         return new PodStatusBuilder()
                 .withPhase("Running")
-                .withContainerStatuses(new ContainerStatusBuilder().withName("browser").withNewState().withNewTerminated()
-                        .withExitCode(exitCode).withReason("Error").endTerminated().endState().build())
+                .withContainerStatuses(new ContainerStatusBuilder()
+                        .withName("browser")
+                        .withNewState()
+                        .withNewTerminated()
+                        .withExitCode(exitCode)
+                        .withReason("Error")
+                        .endTerminated()
+                        .endState()
+                        .build())
                 .build();
     }
 

@@ -47,7 +47,8 @@ public final class Processes {
         }
         Set<Integer> ports = new HashSet<>();
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            for (String line : Files.readAllLines(Path.of(table)).stream().skip(1).toList()) {
+            for (String line :
+                    Files.readAllLines(Path.of(table)).stream().skip(1).toList()) {
                 String[] columns = line.trim().split("\\s+");
                 if (columns[3].equals("0A") && inodes.contains(columns[9])) {
                     String local = columns[1];
@@ -66,7 +67,8 @@ public final class Processes {
             return Files.readAllLines(Path.of("/proc/" + pid + "/" + file)).stream()
                     .filter(line -> line.startsWith(field + ":"))
                     .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", "")))
-                    .findFirst().orElse(0);
+                    .findFirst()
+                    .orElse(0);
         } catch (IOException e) {
             return 0;
         }

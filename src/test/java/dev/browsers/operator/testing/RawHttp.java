@@ -41,34 +41,43 @@ public final class RawHttp {
     }
 
     /** The body in 4 KiB chunks, without a Content-Length, so that the server learns its size only by reading it. */
-    public static Answer sendChunked(URI server, String method, String target, Map<String, String> headers,
-            byte[] body) throws IOException {
+    public static Answer sendChunked(URI server, String method, String target, Map<String, String> headers, byte[] body)
+            throws IOException {
         return send(server, method, target, headers, body, true);
     }
 
-    private static Answer send(URI server, String method, String target, Map<String, String> headers, byte[] body,
-            boolean chunked) throws IOException {
+    private static Answer send(
+            URI server, String method, String target, Map<String, String> headers, byte[] body, boolean chunked)
+            throws IOException {
         try (Socket socket = new Socket(server.getHost(), server.getPort())) {
             socket.setSoTimeout(30_000);
             StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\n")
-                    .append("Host: ").append(server.getHost()).append(':').append(server.getPort()).append("\r\n")
+                    .append("Host: ")
+                    .append(server.getHost())
+                    .append(':')
+                    .append(server.getPort())
+                    .append("\r\n")
                     .append("Connection: close\r\n");
-            headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+            headers.forEach((name, value) ->
+                    head.append(name).append(": ").append(value).append("\r\n"));
             if (body != null) {
-                head.append(chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + body.length).append("\r\n");
+                head.append(chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + body.length)
+                        .append("\r\n");
             }
             OutputStream out = socket.getOutputStream();
             out.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             if (body != null) {
-                Thread writer = new Thread(() -> {
-                    try {
-                        out.write(chunked ? chunks(body) : body);
-                        out.flush();
-                    } catch (IOException e) {
-                        // The server answered and closed without reading it all: what a size limit does.
-                    }
-                }, "raw-http-body");
+                Thread writer = new Thread(
+                        () -> {
+                            try {
+                                out.write(chunked ? chunks(body) : body);
+                                out.flush();
+                            } catch (IOException e) {
+                                // The server answered and closed without reading it all: what a size limit does.
+                            }
+                        },
+                        "raw-http-body");
                 writer.setDaemon(true);
                 writer.start();
             }
@@ -98,7 +107,9 @@ public final class RawHttp {
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            headers.put(
+                    lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).trim());
         }
         return new Answer(Integer.parseInt(lines[0].split(" ")[1]), headers, all.substring(end + 4));
     }

@@ -24,8 +24,8 @@ public final class SessionStatuses {
 
     /** Just created: the operator has not written a status yet. */
     public static BrowserSession created() {
-        BrowserSession session = new BrowserSession("team-a", "checkout-test",
-                new BrowserSessionSpec().withTimeout("10m"));
+        BrowserSession session =
+                new BrowserSession("team-a", "checkout-test", new BrowserSessionSpec().withTimeout("10m"));
         session.getMetadata().setGeneration(1L);
         session.getMetadata().setCreationTimestamp(T0.toString());
         return session;
@@ -37,9 +37,13 @@ public final class SessionStatuses {
 
     /** The API server refuses the pod: a ResourceQuota allows no more pods. */
     public static BrowserSession quotaExceeded() {
-        return step(pending(), PodObservation.of(PodObservation.State.QUOTA_EXCEEDED,
-                "pods \"checkout-test-browser\" is forbidden: exceeded quota: no-pods, requested: pods=1, used: pods=0,"
-                        + " limited: pods=0"), T0.plusSeconds(1));
+        return step(
+                pending(),
+                PodObservation.of(
+                        PodObservation.State.QUOTA_EXCEEDED,
+                        "pods \"checkout-test-browser\" is forbidden: exceeded quota: no-pods, requested: pods=1, used: pods=0,"
+                                + " limited: pods=0"),
+                T0.plusSeconds(1));
     }
 
     public static BrowserSession live() {
@@ -58,7 +62,9 @@ public final class SessionStatuses {
     }
 
     public static BrowserSession podFailed() {
-        return step(live(), PodObservation.of(PodObservation.State.POD_FAILED, "The node was low on memory"),
+        return step(
+                live(),
+                PodObservation.of(PodObservation.State.POD_FAILED, "The node was low on memory"),
                 T0.plusSeconds(60));
     }
 

@@ -34,15 +34,21 @@ public final class Sessions {
     }
 
     public BrowserSession editSpec(String name, Consumer<BrowserSessionSpec> edit) {
-        return client.resources(BrowserSession.class).inNamespace(namespace).withName(name).edit(s -> {
-            edit.accept(s.getSpec());
-            return s;
-        });
+        return client.resources(BrowserSession.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .edit(s -> {
+                    edit.accept(s.getSpec());
+                    return s;
+                });
     }
 
     /** Null while the session does not exist or has no status yet. */
     public BrowserSessionStatus status(String name) {
-        BrowserSession s = client.resources(BrowserSession.class).inNamespace(namespace).withName(name).get();
+        BrowserSession s = client.resources(BrowserSession.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
         return s == null ? null : s.getStatus();
     }
 
@@ -60,11 +66,16 @@ public final class Sessions {
     }
 
     public String awaitConnectionUrl(String name) {
-        return await().atMost(DEFAULT_WAIT).until(() -> connectionUrl(name), Optional::isPresent).orElseThrow();
+        return await().atMost(DEFAULT_WAIT)
+                .until(() -> connectionUrl(name), Optional::isPresent)
+                .orElseThrow();
     }
 
     public Secret connectionSecret(String name) {
-        return client.secrets().inNamespace(namespace).withName(SessionNames.connectionSecretName(name)).get();
+        return client.secrets()
+                .inNamespace(namespace)
+                .withName(SessionNames.connectionSecretName(name))
+                .get();
     }
 
     /** The session's Events, oldest first. */

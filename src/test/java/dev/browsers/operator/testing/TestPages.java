@@ -17,7 +17,8 @@ public final class TestPages implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             hits.incrementAndGet();
-            byte[] body = ("<!doctype html><title>" + TITLE + "</title><h1>hello</h1>").getBytes(StandardCharsets.UTF_8);
+            byte[] body =
+                    ("<!doctype html><title>" + TITLE + "</title><h1>hello</h1>").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {

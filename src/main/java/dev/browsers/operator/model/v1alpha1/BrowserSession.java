@@ -27,19 +27,28 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.reason", type = AdditionalPrinterColumn.Type.STRING)
 // A string, not a date: kubectl prints <invalid> for any date in the future.
 @AdditionalPrinterColumn(name = "Expires", jsonPath = ".status.expiresAt", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
 // Only with -o wide (priority 1): messages are long.
-@AdditionalPrinterColumn(name = "Message", jsonPath = ".status.message", type = AdditionalPrinterColumn.Type.STRING,
+@AdditionalPrinterColumn(
+        name = "Message",
+        jsonPath = ".status.message",
+        type = AdditionalPrinterColumn.Type.STRING,
         priority = 1)
 // The session's name is a label value on its pod, and label values have at most 63 characters.
-@ValidationRule(value = "self.metadata.name.size() <= 63",
+@ValidationRule(
+        value = "self.metadata.name.size() <= 63",
         message = "metadata.name must be at most 63 characters (it is a label value on the session's pod)")
-@ValidationRule(value = "!(has(oldSelf.spec) && has(oldSelf.spec.released) && oldSelf.spec.released)"
-        + " || (has(self.spec) && has(self.spec.released) && self.spec.released)",
+@ValidationRule(
+        value = "!(has(oldSelf.spec) && has(oldSelf.spec.released) && oldSelf.spec.released)"
+                + " || (has(self.spec) && has(self.spec.released) && self.spec.released)",
         message = "spec.released is one-way: once true it can be neither set to false nor removed")
 // '' stands for "not set": the CRD's pattern never lets a class name be empty.
-@ValidationRule(value = "(has(self.spec) && has(self.spec.browserClassName) ? self.spec.browserClassName : '')"
-        + " == (has(oldSelf.spec) && has(oldSelf.spec.browserClassName) ? oldSelf.spec.browserClassName : '')",
+@ValidationRule(
+        value = "(has(self.spec) && has(self.spec.browserClassName) ? self.spec.browserClassName : '')"
+                + " == (has(oldSelf.spec) && has(oldSelf.spec.browserClassName) ? oldSelf.spec.browserClassName : '')",
         message = "spec.browserClassName is immutable: it can be neither set, changed nor removed after creation")
 public class BrowserSession extends CustomResource<BrowserSessionSpec, BrowserSessionStatus> implements Namespaced {
     public static final String GROUP = SessionLabels.GROUP;

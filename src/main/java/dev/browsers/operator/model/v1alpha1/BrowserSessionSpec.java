@@ -20,7 +20,8 @@ public class BrowserSessionSpec {
             + "Default 5m; at most the operator's maximum (24h by default). May be changed on a Live session.")
     @Pattern(DURATION_PATTERN)
     @Size(max = 64)
-    @ValidationRule(value = DURATION_RULE,
+    @ValidationRule(
+            value = DURATION_RULE,
             message = "spec.timeout must be a duration greater than 0 and at most 24h, such as 90s, 10m or 1h30m")
     private String timeout;
 
@@ -28,8 +29,10 @@ public class BrowserSessionSpec {
             + "Omitted: disabled. A value >= timeout has no effect.")
     @Pattern(DURATION_PATTERN)
     @Size(max = 64)
-    @ValidationRule(value = DURATION_RULE, message = "spec.inactivityTimeout must be a duration greater than 0"
-            + " and at most 24h, such as 90s, 10m or 1h30m")
+    @ValidationRule(
+            value = DURATION_RULE,
+            message = "spec.inactivityTimeout must be a duration greater than 0"
+                    + " and at most 24h, such as 90s, 10m or 1h30m")
     private String inactivityTimeout;
 
     @JsonPropertyDescription("Set to true to release the session now. One-way: once true it cannot be set back to"
@@ -47,31 +50,79 @@ public class BrowserSessionSpec {
             + "than the sync interval or leave sessions out of what is synced.")
     @Pattern(DURATION_PATTERN)
     @Size(max = 64)
-    @ValidationRule(value = "duration(self) <= duration('8760h')",
+    @ValidationRule(
+            value = "duration(self) <= duration('8760h')",
             message = "spec.ttlAfterFinished must be a duration from 0s to 8760h (a year), such as 0s, 10m or 24h")
     private String ttlAfterFinished;
 
     public BrowserSessionSpec() {}
 
-    public String getTimeout() { return timeout; }
-    public void setTimeout(String timeout) { this.timeout = timeout; }
-    public BrowserSessionSpec withTimeout(String timeout) { this.timeout = timeout; return this; }
+    public String getTimeout() {
+        return timeout;
+    }
 
-    public String getInactivityTimeout() { return inactivityTimeout; }
-    public void setInactivityTimeout(String inactivityTimeout) { this.inactivityTimeout = inactivityTimeout; }
-    public BrowserSessionSpec withInactivityTimeout(String value) { this.inactivityTimeout = value; return this; }
+    public void setTimeout(String timeout) {
+        this.timeout = timeout;
+    }
 
-    public Boolean getReleased() { return released; }
-    public void setReleased(Boolean released) { this.released = released; }
-    public BrowserSessionSpec withReleased(boolean released) { this.released = released; return this; }
+    public BrowserSessionSpec withTimeout(String timeout) {
+        this.timeout = timeout;
+        return this;
+    }
 
-    public String getBrowserClassName() { return browserClassName; }
-    public void setBrowserClassName(String browserClassName) { this.browserClassName = browserClassName; }
-    public BrowserSessionSpec withBrowserClassName(String name) { this.browserClassName = name; return this; }
+    public String getInactivityTimeout() {
+        return inactivityTimeout;
+    }
 
-    public String getTtlAfterFinished() { return ttlAfterFinished; }
-    public void setTtlAfterFinished(String ttlAfterFinished) { this.ttlAfterFinished = ttlAfterFinished; }
-    public BrowserSessionSpec withTtlAfterFinished(String ttl) { this.ttlAfterFinished = ttl; return this; }
+    public void setInactivityTimeout(String inactivityTimeout) {
+        this.inactivityTimeout = inactivityTimeout;
+    }
 
-    public boolean isReleased() { return Boolean.TRUE.equals(released); }
+    public BrowserSessionSpec withInactivityTimeout(String value) {
+        this.inactivityTimeout = value;
+        return this;
+    }
+
+    public Boolean getReleased() {
+        return released;
+    }
+
+    public void setReleased(Boolean released) {
+        this.released = released;
+    }
+
+    public BrowserSessionSpec withReleased(boolean released) {
+        this.released = released;
+        return this;
+    }
+
+    public String getBrowserClassName() {
+        return browserClassName;
+    }
+
+    public void setBrowserClassName(String browserClassName) {
+        this.browserClassName = browserClassName;
+    }
+
+    public BrowserSessionSpec withBrowserClassName(String name) {
+        this.browserClassName = name;
+        return this;
+    }
+
+    public String getTtlAfterFinished() {
+        return ttlAfterFinished;
+    }
+
+    public void setTtlAfterFinished(String ttlAfterFinished) {
+        this.ttlAfterFinished = ttlAfterFinished;
+    }
+
+    public BrowserSessionSpec withTtlAfterFinished(String ttl) {
+        this.ttlAfterFinished = ttl;
+        return this;
+    }
+
+    public boolean isReleased() {
+        return Boolean.TRUE.equals(released);
+    }
 }

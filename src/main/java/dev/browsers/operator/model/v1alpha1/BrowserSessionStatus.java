@@ -40,25 +40,37 @@ public class BrowserSessionStatus {
 
     private Phase phase;
     private Reason reason;
+
     @JsonPropertyDescription("Human-readable detail of the phase and reason.")
     private String message;
+
     private String podName;
+
     @JsonPropertyDescription("CDP endpoint of the session's agent, without the token (see the connection Secret).")
     private String websocketUrl;
+
     private String connectionSecretName;
+
     @JsonPropertyDescription("When the operator accepted the session and started its pod.")
     private String startTime;
+
     @JsonPropertyDescription("When the browser first answered CDP; the timeout counts from here.")
     private String liveTime;
+
     @JsonPropertyDescription("Hard deadline: liveTime + timeout.")
     private String expiresAt;
+
     @JsonPropertyDescription("When the session is released for inactivity unless a client is active before then.")
     private String inactivityDeadline;
+
     @JsonPropertyDescription("Last client activity the operator has recorded from the session's agent.")
     private String lastActivityTime;
+
     private String finishedTime;
+
     @JsonPropertyDescription("Seconds the session was Live, set when it finishes.")
     private Double durationSeconds;
+
     private Long observedGeneration;
     private List<Condition> conditions = new ArrayList<>();
 
@@ -69,41 +81,132 @@ public class BrowserSessionStatus {
         return JSON.convertValue(this, BrowserSessionStatus.class);
     }
 
-    public Phase getPhase() { return phase; }
-    public void setPhase(Phase phase) { this.phase = phase; }
-    public Reason getReason() { return reason; }
-    public void setReason(Reason reason) { this.reason = reason; }
-    public String getMessage() { return message; }
-    public void setMessage(String message) { this.message = message; }
-    public String getPodName() { return podName; }
-    public void setPodName(String podName) { this.podName = podName; }
-    public String getWebsocketUrl() { return websocketUrl; }
-    public void setWebsocketUrl(String websocketUrl) { this.websocketUrl = websocketUrl; }
-    public String getConnectionSecretName() { return connectionSecretName; }
-    public void setConnectionSecretName(String name) { this.connectionSecretName = name; }
-    public String getStartTime() { return startTime; }
-    public void setStartTime(String startTime) { this.startTime = startTime; }
-    public String getLiveTime() { return liveTime; }
-    public void setLiveTime(String liveTime) { this.liveTime = liveTime; }
-    public String getExpiresAt() { return expiresAt; }
-    public void setExpiresAt(String expiresAt) { this.expiresAt = expiresAt; }
-    public String getInactivityDeadline() { return inactivityDeadline; }
-    public void setInactivityDeadline(String deadline) { this.inactivityDeadline = deadline; }
-    public String getLastActivityTime() { return lastActivityTime; }
-    public void setLastActivityTime(String lastActivityTime) { this.lastActivityTime = lastActivityTime; }
-    public String getFinishedTime() { return finishedTime; }
-    public void setFinishedTime(String finishedTime) { this.finishedTime = finishedTime; }
-    public Double getDurationSeconds() { return durationSeconds; }
-    public void setDurationSeconds(Double durationSeconds) { this.durationSeconds = durationSeconds; }
-    public Long getObservedGeneration() { return observedGeneration; }
-    public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
-    public List<Condition> getConditions() { return conditions; }
-    public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+    public Phase getPhase() {
+        return phase;
+    }
+
+    public void setPhase(Phase phase) {
+        this.phase = phase;
+    }
+
+    public Reason getReason() {
+        return reason;
+    }
+
+    public void setReason(Reason reason) {
+        this.reason = reason;
+    }
+
+    public String getMessage() {
+        return message;
+    }
+
+    public void setMessage(String message) {
+        this.message = message;
+    }
+
+    public String getPodName() {
+        return podName;
+    }
+
+    public void setPodName(String podName) {
+        this.podName = podName;
+    }
+
+    public String getWebsocketUrl() {
+        return websocketUrl;
+    }
+
+    public void setWebsocketUrl(String websocketUrl) {
+        this.websocketUrl = websocketUrl;
+    }
+
+    public String getConnectionSecretName() {
+        return connectionSecretName;
+    }
+
+    public void setConnectionSecretName(String name) {
+        this.connectionSecretName = name;
+    }
+
+    public String getStartTime() {
+        return startTime;
+    }
+
+    public void setStartTime(String startTime) {
+        this.startTime = startTime;
+    }
+
+    public String getLiveTime() {
+        return liveTime;
+    }
+
+    public void setLiveTime(String liveTime) {
+        this.liveTime = liveTime;
+    }
+
+    public String getExpiresAt() {
+        return expiresAt;
+    }
+
+    public void setExpiresAt(String expiresAt) {
+        this.expiresAt = expiresAt;
+    }
+
+    public String getInactivityDeadline() {
+        return inactivityDeadline;
+    }
+
+    public void setInactivityDeadline(String deadline) {
+        this.inactivityDeadline = deadline;
+    }
+
+    public String getLastActivityTime() {
+        return lastActivityTime;
+    }
+
+    public void setLastActivityTime(String lastActivityTime) {
+        this.lastActivityTime = lastActivityTime;
+    }
+
+    public String getFinishedTime() {
+        return finishedTime;
+    }
+
+    public void setFinishedTime(String finishedTime) {
+        this.finishedTime = finishedTime;
+    }
+
+    public Double getDurationSeconds() {
+        return durationSeconds;
+    }
+
+    public void setDurationSeconds(Double durationSeconds) {
+        this.durationSeconds = durationSeconds;
+    }
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
 
     /** Equal when they serialize alike: the status the operator would write is the same. */
     @Override
     public boolean equals(Object o) {
-        return this == o || o instanceof BrowserSessionStatus other && JSON.valueToTree(this).equals(JSON.valueToTree(other));
+        return this == o
+                || o instanceof BrowserSessionStatus other
+                        && JSON.valueToTree(this).equals(JSON.valueToTree(other));
     }
 
     @Override

@@ -9,8 +9,16 @@ public enum Reason {
     /** Pending: a ResourceQuota refused the session's pod or Secret. */
     QuotaExceeded,
     Running,
-    Released, Timeout, InactivityTimeout,
-    PodFailed, PodDeleted, BrowserCrashed, StartupTimeout, Unschedulable, ImagePullFailed, InvalidSpec,
+    Released,
+    Timeout,
+    InactivityTimeout,
+    PodFailed,
+    PodDeleted,
+    BrowserCrashed,
+    StartupTimeout,
+    Unschedulable,
+    ImagePullFailed,
+    InvalidSpec,
     /** Failed: the operator could not reach the session's agent for its grace period. */
     AgentUnreachable;
 
