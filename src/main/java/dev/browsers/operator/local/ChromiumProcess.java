@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,27 +16,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local headless Chromium with a fresh profile directory, reached over CDP one of two ways:
- * <ul>
- * <li>{@link #startWithPipe}: over its DevTools pipe, held by this process, as local mode runs session browsers. The
- * browser has no CDP port, and it exits when the pipe closes, which the kernel does when this process dies however
- * it dies, so no browser outlives the operator, not even one killed with SIGKILL.
- * <li>{@link #start}: on a 127.0.0.1 port, as the browser container of a session pod serves CDP; the agent's
- * port-mode tests and benchmarks play that container with it. The port is chosen by Chromium itself (port 0) and
- * read from its "DevTools listening on" line, so there is no port race.
- * </ul>
+ * A local headless Chromium with a fresh profile directory, reached over its DevTools pipe, which this process holds,
+ * as local mode runs session browsers. The browser has no CDP port, and it exits when the pipe closes, which the
+ * kernel does when this process dies however it dies, so no browser outlives the operator, not even one killed with
+ * SIGKILL.
  */
 public final class ChromiumProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChromiumProcess.class);
-    private static final Pattern LISTENING =
-            Pattern.compile("DevTools listening on ws://[^:]+:(\\d+)(/devtools/browser/\\S+)");
     /**
      * Java starts a child with fds 0-2 only: the shell moves the process's stdin and stdout to fds 3 and 4, where
      * {@code --remote-debugging-pipe} expects them, and replaces itself with Chromium.
@@ -46,14 +36,10 @@ public final class ChromiumProcess implements AutoCloseable {
 
     private final Process process;
     private final Path profileDir;
-    private final int cdpPort;
-    private final String browserPath;
 
-    private ChromiumProcess(Process process, Path profileDir, int cdpPort, String browserPath) {
+    private ChromiumProcess(Process process, Path profileDir) {
         this.process = process;
         this.profileDir = profileDir;
-        this.cdpPort = cdpPort;
-        this.browserPath = browserPath;
     }
 
     /**
@@ -61,7 +47,7 @@ public final class ChromiumProcess implements AutoCloseable {
      *
      * @param flags Chromium flags; any CDP address, port or profile flag among them is replaced
      */
-    public static ChromiumProcess startWithPipe(String binary, List<String> flags) throws IOException {
+    public static ChromiumProcess start(String binary, List<String> flags) throws IOException {
         if (!Files.isExecutable(Path.of(binary))) {
             throw new IOException("Chromium binary " + binary + " is not an executable file");
         }
@@ -76,8 +62,8 @@ public final class ChromiumProcess implements AutoCloseable {
             deleteRecursively(profile);
             throw e;
         }
-        drainStderr(process, null);
-        return new ChromiumProcess(process, profile, -1, null);
+        drainStderr(process);
+        return new ChromiumProcess(process, profile);
     }
 
     private static List<String> browserFlags(List<String> flags, Path profile) {
@@ -89,85 +75,28 @@ public final class ChromiumProcess implements AutoCloseable {
         return kept;
     }
 
-    /**
-     * Starts Chromium and waits until it listens for CDP.
-     *
-     * @param flags Chromium flags; any CDP address, port or profile flag among them is replaced
-     */
-    public static ChromiumProcess start(String binary, List<String> flags, Duration startupTimeout) throws IOException {
-        Path profile = Files.createTempDirectory("browser-session-");
-        List<String> command = new ArrayList<>();
-        command.add(binary);
-        command.addAll(browserFlags(flags, profile));
-        command.add("--remote-debugging-address=127.0.0.1");
-        command.add("--remote-debugging-port=0");
-        Process process;
-        try {
-            process = new ProcessBuilder(command)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-        } catch (IOException e) {
-            deleteRecursively(profile);
-            throw e;
-        }
-        CompletableFuture<Matcher> listening = new CompletableFuture<>();
-        drainStderr(process, listening);
-        try {
-            Matcher m = listening.get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new ChromiumProcess(process, profile, Integer.parseInt(m.group(1)), m.group(2));
-        } catch (ExecutionException | TimeoutException e) {
-            new ChromiumProcess(process, profile, -1, null).close();
-            throw new IOException("Chromium did not start listening for CDP within " + startupTimeout, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            new ChromiumProcess(process, profile, -1, null).close();
-            throw new IOException("interrupted while starting Chromium", e);
-        }
-    }
-
-    /**
-     * Reads stderr to the end on a thread of its own, so Chromium never blocks on a full pipe; completes
-     * {@code listening}, if given, with the "DevTools listening on" line.
-     */
-    private static void drainStderr(Process process, CompletableFuture<Matcher> listening) {
-        Thread reader = new Thread(() -> readStderr(process, listening), "chromium-stderr-" + process.pid());
+    /** Reads stderr to the end on a thread of its own, so Chromium never blocks on a full pipe. */
+    private static void drainStderr(Process process) {
+        Thread reader = new Thread(() -> readStderr(process), "chromium-stderr-" + process.pid());
         reader.setDaemon(true);
         reader.start();
     }
 
-    private static void readStderr(Process process, CompletableFuture<Matcher> listening) {
+    private static void readStderr(Process process) {
         try (BufferedReader err =
                 new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = err.readLine()) != null) {
-                Matcher m = LISTENING.matcher(line);
-                if (listening != null && !listening.isDone() && m.find()) {
-                    listening.complete(m);
-                } else {
-                    LOG.trace("chromium[{}]: {}", process.pid(), line);
-                }
+                LOG.trace("chromium[{}]: {}", process.pid(), line);
             }
         } catch (IOException e) {
             LOG.trace("chromium[{}] stderr closed: {}", process.pid(), e.getMessage());
-        }
-        if (listening != null) {
-            listening.completeExceptionally(new IOException("Chromium exited before listening for CDP"));
         }
     }
 
     /** The browser's DevTools pipe, when started with one; its streams are closed by {@link #close()}. */
     public DevToolsPipe pipe() {
         return new DevToolsPipe(process.getInputStream(), process.getOutputStream());
-    }
-
-    /** The CDP port, when started with one. */
-    public int cdpPort() {
-        return cdpPort;
-    }
-
-    /** Path of the browser-level CDP WebSocket, e.g. /devtools/browser/&lt;id&gt;. */
-    public String browserPath() {
-        return browserPath;
     }
 
     public long pid() {

@@ -110,7 +110,7 @@ public final class LocalRuntime implements AutoCloseable {
             String token = sessionToken(pod);
             // CDP only over the pipe this process holds: no port for anyone to reach the browser without the token,
             // and the browser ends when this process does, even on SIGKILL.
-            browser = ChromiumProcess.startWithPipe(config.chromium(), browserArgs(pod));
+            browser = ChromiumProcess.start(config.chromium(), browserArgs(pod));
             String ip = podAddresses.acquire(agentPort);
             SessionAgent agent = new SessionAgent(
                     vertx,

@@ -1,10 +1,9 @@
 package dev.browsers.operator.agent;
 
-import dev.browsers.operator.local.ChromiumProcess;
 import dev.browsers.operator.testing.CdpClient;
+import dev.browsers.operator.testing.ChromiumOnPort;
 import dev.browsers.operator.testing.PodAgentCommand;
 import dev.browsers.operator.testing.Processes;
-import dev.browsers.operator.testing.TestConfigs;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -58,13 +57,12 @@ public final class AgentBenchmark {
             String largestMessage) {}
 
     public static void main(String[] args) throws Exception {
-        try (ChromiumProcess chromium = ChromiumProcess.start(
-                TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(), Duration.ofSeconds(20))) {
+        try (ChromiumOnPort chromium = ChromiumOnPort.start()) {
             print(runAgent(chromium, "as a session pod runs it", PodAgentCommand.command()));
         }
     }
 
-    private static AgentRun runAgent(ChromiumProcess chromium, String name, List<String> command) throws Exception {
+    private static AgentRun runAgent(ChromiumOnPort chromium, String name, List<String> command) throws Exception {
         int port = Processes.freePort();
         Path log = Files.createTempFile("agent-benchmark", ".log");
         ProcessBuilder builder =

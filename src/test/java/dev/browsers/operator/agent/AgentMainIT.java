@@ -3,11 +3,10 @@ package dev.browsers.operator.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.browsers.operator.local.ChromiumProcess;
 import dev.browsers.operator.testing.CdpClient;
+import dev.browsers.operator.testing.ChromiumOnPort;
 import dev.browsers.operator.testing.PodAgentCommand;
 import dev.browsers.operator.testing.Processes;
-import dev.browsers.operator.testing.TestConfigs;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -34,7 +33,7 @@ class AgentMainIT {
     Path dir;
 
     private Process agent;
-    private ChromiumProcess chromium;
+    private ChromiumOnPort chromium;
 
     @AfterEach
     void stop() throws Exception {
@@ -66,8 +65,7 @@ class AgentMainIT {
 
     @Test
     void servesTheBrowserAndEndsItWhenTheProjectedDeadlineIsLongPast() throws Exception {
-        chromium = ChromiumProcess.start(
-                TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(), Duration.ofSeconds(20));
+        chromium = ChromiumOnPort.start();
         Path expiresAt = Files.writeString(dir.resolve("expires-at"), "");
         int port = Processes.freePort();
         agent = start(Map.of(
@@ -99,8 +97,7 @@ class AgentMainIT {
     /** Quarkus sets vertx.disableWebsockets in its JVM, where local mode runs its agents. */
     @Test
     void proxiesCdpEvenWhenVertxWebSocketHandlersAreDisabled() throws Exception {
-        chromium = ChromiumProcess.start(
-                TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(), Duration.ofSeconds(20));
+        chromium = ChromiumOnPort.start();
         int port = Processes.freePort();
         agent = start(
                 Map.of(

@@ -51,7 +51,7 @@ class AgentPipeIT {
 
     @BeforeAll
     static void startBrowserAndAgent() throws Exception {
-        chromium = ChromiumProcess.startWithPipe(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags());
+        chromium = ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags());
         vertx = Vertx.vertx();
         agent = new SessionAgent(vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), chromium.pipe());
         port = result(agent.start());
@@ -303,8 +303,7 @@ class AgentPipeIT {
 
     @Test
     void aGoneBrowserIsNotReadyAndBreaksOpenConnections() throws Exception {
-        ChromiumProcess doomed =
-                ChromiumProcess.startWithPipe(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags());
+        ChromiumProcess doomed = ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags());
         cleanup.add(doomed);
         SessionAgent doomedAgent =
                 new SessionAgent(vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), doomed.pipe());
@@ -328,8 +327,7 @@ class AgentPipeIT {
 
     @Test
     void backstopClosesTheBrowserOverThePipe() throws Exception {
-        ChromiumProcess overdue =
-                ChromiumProcess.startWithPipe(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags());
+        ChromiumProcess overdue = ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags());
         cleanup.add(overdue);
         AtomicReference<Optional<Instant>> deadline =
                 new AtomicReference<>(Optional.of(Instant.now().plusSeconds(3600)));

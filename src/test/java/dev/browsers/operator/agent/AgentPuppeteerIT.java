@@ -2,9 +2,8 @@ package dev.browsers.operator.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.browsers.operator.local.ChromiumProcess;
+import dev.browsers.operator.testing.ChromiumOnPort;
 import dev.browsers.operator.testing.NodeScript;
-import dev.browsers.operator.testing.TestConfigs;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -23,15 +22,14 @@ class AgentPuppeteerIT {
     private static final String TOKEN = "puppeteer-token";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private static ChromiumProcess chromium;
+    private static ChromiumOnPort chromium;
     private static Vertx vertx;
     private static SessionAgent agent;
     private static int port;
 
     @BeforeAll
     static void start() throws Exception {
-        chromium = ChromiumProcess.start(
-                TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(), Duration.ofSeconds(20));
+        chromium = ChromiumOnPort.start();
         vertx = Vertx.vertx();
         agent = new SessionAgent(vertx, AgentOptions.defaults(chromium.cdpPort(), TOKEN));
         port = agent.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);

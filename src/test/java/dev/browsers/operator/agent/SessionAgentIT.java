@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.browsers.operator.local.ChromiumProcess;
 import dev.browsers.operator.testing.CdpClient;
+import dev.browsers.operator.testing.ChromiumOnPort;
 import dev.browsers.operator.testing.MutableClock;
-import dev.browsers.operator.testing.TestConfigs;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -37,7 +36,7 @@ class SessionAgentIT {
     private static final String BLINKING_PAGE =
             "data:text/html,<title>busy</title><script>setInterval(() => console.log('tick'), 20)</script>";
 
-    private static ChromiumProcess chromium;
+    private static ChromiumOnPort chromium;
     private static Vertx vertx;
     private static SessionAgent agent;
     private static int port;
@@ -256,7 +255,7 @@ class SessionAgentIT {
 
     @Test
     void aGoneBrowserIsNotReadyBreaksOpenConnectionsAndRefusesNewOnesWith502() throws Exception {
-        ChromiumProcess doomed = startChromium();
+        ChromiumOnPort doomed = startChromium();
         cleanup.add(doomed);
         SessionAgent doomedAgent = new SessionAgent(vertx, AgentOptions.defaults(doomed.cdpPort(), TOKEN));
         int doomedPort = result(doomedAgent.start());
@@ -282,7 +281,7 @@ class SessionAgentIT {
 
     @Test
     void backstopClosesTheBrowserOnceWhenTheDeadlineIsLongPast() throws Exception {
-        ChromiumProcess overdue = startChromium();
+        ChromiumOnPort overdue = startChromium();
         cleanup.add(overdue);
         AtomicReference<Optional<Instant>> deadline =
                 new AtomicReference<>(Optional.of(Instant.now().plusSeconds(3600)));
@@ -305,8 +304,8 @@ class SessionAgentIT {
         await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> backstops.get() == 1);
     }
 
-    private static ChromiumProcess startChromium() throws Exception {
-        return ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(), Duration.ofSeconds(20));
+    private static ChromiumOnPort startChromium() throws Exception {
+        return ChromiumOnPort.start();
     }
 
     private static <T> T result(io.vertx.core.Future<T> future) throws Exception {

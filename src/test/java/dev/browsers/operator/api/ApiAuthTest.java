@@ -7,42 +7,28 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.browsers.operator.model.ApiKeySecrets;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
-import dev.browsers.operator.testing.FakeKubelet;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** API keys: none or unknown is 401; a key sees, creates and releases only its own namespace's sessions. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class ApiAuthTest {
-    @Inject
-    KubernetesClient client;
-
-    FakeKubelet kubelet;
+class ApiAuthTest extends ApiTestBase {
     ApiClient alice;
     ApiClient bob;
 
     @BeforeEach
     void twoTenants() {
-        kubelet = FakeKubelet.start(client);
-        alice = ApiClient.newTenant(client);
+        alice = api;
         bob = ApiClient.newTenant(client);
-    }
-
-    @AfterEach
-    void stop() {
-        kubelet.close();
     }
 
     @Test

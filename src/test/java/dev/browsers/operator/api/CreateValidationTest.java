@@ -4,28 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.startsWith;
 
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.http.ContentType;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Bad create bodies: 400, a message naming the field, the value and what is allowed, and nothing created. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class CreateValidationTest {
-    @Inject
-    KubernetesClient client;
-
-    ApiClient api;
-
-    @BeforeEach
-    void tenant() {
-        api = ApiClient.newTenant(client);
-    }
+class CreateValidationTest extends ApiTestBase {
 
     @ParameterizedTest
     @CsvSource(

@@ -4,20 +4,16 @@ import static dev.browsers.operator.api.HostileRequests.assertJsonError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
-import dev.browsers.operator.testing.FakeKubelet;
 import dev.browsers.operator.testing.RawHttp;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.http.ContentType;
-import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,22 +26,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class HostileInputTest {
-    @Inject
-    KubernetesClient client;
-
+class HostileInputTest extends ApiTestBase {
     @TestHTTPResource("/")
     URI server;
 
-    FakeKubelet kubelet;
-    ApiClient api;
     /** Live before each test; nothing a test sends may release it. */
     String live;
 
     @BeforeEach
     void liveSession() {
-        kubelet = FakeKubelet.start(client);
-        api = ApiClient.newTenant(client);
         live = api.request()
                 .contentType(ContentType.JSON)
                 .post("/v1/sessions")
@@ -53,11 +42,6 @@ class HostileInputTest {
                 .statusCode(201)
                 .extract()
                 .path("id");
-    }
-
-    @AfterEach
-    void stop() {
-        kubelet.close();
     }
 
     @ParameterizedTest

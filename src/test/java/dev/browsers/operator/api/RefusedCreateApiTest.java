@@ -7,34 +7,21 @@ import static org.hamcrest.Matchers.startsWith;
 
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.http.ContentType;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A REST create whose pod the cluster refuses answers at once with the cluster's reason, and leaves nothing running. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class RefusedCreateApiTest {
+class RefusedCreateApiTest extends ApiTestBase {
     @KubernetesTestServer
     KubernetesServer server;
-
-    @Inject
-    KubernetesClient client;
-
-    ApiClient api;
-
-    @BeforeEach
-    void tenant() {
-        api = ApiClient.newTenant(client);
-    }
 
     void refusePods(int code, String message) {
         server.expect()

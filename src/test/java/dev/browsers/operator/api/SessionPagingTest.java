@@ -8,17 +8,13 @@ import static org.hamcrest.Matchers.startsWith;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.Phase;
-import dev.browsers.operator.testing.FakeKubelet;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,17 +26,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class SessionPagingTest {
-    @Inject
-    KubernetesClient client;
-
-    FakeKubelet kubelet;
-    ApiClient api;
+class SessionPagingTest extends ApiTestBase {
 
     @BeforeEach
     void sevenSessions() {
-        kubelet = FakeKubelet.start(client);
-        api = ApiClient.newTenant(client);
         for (int i = 1; i <= 7; i++) {
             client.resources(BrowserSession.class)
                     .inNamespace(api.namespace)
@@ -52,11 +41,6 @@ class SessionPagingTest {
                         client.resources(BrowserSession.class).inNamespace(api.namespace).list().getItems().stream()
                                 .allMatch(s ->
                                         s.getStatus() != null && s.getStatus().getPhase() == Phase.Live));
-    }
-
-    @AfterEach
-    void stop() {
-        kubelet.close();
     }
 
     @Test

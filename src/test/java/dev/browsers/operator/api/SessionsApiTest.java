@@ -10,42 +10,21 @@ import dev.browsers.operator.model.SessionLabels;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.testing.FakeKubelet;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Create, retrieve, list and release through the API, with the real reconciler and a fake kubelet. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class SessionsApiTest {
+class SessionsApiTest extends ApiTestBase {
     private static final String UUID_V7 = "[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
-
-    @Inject
-    KubernetesClient client;
-
-    FakeKubelet kubelet;
-    ApiClient api;
-
-    @BeforeEach
-    void start() {
-        kubelet = FakeKubelet.start(client);
-        api = ApiClient.newTenant(client);
-    }
-
-    @AfterEach
-    void stop() {
-        kubelet.close();
-    }
 
     @Test
     void createWithoutBodyAnswersTheLiveSessionWithEveryFieldOfSteelsSession() {

@@ -1,19 +1,17 @@
 package dev.browsers.operator.bench;
 
-import dev.browsers.operator.local.ChromiumProcess;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.testing.CdpClient;
+import dev.browsers.operator.testing.ChromiumOnPort;
 import dev.browsers.operator.testing.LocalOperatorProcess;
 import dev.browsers.operator.testing.Processes;
 import dev.browsers.operator.testing.Sessions;
-import dev.browsers.operator.testing.TestConfigs;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +31,7 @@ public final class LocalModeBenchmark {
         List<Double> chromiumStart = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             long t0 = System.nanoTime();
-            try (ChromiumProcess ignored = ChromiumProcess.start(
-                    TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(), Duration.ofSeconds(30))) {
+            try (ChromiumOnPort ignored = ChromiumOnPort.start()) {
                 chromiumStart.add((System.nanoTime() - t0) / 1e6);
             }
         }

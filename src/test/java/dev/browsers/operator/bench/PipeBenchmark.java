@@ -4,6 +4,7 @@ import dev.browsers.operator.agent.AgentOptions;
 import dev.browsers.operator.agent.SessionAgent;
 import dev.browsers.operator.local.ChromiumProcess;
 import dev.browsers.operator.testing.CdpClient;
+import dev.browsers.operator.testing.ChromiumOnPort;
 import dev.browsers.operator.testing.LocalOperatorProcess;
 import dev.browsers.operator.testing.TestConfigs;
 import io.vertx.core.Future;
@@ -61,15 +62,21 @@ public final class PipeBenchmark {
     }
 
     /** A browser and the in-process agent in front of it, reached one way or the other. */
-    private record Session(ChromiumProcess browser, SessionAgent agent, int port) implements AutoCloseable {
+    private record Session(AutoCloseable browser, SessionAgent agent, int port) implements AutoCloseable {
         static Session start(Vertx vertx, boolean pipe) throws Exception {
-            ChromiumProcess browser = pipe
-                    ? ChromiumProcess.startWithPipe(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags())
-                    : ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags(), TIMEOUT);
-            SessionAgent agent = pipe
-                    ? new SessionAgent(
-                            vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), browser.pipe())
-                    : new SessionAgent(vertx, AgentOptions.defaults(browser.cdpPort(), TOKEN));
+            AutoCloseable browser;
+            SessionAgent agent;
+            if (pipe) {
+                ChromiumProcess piped =
+                        ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags());
+                browser = piped;
+                agent = new SessionAgent(
+                        vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), piped.pipe());
+            } else {
+                ChromiumOnPort onPort = ChromiumOnPort.start();
+                browser = onPort;
+                agent = new SessionAgent(vertx, AgentOptions.defaults(onPort.cdpPort(), TOKEN));
+            }
             int port = result(agent.start());
             result(agent.browserReady());
             return new Session(browser, agent, port);
