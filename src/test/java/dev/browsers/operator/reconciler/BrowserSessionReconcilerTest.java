@@ -397,6 +397,25 @@ class BrowserSessionReconcilerTest {
     }
 
     @Test
+    void aSessionsOwnTtlDeletesItThatLongAfterItFinishedWhateverTheOperatorDefault() {
+        startOperator(KEEP_FINISHED);
+        sessions.create("own-ttl", new BrowserSessionSpec().withTtlAfterFinished("2s"));
+        sessions.create("kept", new BrowserSessionSpec());
+        awaitPodAndSet("own-ttl", Pods.ready("10.1.2.16"));
+        awaitPodAndSet("kept", Pods.ready("10.1.2.17"));
+        sessions.awaitPhase("own-ttl", Phase.Live);
+        sessions.editSpec("own-ttl", spec -> spec.setReleased(true));
+        sessions.editSpec("kept", spec -> spec.setReleased(true));
+        Instant finished =
+                Timestamps.parse(sessions.awaitPhase("own-ttl", Phase.Released).getFinishedTime());
+        await().atMost(Duration.ofSeconds(6)).until(() -> sessions.status("own-ttl") == null);
+        Duration afterFinish = Duration.between(finished, Instant.now());
+        assertThat(afterFinish).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(4));
+        // The operator keeps finished sessions (ttl 0): only the one with its own TTL went.
+        assertThat(sessions.status("kept").getPhase()).isEqualTo(Phase.Released);
+    }
+
+    @Test
     void badSpecsFailWithInvalidSpecAndAnEventWithoutHurtingOthers() {
         startOperator();
         // The mock API server does not validate the schema: these reach the operator's own checks.
