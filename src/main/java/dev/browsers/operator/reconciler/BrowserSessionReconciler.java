@@ -74,6 +74,7 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
 
     @Override
     public List<EventSource<?, BrowserSession>> prepareEventSources(EventSourceContext<BrowserSession> context) {
+        metrics.observe(() -> context.getPrimaryCache().list());
         List<EventSource<?, BrowserSession>> sources =
                 new ArrayList<>(EventSourceUtils.dependentEventSources(context, secret, pod));
         sources.add(quotaChanges(context));
@@ -102,6 +103,15 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
 
     @Override
     public UpdateControl<BrowserSession> reconcile(BrowserSession session, Context<BrowserSession> context) {
+        long started = System.nanoTime();
+        try {
+            return observeDecideApply(session, context);
+        } finally {
+            metrics.reconcileTimer().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private UpdateControl<BrowserSession> observeDecideApply(BrowserSession session, Context<BrowserSession> context) {
         Instant now = clock.instant();
         SpecCheck spec = SpecCheck.of(session, policy);
         Optional<Pod> currentPod = pod.getSecondaryResource(session, context);
@@ -214,7 +224,7 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
     private void record(Context<BrowserSession> context, BrowserSession session, Decision decision, Instant now) {
         decision.transition().ifPresent(t -> {
             SessionEvents.emit(context.getClient(), session, t, now);
-            metrics.transition(session.getMetadata().getNamespace(), decision.status());
+            metrics.transition(session, decision.status());
         });
     }
 

@@ -1,8 +1,10 @@
 package dev.browsers.operator.reconciler;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 
 /** CDI wiring of the reconciler's collaborators. */
 public class ReconcilerBeans {
@@ -13,9 +15,21 @@ public class ReconcilerBeans {
         return new HttpAgentActivityClient();
     }
 
+    /** Gauges and the Live-seconds meter follow the sessions this often; Prometheus scrapes every 15 s or more. */
+    static final long METRICS_REFRESH_MILLIS = 5_000;
+
     @Produces
     @Singleton
-    SessionMetrics sessionMetrics(MeterRegistry registry) {
-        return new SessionMetrics(registry);
+    SessionMetrics sessionMetrics(MeterRegistry registry, Clock clock, Vertx vertx) {
+        SessionMetrics metrics = new SessionMetrics(registry, clock);
+        vertx.setPeriodic(
+                METRICS_REFRESH_MILLIS,
+                id -> vertx.executeBlocking(
+                        () -> {
+                            metrics.refresh();
+                            return null;
+                        },
+                        false));
+        return metrics;
     }
 }

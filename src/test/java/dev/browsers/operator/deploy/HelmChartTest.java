@@ -126,9 +126,11 @@ class HelmChartTest {
                         .getContainers()
                         .get(0)
                         .getEnv())
-                .contains(new EnvVar("QUARKUS_HTTP_HOST", "0.0.0.0", null));
+                .contains(
+                        new EnvVar("QUARKUS_HTTP_HOST", "0.0.0.0", null),
+                        new EnvVar("QUARKUS_MANAGEMENT_HOST", "0.0.0.0", null));
         assertThat(Files.readAllLines(Path.of("src/main/docker/Dockerfile.jvm")))
-                .contains("ENV QUARKUS_HTTP_HOST=0.0.0.0");
+                .contains("ENV QUARKUS_HTTP_HOST=0.0.0.0 QUARKUS_MANAGEMENT_HOST=0.0.0.0");
     }
 
     @Test

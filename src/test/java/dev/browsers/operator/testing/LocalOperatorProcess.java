@@ -68,6 +68,7 @@ public final class LocalOperatorProcess implements AutoCloseable {
         command.addAll(List.of(extraJvmArgs));
         command.addAll(List.of(
                 "-Dquarkus.http.port=" + httpPort,
+                "-Dquarkus.management.port=0",
                 "-Dbrowser-operator.local.api-port=" + apiPort,
                 "-jar",
                 jar.toString()));

@@ -17,6 +17,7 @@ public final class OperatorHarness implements AutoCloseable {
     private final Clock clock;
     private final AgentActivityClient agents;
     public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private SessionMetrics metrics;
     private Operator operator;
 
     public OperatorHarness(KubernetesClient client, OperatorConfig config, Clock clock, AgentActivityClient agents) {
@@ -27,15 +28,20 @@ public final class OperatorHarness implements AutoCloseable {
     }
 
     public OperatorHarness start() {
+        metrics = new SessionMetrics(meters, clock);
         operator = new Operator(o -> o.withKubernetesClient(client)
                 .withCloseClientOnStop(false)
                 // The mock API server answers server-side apply with 415.
                 .withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false));
-        operator.register(new BrowserSessionReconciler(
-                config, ConfigBeans.policyOf(config), clock, agents, new SessionMetrics(meters)));
+        operator.register(new BrowserSessionReconciler(config, ConfigBeans.policyOf(config), clock, agents, metrics));
         operator.start();
         return this;
+    }
+
+    /** The reconciler's metrics; tests call {@link SessionMetrics#refresh()} where the operator runs a timer. */
+    public SessionMetrics metrics() {
+        return metrics;
     }
 
     public void stop() {
