@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.browsers.operator.deploy.MonitoringChartTest;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.Phase;
@@ -15,6 +16,8 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The packaged application as Quarkus wires it: config, reconciler registration, health and metrics. */
@@ -29,7 +32,7 @@ class OperatorAppTest {
     URL metrics;
 
     @Test
-    void sessionGoesLiveThroughTheWiredOperatorAndShowsInMetricsOnTheManagementPort() {
+    void sessionGoesLiveThroughTheWiredOperatorAndShowsInMetricsOnTheManagementPort() throws Exception {
         client.resource(new BrowserSession("apps", "wired", new BrowserSessionSpec().withTimeout("1m")))
                 .create();
         await().atMost(Duration.ofSeconds(20)).until(() -> Pods.get(client, "apps", "wired-browser") != null);
@@ -55,6 +58,12 @@ class OperatorAppTest {
                 .contains("browser_sessions_startup_seconds_bucket{le=\"1.0\"}")
                 .contains("browser_sessions_release_lateness_seconds_bucket{le=\"0.25\"}")
                 .contains("browser_sessions_reconcile_seconds_bucket{le=\"0.05\"}");
+        // What the chart's dashboard and alerts query, the operator exposes.
+        Set<String> exposed = scrape().lines()
+                .filter(line -> !line.startsWith("#"))
+                .map(line -> line.replaceFirst("[{ ].*", ""))
+                .collect(Collectors.toSet());
+        assertThat(exposed).containsAll(MonitoringChartTest.queriedMetrics());
     }
 
     String scrape() {

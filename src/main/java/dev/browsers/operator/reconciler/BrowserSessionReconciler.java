@@ -30,6 +30,7 @@ import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.rate.RateLimited;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
@@ -51,6 +52,10 @@ import java.util.stream.Collectors;
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 // Keep trying through API outages: a lost retry would otherwise lose a deadline until the next resync.
 @GradualRetry(maxAttempts = Integer.MAX_VALUE, initialInterval = 500, intervalMultiplier = 2, maxInterval = 10_000)
+// A session needs a handful of reconciliations in its life (about 6), at most one a second while its agent is
+// silent or its pod refused: 30 in 10 s only holds back a session caught in a loop (a status another controller
+// keeps rewriting, a quota that changes all the time), so it cannot starve the others.
+@RateLimited(maxReconciliations = 30, within = 10, unit = TimeUnit.SECONDS)
 public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
     public static final String NAME = "browsersession";
 

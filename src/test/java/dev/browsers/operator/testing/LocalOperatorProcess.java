@@ -65,13 +65,13 @@ public final class LocalOperatorProcess implements AutoCloseable {
         Path log = Files.createTempFile("local-operator-", ".log");
         List<String> command =
                 new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-        command.addAll(List.of(extraJvmArgs));
         command.addAll(List.of(
                 "-Dquarkus.http.port=" + httpPort,
                 "-Dquarkus.management.port=0",
-                "-Dbrowser-operator.local.api-port=" + apiPort,
-                "-jar",
-                jar.toString()));
+                "-Dbrowser-operator.local.api-port=" + apiPort));
+        // After the defaults, so a test's own -D settings win.
+        command.addAll(List.of(extraJvmArgs));
+        command.addAll(List.of("-jar", jar.toString()));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
