@@ -53,9 +53,15 @@ public final class ScaleBenchmark {
     public static void main(String[] args) throws Exception {
         // The mock server logs each request it serves, which would slow it down more than the operator does.
         java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
-        for (String count : System.getProperty("sessions", "1000").split(",")) {
-            run(Integer.parseInt(count.trim()));
+        try {
+            for (String count : System.getProperty("sessions", "1000").split(",")) {
+                run(Integer.parseInt(count.trim()));
+            }
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.exit(1);
         }
+        // The mock server's threads would keep exec:java waiting.
         System.exit(0);
     }
 
@@ -88,6 +94,9 @@ public final class ScaleBenchmark {
                 Instant createStart = Instant.now();
                 int expireAfter = (int) (sessions * 6 / 1000.0) + GRACE_SECONDS;
                 for (int i = 0; i < sessions; i++) {
+                    if (i % 1000 == 0) {
+                        System.out.printf(Locale.ROOT, "  %s: creating session %d%n", Instant.now(), i);
+                    }
                     int timeout = expireAfter + (i % SPREAD_SECONDS);
                     client.resource(new BrowserSession(
                                     NS, "s-" + i, new BrowserSessionSpec().withTimeout(timeout + "s")))
@@ -99,8 +108,8 @@ public final class ScaleBenchmark {
                         .until(() -> count(client, Phase.Live) + count(client, Phase.Released) == sessions);
                 Duration toAllLive = Duration.between(createStart, Instant.now());
                 long heapLive = heapAfterGc(pid);
-                await().atMost(Duration.ofMinutes(15))
-                        .pollInterval(Duration.ofSeconds(2))
+                await().atMost(Duration.ofMinutes(30))
+                        .pollInterval(Duration.ofSeconds(10))
                         .until(() -> count(client, Phase.Released) == sessions);
                 long heapFinished = heapAfterGc(pid);
                 double cpu = cpuSeconds(pid) - cpuAtStart;
