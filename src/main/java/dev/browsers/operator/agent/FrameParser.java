@@ -101,6 +101,8 @@ final class FrameParser {
                     head[headLength++] = chunk.getByte(i++);
                 }
                 if (headLength < headerLength()) {
+                    // The header goes on in the next chunk: what came before it ends at a frame boundary.
+                    run = passRun(chunk, run, headerStart, true);
                     break;
                 }
                 if (!readHeader()) {
