@@ -165,9 +165,13 @@ class AgentLimitsIT {
 
         long peakRss = Processes.memoryKib(agent.pid(), "status", "VmHWM");
         System.out.printf(
-                "agent RSS with the pod's flags: %.1f MiB idle, peak %.1f MiB after a %.1f MiB message each way; "
-                        + "container limit %.0f MiB%n",
-                idleRss / 1024.0, peakRss / 1024.0, png.length() / (double) MIB, pod.memoryLimitBytes() / (double) MIB);
+                "agent RSS with the pod's flags: %.1f MiB idle, peak %.1f MiB after a %d MiB command and a %.1f MiB "
+                        + "screenshot; container limit %.0f MiB%n",
+                idleRss / 1024.0,
+                peakRss / 1024.0,
+                expressionChars / MIB,
+                png.length() / (double) MIB,
+                pod.memoryLimitBytes() / (double) MIB);
         assertThat(peakRss * 1024).isLessThan(pod.memoryLimitBytes() * 3 / 4);
         assertThat(agent.isAlive()).isTrue();
     }
