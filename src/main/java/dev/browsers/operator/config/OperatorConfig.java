@@ -1,6 +1,7 @@
 package dev.browsers.operator.config;
 
 import dev.browsers.operator.model.AgentContract;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -90,18 +91,31 @@ public interface OperatorConfig {
         String image();
 
         /**
-         * A small JVM (about 70 MiB resident under load) with only the agent's jars. CDP messages pass through
-         * the heap whole, so -Xmx bounds the largest one: 48m lets 16 MiB screenshots through.
+         * A small JVM with only the agent's jars. Its heap is a quarter of the container's memory limit, and its
+         * direct memory, which defaults to the heap's size, another quarter: the pod passes the limit to the JVM as
+         * -XX:MaxRAM, so it sizes itself from the same number wherever it runs. Messages stream through the agent,
+         * so its memory does not grow with their size.
          */
-        @WithDefault(
-                "java,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1,-Xss256k,-Xms4m,-Xmx48m,-XX:MaxDirectMemorySize=64m,"
-                        + "-XX:MaxMetaspaceSize=32m,-XX:ReservedCodeCacheSize=16m,-cp,/deployments/agent/*,"
-                        + "dev.browsers.operator.agent.AgentMain")
+        @WithDefault("java,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1,-Xss256k,-Xms4m,-XX:MinRAMPercentage=25,"
+                + "-XX:MaxRAMPercentage=25,-XX:MaxMetaspaceSize=32m,-XX:ReservedCodeCacheSize=16m,"
+                + "-cp,/deployments/agent/*,dev.browsers.operator.agent.AgentMain")
         List<String> command();
 
         /** Port of the agent in the session pod; clients connect here. */
         @WithDefault("" + AgentContract.DEFAULT_AGENT_PORT)
         int port();
+
+        /** CDP WebSockets a session serves at once; one more is refused with HTTP 429. */
+        @WithDefault("" + AgentContract.DEFAULT_MAX_CONNECTIONS)
+        int maxConnections();
+
+        /** The largest CDP message passed either way; a larger one closes its connection with 1009. */
+        @WithDefault(AgentContract.DEFAULT_MAX_MESSAGE_MIB + "M")
+        MemorySize maxMessageSize();
+
+        /** A client silent this long, not even answering the agent's pings, is disconnected. */
+        @WithDefault(AgentContract.DEFAULT_CLIENT_TIMEOUT_SECONDS + "s")
+        Duration clientTimeout();
 
         AgentResources resources();
     }

@@ -43,6 +43,8 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
     private static final String PROFILE_DIR = "/tmp/profile";
     /** Grace after the longest possible session before the kubelet kills the pod regardless. */
     private static final long BACKSTOP_GRACE_SECONDS = 60;
+    /** Options the java launcher reads from the environment, ahead of those on its command line. */
+    static final String JAVA_OPTIONS_ENV = "JDK_JAVA_OPTIONS";
 
     private final OperatorConfig config;
 
@@ -161,6 +163,18 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                         env(AgentContract.ENV_AGENT_PORT, String.valueOf(agent.port())),
                         env(AgentContract.ENV_BROWSER_CDP_PORT, String.valueOf(BROWSER_CDP_PORT)),
                         env(AgentContract.ENV_EXPIRES_AT_FILE, SESSION_INFO_DIR + "/" + EXPIRES_AT_FILE),
+                        env(AgentContract.ENV_MAX_CONNECTIONS, String.valueOf(agent.maxConnections())),
+                        env(
+                                AgentContract.ENV_MAX_MESSAGE_BYTES,
+                                String.valueOf(agent.maxMessageSize().asLongValue())),
+                        env(
+                                AgentContract.ENV_CLIENT_TIMEOUT_MILLIS,
+                                String.valueOf(agent.clientTimeout().toMillis())),
+                        // The JVM sizes its heap and direct memory (MaxRAMPercentage) from the container's limit,
+                        // given here rather than read from the cgroup, so it does the same outside a container.
+                        env(
+                                JAVA_OPTIONS_ENV,
+                                "-XX:MaxRAM=" + memoryBytes(agent.resources().memoryLimit())),
                         new EnvVarBuilder()
                                 .withName(AgentContract.ENV_SESSION_TOKEN)
                                 .withNewValueFrom()
@@ -196,6 +210,10 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                         .withReadOnly(true)
                         .build())
                 .build();
+    }
+
+    private static long memoryBytes(String quantity) {
+        return Quantity.getAmountInBytes(new Quantity(quantity)).longValueExact();
     }
 
     private static EnvVar env(String name, String value) {

@@ -49,6 +49,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final KubernetesClient client;
     private final Vertx vertx;
     private final OperatorConfig.Local config;
+    private final OperatorConfig.Agent agentConfig;
     private final int agentPort;
     private final Clock clock;
     private final LoopbackAddresses podAddresses = new LoopbackAddresses();
@@ -69,6 +70,7 @@ public final class LocalRuntime implements AutoCloseable {
         this.client = client;
         this.vertx = vertx;
         this.config = config.local();
+        this.agentConfig = config.agent();
         this.agentPort = config.agent().port();
         this.clock = clock;
         this.pods = client.pods()
@@ -123,7 +125,10 @@ public final class LocalRuntime implements AutoCloseable {
                             () -> hardDeadline(key),
                             AgentOptions.DEFAULT_BACKSTOP_GRACE,
                             () -> LOG.warn("Session agent of {} closed its browser: the deadline passed long ago", key),
-                            clock),
+                            clock,
+                            agentConfig.maxConnections(),
+                            agentConfig.maxMessageSize().asLongValue(),
+                            agentConfig.clientTimeout()),
                     browser.pipe());
             running.put(key, new LocalPod(browser, agent, ip));
             agent.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.browsers.operator.model.AgentContract;
 import dev.browsers.operator.testing.CdpClient;
 import dev.browsers.operator.testing.ChromiumOnPort;
 import dev.browsers.operator.testing.MutableClock;
@@ -202,7 +203,10 @@ class SessionAgentIT {
                         Optional::empty,
                         AgentOptions.DEFAULT_BACKSTOP_GRACE,
                         () -> {},
-                        clock));
+                        clock,
+                        AgentContract.DEFAULT_MAX_CONNECTIONS,
+                        AgentContract.DEFAULT_MAX_MESSAGE_MIB * 1024L * 1024,
+                        Duration.ofSeconds(AgentContract.DEFAULT_CLIENT_TIMEOUT_SECONDS)));
         int quietPort = result(quiet.start());
         cleanup.add(() -> result(quiet.stop()));
 

@@ -68,7 +68,15 @@ class SessionPodDependentTest {
         assertThat(agent.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
         assertThat(agent.getEnv())
                 .extracting(EnvVar::getName)
-                .containsExactlyInAnyOrder("AGENT_PORT", "BROWSER_CDP_PORT", "EXPIRES_AT_FILE", "SESSION_TOKEN");
+                .containsExactlyInAnyOrder(
+                        "AGENT_PORT",
+                        "BROWSER_CDP_PORT",
+                        "EXPIRES_AT_FILE",
+                        "SESSION_TOKEN",
+                        "AGENT_MAX_CONNECTIONS",
+                        "AGENT_MAX_MESSAGE_BYTES",
+                        "AGENT_CLIENT_TIMEOUT_MILLIS",
+                        "JDK_JAVA_OPTIONS");
         EnvVar token = agent.getEnv().stream()
                 .filter(e -> e.getName().equals("SESSION_TOKEN"))
                 .findFirst()
@@ -82,6 +90,40 @@ class SessionPodDependentTest {
             assertThat(c.getSecurityContext().getPrivileged()).isFalse();
             assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
         }
+    }
+
+    @Test
+    void theAgentsLimitsAndItsJvmsMemoryComeFromTheConfiguration() {
+        Container defaults = container(desired(session(new BrowserSessionSpec()), Map.of()), "agent");
+        assertThat(env(defaults))
+                .containsEntry("AGENT_MAX_CONNECTIONS", "32")
+                .containsEntry("AGENT_MAX_MESSAGE_BYTES", String.valueOf(64 * 1024 * 1024))
+                .containsEntry("AGENT_CLIENT_TIMEOUT_MILLIS", "15000")
+                .containsEntry("JDK_JAVA_OPTIONS", "-XX:MaxRAM=" + 128 * 1024 * 1024);
+        assertThat(defaults.getResources().getLimits()).containsEntry("memory", new Quantity("128Mi"));
+        assertThat(defaults.getCommand()).contains("-XX:MinRAMPercentage=25", "-XX:MaxRAMPercentage=25");
+        assertThat(defaults.getCommand()).noneMatch(arg -> arg.startsWith("-Xmx"));
+
+        Container configured = container(
+                desired(
+                        session(new BrowserSessionSpec()),
+                        Map.of(
+                                "browser-operator.agent.max-connections", "5",
+                                "browser-operator.agent.max-message-size", "100M",
+                                "browser-operator.agent.client-timeout", "2s",
+                                "browser-operator.agent.resources.memory-limit", "256Mi")),
+                "agent");
+        assertThat(env(configured))
+                .containsEntry("AGENT_MAX_CONNECTIONS", "5")
+                .containsEntry("AGENT_MAX_MESSAGE_BYTES", String.valueOf(100 * 1024 * 1024))
+                .containsEntry("AGENT_CLIENT_TIMEOUT_MILLIS", "2000")
+                .containsEntry("JDK_JAVA_OPTIONS", "-XX:MaxRAM=" + 256 * 1024 * 1024);
+    }
+
+    private static Map<String, String> env(Container container) {
+        Map<String, String> env = new java.util.HashMap<>();
+        container.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
+        return env;
     }
 
     @Test

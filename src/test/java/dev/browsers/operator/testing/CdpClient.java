@@ -1,5 +1,6 @@
 package dev.browsers.operator.testing;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,10 +24,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CdpClient implements AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(20);
 
+    static {
+        // Screenshots of tens of MiB arrive as one JSON string; Jackson's default allows 20 MB.
+        StreamReadConstraints.overrideDefaultStreamReadConstraints(StreamReadConstraints.builder()
+                .maxStringLength(Integer.MAX_VALUE)
+                .build());
+    }
+
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
     private final List<JsonObject> events = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private volatile String closeReason;
     private WebSocket socket;
     /** The JDK WebSocket allows one outstanding send at a time, so sends are chained. */
     private CompletableFuture<WebSocket> sends;
@@ -93,6 +102,11 @@ public final class CdpClient implements AutoCloseable {
         return closed;
     }
 
+    /** The reason of the other side's close frame, once {@link #closed()} completed. */
+    public String closeReason() {
+        return closeReason;
+    }
+
     @Override
     public void close() {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "")
@@ -133,6 +147,7 @@ public final class CdpClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeReason = reason;
             closed.complete(statusCode);
             failPending(new IllegalStateException("connection closed: " + statusCode + " " + reason));
             return null;

@@ -4,6 +4,8 @@ import dev.browsers.operator.config.ConfigBeans;
 import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.lifecycle.Policy;
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -30,6 +32,7 @@ public final class TestConfigs {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(OperatorConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
+                .withConverter(MemorySize.class, 200, new MemorySizeConverter())
                 .withSources(source)
                 .build();
         return config.getConfigMapping(OperatorConfig.class);
