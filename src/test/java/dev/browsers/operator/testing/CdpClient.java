@@ -1,6 +1,9 @@
 package dev.browsers.operator.testing;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,12 +27,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CdpClient implements AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    static {
-        // Screenshots of tens of MiB arrive as one JSON string; Jackson's default allows 20 MB.
-        StreamReadConstraints.overrideDefaultStreamReadConstraints(StreamReadConstraints.builder()
-                .maxStringLength(Integer.MAX_VALUE)
-                .build());
-    }
+    /**
+     * Screenshots of tens of MiB arrive as one JSON string; Jackson's default allows 20 MB. A mapper of its own, since
+     * Vert.x's JSON codec may be one a Quarkus application in the same JVM configured earlier.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .build())
+            .build());
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
@@ -114,6 +122,14 @@ public final class CdpClient implements AutoCloseable {
                 .whenComplete((ws, e) -> socket.abort());
     }
 
+    private static JsonObject parse(String text) {
+        try {
+            return new JsonObject(JSON.readValue(text, MAP));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private final class Listener implements WebSocket.Listener {
         private final StringBuilder message = new StringBuilder();
 
@@ -121,7 +137,7 @@ public final class CdpClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             message.append(data);
             if (last) {
-                dispatch(new JsonObject(message.toString()));
+                dispatch(parse(message.toString()));
                 message.setLength(0);
             }
             webSocket.request(1);
