@@ -124,7 +124,8 @@ public final class LocalRuntime implements AutoCloseable {
                             AgentOptions.DEFAULT_BACKSTOP_GRACE,
                             () -> LOG.warn("Session agent of {} closed its browser: the deadline passed long ago", key),
                             clock),
-                    browser.pipe());
+                    browser.pipe(),
+                    List.of());
             running.put(key, new LocalPod(browser, agent, ip));
             agent.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             agent.browserReady()
