@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,11 @@ import java.util.regex.Pattern;
  * from one of its own ({@code Target.attachedToTarget} seen there) are the client's too; anything else a client
  * names is refused as Chromium refuses an unknown session, so clients never see or steer each other's sessions.
  *
+ * <p>URLs the agent is told to block are blocked browser-wide by the pipe's root session, the agent's own, which no
+ * client can address: CDP Fetch interception there pauses every matching request of every page, navigations
+ * included, and the agent fails it ({@code net::ERR_BLOCKED_BY_CLIENT}); a client's own interception comes on top
+ * and cannot let such a request through. Clients are attached only once the interception is in place.
+ *
  * <p>Routing state lives on one Vert.x context. A reader thread splits the pipe at NUL bytes, a writer thread writes
  * to it, so neither blocks an event loop. Memory is bounded: a message from the browser larger than
  * {@code maxMessageBytes} is dropped without being held, and closes the connection of the client it was for with 1009
@@ -55,6 +61,8 @@ final class PipeConnection implements BrowserConnection {
     private static final String PAGE_SOCKET = "/devtools/page/";
     private static final String ATTACHED = "Target.attachedToTarget";
     private static final String DETACHED = "Target.detachedFromTarget";
+    private static final String REQUEST_PAUSED = "Fetch.requestPaused";
+    private static final int MAX_LOGGED_URL = 200;
     /** Chromium's own answer to a command naming a session the connection does not have. */
     private static final int SESSION_NOT_FOUND = -32001;
 
@@ -70,6 +78,8 @@ final class PipeConnection implements BrowserConnection {
     private final long maxMessageBytes;
     private final ExecutorService writer;
     private final PipeDevToolsPages pages;
+    /** Completes once the blocked URLs are intercepted; nothing is attached for a client before. */
+    private final Future<Void> blocking;
 
     // Routing state: on the context only.
     private final Map<String, Client> owners = new HashMap<>();
@@ -85,8 +95,11 @@ final class PipeConnection implements BrowserConnection {
     private final Object readerFlow = new Object();
     private long undelivered;
 
-    /** @param context where routing happens; clients served on the same context reach the pipe without a hop */
-    PipeConnection(Context context, DevToolsPipe pipe, long maxMessageBytes) {
+    /**
+     * @param context where routing happens; clients served on the same context reach the pipe without a hop
+     * @param blockedUrls URL patterns (CDP Fetch's) the browser must not load, for any client
+     */
+    PipeConnection(Context context, DevToolsPipe pipe, long maxMessageBytes, List<String> blockedUrls) {
         this.vertx = context.owner();
         this.context = context;
         this.pipe = pipe;
@@ -95,6 +108,17 @@ final class PipeConnection implements BrowserConnection {
         this.writer = Executors.newSingleThreadExecutor(r -> daemon(r, "devtools-pipe-writer"));
         context.runOnContext(v -> contextThread = Thread.currentThread());
         daemon(this::readLoop, "devtools-pipe-reader").start();
+        this.blocking = blockedUrls.isEmpty()
+                ? Future.succeededFuture()
+                : command(
+                                "Fetch.enable",
+                                new JsonObject()
+                                        .put(
+                                                "patterns",
+                                                new JsonArray(blockedUrls.stream()
+                                                        .map(url -> new JsonObject().put("urlPattern", url))
+                                                        .toList())))
+                        .mapEmpty();
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -105,7 +129,8 @@ final class PipeConnection implements BrowserConnection {
 
     @Override
     public Future<Void> ready() {
-        return command("Browser.getVersion", new JsonObject()).mapEmpty();
+        return blocking.compose(v -> command("Browser.getVersion", new JsonObject()))
+                .mapEmpty();
     }
 
     @Override
@@ -115,6 +140,10 @@ final class PipeConnection implements BrowserConnection {
 
     @Override
     public Future<CdpChannel> open(String path) {
+        return blocking.compose(v -> attach(path));
+    }
+
+    private Future<CdpChannel> attach(String path) {
         Future<JsonObject> attached;
         boolean page = path.startsWith(PAGE_SOCKET);
         if (path.equals(BROWSER_SOCKET) || path.startsWith(BROWSER_SOCKET + "/")) {
@@ -373,7 +402,21 @@ final class PipeConnection implements BrowserConnection {
             if (client != null && client.session.equals(paramsSessionId(message))) {
                 client.end(null, null, false);
             }
+        } else if (REQUEST_PAUSED.equals(envelope.method())) {
+            block(new JsonObject(Buffer.buffer(message)).getJsonObject("params", new JsonObject()));
         }
+    }
+
+    /** Fails a request the root session paused: only blocked URLs are intercepted there. */
+    private void block(JsonObject paused) {
+        String url = paused.getJsonObject("request", new JsonObject()).getString("url", "");
+        LOG.info(() -> "blocked " + (url.length() > MAX_LOGGED_URL ? url.substring(0, MAX_LOGGED_URL) + "…" : url));
+        command(
+                        "Fetch.failRequest",
+                        new JsonObject()
+                                .put("requestId", paused.getString("requestId"))
+                                .put("errorReason", "BlockedByClient"))
+                .onFailure(e -> LOG.log(Level.FINE, e, () -> "could not fail a blocked request"));
     }
 
     private static String paramsSessionId(byte[] message) {

@@ -63,13 +63,16 @@ public final class SessionAgent {
     /**
      * An agent that reaches its browser over the browser's DevTools pipe, the only CDP channel such a browser has;
      * {@code options.browserHost()} and {@code browserPort()} are not used. The pipe stays its owner's to close.
+     *
+     * @param blockedUrls URL patterns (CDP Fetch's, with {@code *} and {@code ?}) the browser must not load, whatever
+     *     its clients do: see {@link PipeConnection}
      */
-    public SessionAgent(Vertx vertx, AgentOptions options, DevToolsPipe pipe) {
-        this(vertx.getOrCreateContext(), options, pipe);
+    public SessionAgent(Vertx vertx, AgentOptions options, DevToolsPipe pipe, List<String> blockedUrls) {
+        this(vertx.getOrCreateContext(), options, pipe, blockedUrls);
     }
 
-    private SessionAgent(Context context, AgentOptions options, DevToolsPipe pipe) {
-        this(context, options, new PipeConnection(context, pipe, options.maxMessageBytes()));
+    private SessionAgent(Context context, AgentOptions options, DevToolsPipe pipe, List<String> blockedUrls) {
+        this(context, options, new PipeConnection(context, pipe, options.maxMessageBytes(), blockedUrls));
     }
 
     private SessionAgent(Context context, AgentOptions options, BrowserConnection browser) {

@@ -4,6 +4,7 @@ import dev.browsers.operator.model.AgentContract;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -120,15 +121,40 @@ public interface OperatorConfig {
         AgentResources resources();
     }
 
+    /** Whether local mode runs Chromium with its sandbox. */
+    enum Sandbox {
+        /** With it when Chromium can start so on this machine (not as root, not without user namespaces). */
+        auto,
+        /** Always with it: local mode refuses to start where Chromium cannot. */
+        on,
+        /** Never: every browser gets --no-sandbox. */
+        off
+    }
+
     /** Local mode: the embedded API store and local Chromium processes. */
     interface Local {
-        /** Port of the embedded Kubernetes API store on 127.0.0.1; 0 picks a free one. */
+        /** Port of the embedded Kubernetes API store, always on 127.0.0.1; 0 picks a free one. */
         @WithDefault("0")
         int apiPort();
+
+        /**
+         * Where the embedded API store keeps its objects (sessions survive a restart), the kubeconfig with this run's
+         * token for it, and a lock that keeps a second process off.
+         */
+        @WithDefault("${XDG_DATA_HOME:${user.home}/.local/share}/browser-operator")
+        Path dataDir();
 
         /** The Chromium binary that plays each session pod's browser container. */
         @WithDefault("/usr/lib/chromium/chromium-headless-shell")
         String chromium();
+
+        /** Chromium's sandbox for local browsers; see {@link Sandbox}. */
+        @WithDefault("auto")
+        Sandbox sandbox();
+
+        /** Let sessions open file:// URLs, which read this machine's files with the operator's rights. */
+        @WithDefault("false")
+        boolean allowFileUrls();
 
         /** How long the local browser may take to answer CDP. */
         @WithDefault("30s")

@@ -67,10 +67,9 @@ public final class ScaleBenchmark {
 
     static void run(int sessions) throws Exception {
         System.out.printf(Locale.ROOT, "%n== %d sessions ==%n", sessions);
-        try (EmbeddedApiServer api = EmbeddedApiServer.start(0);
+        try (EmbeddedApiServer api = EmbeddedApiServer.start(0, Files.createTempDirectory("scale-benchmark-"));
                 KubernetesClient client = new KubernetesClientBuilder()
-                        .withConfig(new ConfigBuilder()
-                                .withMasterUrl(api.url())
+                        .withConfig(new ConfigBuilder(api.clientConfig())
                                 .withRequestTimeout(60_000)
                                 .build())
                         .build();
@@ -82,6 +81,7 @@ public final class ScaleBenchmark {
             try (LocalOperatorProcess operator = LocalOperatorProcess.start(
                     "-Dbrowser-operator.mode=cluster",
                     "-Dkubernetes.master=" + api.url(),
+                    "-Dkubernetes.auth.token=" + api.clientConfig().getOauthToken(),
                     "-Dkubernetes.auth.tryKubeConfig=false",
                     "-Dkubernetes.auth.tryServiceAccount=false",
                     "-Dkubernetes.namespace=default",
