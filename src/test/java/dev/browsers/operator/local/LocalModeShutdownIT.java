@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Stopping the whole local-mode process (as Ctrl-C does) leaves no browser behind. */
+/** Stopping the whole local-mode process (as Ctrl-C does) leaves no browser behind; local mode elects no leader. */
 class LocalModeShutdownIT {
 
     @Test
@@ -33,6 +33,9 @@ class LocalModeShutdownIT {
                     return s.getStatus() != null && s.getStatus().getPhase() == Phase.Live;
                 });
             }
+            // The packaged jar runs profile prod, where the operator SDK elects a leader if configured: local mode
+            // is not, so it reconciles at once and writes no Lease.
+            assertThat(client.leases().inAnyNamespace().list().getItems()).isEmpty();
             browsers = operator.process()
                     .descendants()
                     .filter(p -> p.info().command().orElse("").contains("chromium"))
