@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -71,12 +72,14 @@ public class DashboardFeed {
     private final boolean enabled;
     private final int maxPerNamespace;
     private final Map<String, Set<MultiEmitter<? super Event>>> watchers = new ConcurrentHashMap<>();
-    private volatile SharedIndexInformer<BrowserSession> informer;
+    private final Optional<Set<String>> watchNamespaces;
+    private volatile List<SharedIndexInformer<BrowserSession>> informers = List.of();
 
     DashboardFeed(KubernetesClient client, ApiConfig api, OperatorConfig operator) {
         this.client = client;
         this.enabled = api.enabled() && api.dashboard().orElse(operator.mode() == OperatorConfig.Mode.local);
         this.maxPerNamespace = api.maxDashboardsPerNamespace();
+        this.watchNamespaces = operator.watchNamespaces().filter(namespaces -> !namespaces.isEmpty());
     }
 
     boolean enabled() {
@@ -87,7 +90,8 @@ public class DashboardFeed {
         if (!enabled) {
             return;
         }
-        informer = client.resources(BrowserSession.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+        // Only the namespaces the operator runs sessions in: reading elsewhere needs rights it is not given.
+        ResourceEventHandler<BrowserSession> handler = new ResourceEventHandler<>() {
             @Override
             public void onAdd(BrowserSession session) {
                 publish(session, new Event("update", List.of(Row.of(session))));
@@ -104,14 +108,21 @@ public class DashboardFeed {
                         session.getMetadata().getName(), null, null, null, null, null, null, null, null, null, null);
                 publish(session, new Event("delete", List.of(gone)));
             }
-        });
+        };
+        informers = watchNamespaces
+                .map(namespaces -> namespaces.stream()
+                        .sorted()
+                        .map(namespace -> client.resources(BrowserSession.class)
+                                .inNamespace(namespace)
+                                .inform(handler))
+                        .toList())
+                .orElseGet(() -> List.of(
+                        client.resources(BrowserSession.class).inAnyNamespace().inform(handler)));
     }
 
     @PreDestroy
     void stop() {
-        if (informer != null) {
-            informer.close();
-        }
+        informers.forEach(SharedIndexInformer::close);
         watchers.values().forEach(set -> set.forEach(MultiEmitter::complete));
     }
 
@@ -128,7 +139,8 @@ public class DashboardFeed {
         Multi<Event> changes = Multi.createFrom().emitter(emitter -> {
             namespaceWatchers.add(emitter);
             emitter.onTermination(() -> namespaceWatchers.remove(emitter));
-            List<Row> rows = informer.getStore().list().stream()
+            List<Row> rows = informers.stream()
+                    .flatMap(informer -> informer.getStore().list().stream())
                     .filter(s -> namespace.equals(s.getMetadata().getNamespace()))
                     .map(Row::of)
                     .toList();

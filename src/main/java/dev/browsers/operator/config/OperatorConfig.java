@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Everything an admin can tune, under {@code browser-operator.*}. */
 @ConfigMapping(prefix = "browser-operator")
@@ -54,6 +55,22 @@ public interface OperatorConfig {
 
     Agent agent();
 
+    /**
+     * Labels of a session copied onto its pod, by key (e.g. {@code team}, {@code cost-center}), so tools that read
+     * pods (cost attribution, policies) see them. Only these keys: a session's labels are its creator's to choose.
+     * The operator's own labels always win.
+     */
+    Optional<Set<String>> podLabelsFromSession();
+
+    /**
+     * The namespaces whose sessions this operator runs; empty: all. Sessions, their pods and Secrets, ResourceQuotas
+     * and REST API keys are watched only there, so the operator needs rights only there.
+     */
+    Optional<Set<String>> watchNamespaces();
+
+    /** Several replicas: one reconciles (the holder of a Kubernetes Lease), all serve the REST API. */
+    LeaderElection leaderElection();
+
     /** A browser class by the name a session gives (null: the default one). */
     default BrowserClass browserClass(String name) {
         if (name == null || DEFAULT_BROWSER_CLASS.equals(name)) {
@@ -84,6 +101,70 @@ public interface OperatorConfig {
         List<String> args();
 
         Resources resources();
+
+        /** Where and how the class's session pods run; applied to the pod apart from its containers. */
+        Pod pod();
+    }
+
+    /**
+     * A browser class's pod settings beyond its containers: scheduling, runtime class, pull secrets and metadata. The
+     * Kubernetes-typed ones (tolerations, affinity, topology spread constraints) are given as JSON or YAML, exactly as
+     * in a pod spec; they are read once at start-up and a malformed one stops the operator with the key's name.
+     */
+    interface Pod {
+        /** Node labels the pod must match. */
+        Map<String, String> nodeSelector();
+
+        /** A list of Kubernetes Tolerations. */
+        Optional<String> tolerations();
+
+        /** A Kubernetes Affinity. */
+        Optional<String> affinity();
+
+        /** A list of Kubernetes TopologySpreadConstraints. */
+        Optional<String> topologySpreadConstraints();
+
+        Optional<String> priorityClassName();
+
+        /** E.g. gVisor's or Kata's, which suit a browser running without its own sandbox. */
+        Optional<String> runtimeClassName();
+
+        /** Secrets, in the session's namespace, for pulling the browser image. */
+        Optional<List<String>> imagePullSecrets();
+
+        /** Extra pod labels; the operator's own win. */
+        Map<String, String> labels();
+
+        /** Extra pod annotations, e.g. {@code karpenter.sh/do-not-disrupt: "true"}; the operator's own win. */
+        Map<String, String> annotations();
+    }
+
+    interface LeaderElection {
+        /** Cluster mode only: local mode never elects. Off: every replica reconciles, so run exactly one. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The Lease's name; two operators sharing a Lease in one namespace are one operator. */
+        @WithDefault("browser-operator")
+        String leaseName();
+
+        /** The Lease's namespace; in a pod, the pod's (the chart sets it); else the client's namespace. */
+        Optional<String> leaseNamespace();
+
+        /** This replica's name in the Lease; in a pod, the pod's name (the chart sets it); else a random one. */
+        Optional<String> identity();
+
+        /** How long a Lease not renewed keeps others out: a crashed leader is replaced after this. */
+        @WithDefault("15s")
+        Duration leaseDuration();
+
+        /** A leader that could not renew for this long stops leading (and the process exits). */
+        @WithDefault("10s")
+        Duration renewDeadline();
+
+        /** How often the leader renews and the others try to acquire. */
+        @WithDefault("2s")
+        Duration retryPeriod();
     }
 
     interface Agent {
@@ -165,14 +246,24 @@ public interface OperatorConfig {
         @WithDefault("250m")
         String cpuRequest();
 
-        @WithDefault("512Mi")
-        String memoryRequest();
+        /**
+         * Defaults to the memory limit: under memory pressure the kubelet evicts first the pods using more than they
+         * requested, and a browser grows towards its limit.
+         */
+        Optional<String> memoryRequest();
 
         @WithDefault("2")
         String cpuLimit();
 
         @WithDefault("2Gi")
         String memoryLimit();
+
+        /**
+         * Size of /tmp (an emptyDir on the node's disk): the profile, caches, downloads and, with
+         * --disable-dev-shm-usage, Chromium's shared memory. Over it, the kubelet evicts the pod.
+         */
+        @WithDefault("1Gi")
+        String tmpSizeLimit();
     }
 
     interface AgentResources {

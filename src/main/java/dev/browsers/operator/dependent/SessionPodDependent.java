@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The session pod: headless Chromium with CDP on the pod's loopback only, and the agent in front of it.
@@ -47,10 +49,21 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
     static final String JAVA_OPTIONS_ENV = "JDK_JAVA_OPTIONS";
 
     private final OperatorConfig config;
+    /** Each browser class's pod overlay, by class name, read once. */
+    private final Map<String, PodOverlay> overlays = new HashMap<>();
+
+    private final Set<String> labelsFromSession;
 
     public SessionPodDependent(OperatorConfig config) {
         super(Pod.class);
         this.config = config;
+        overlays.put(
+                OperatorConfig.DEFAULT_BROWSER_CLASS,
+                PodOverlay.of("browser-operator.browser.pod", config.browser().pod()));
+        config.browserClasses()
+                .forEach((name, browserClass) -> overlays.put(
+                        name, PodOverlay.of("browser-operator.browser-classes." + name + ".pod", browserClass.pod())));
+        this.labelsFromSession = config.podLabelsFromSession().orElse(Set.of());
     }
 
     @Override
@@ -69,7 +82,7 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
             annotations.put(SessionLabels.EXPIRES_AT_ANNOTATION, expiresAt);
         }
         long activeDeadline = config.startupTimeout().plus(config.maxTimeout()).toSeconds() + BACKSTOP_GRACE_SECONDS;
-        return new PodBuilder()
+        Pod pod = new PodBuilder()
                 .withNewMetadata()
                 .withName(nameFor(name))
                 .withNamespace(session.getMetadata().getNamespace())
@@ -92,15 +105,12 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .endSeccompProfile()
                 .endSecurityContext()
                 .withContainers(browserContainer(browserClass), agentContainer(name))
+                // No in-memory /dev/shm: the browser runs with --disable-dev-shm-usage and keeps its shared memory
+                // in /tmp, bounded here, rather than in RAM outside its memory limit's view until it is too late.
                 .addNewVolume()
                 .withName("tmp")
                 .withNewEmptyDir()
-                .endEmptyDir()
-                .endVolume()
-                .addNewVolume()
-                .withName("dshm")
-                .withNewEmptyDir()
-                .withMedium("Memory")
+                .withSizeLimit(new Quantity(browserClass.resources().tmpSizeLimit()))
                 .endEmptyDir()
                 .endVolume()
                 .addNewVolume()
@@ -116,6 +126,48 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .endVolume()
                 .endSpec()
                 .build();
+        applyPodOverlay(pod, overlays.get(browserClassName(session)), session);
+        return pod;
+    }
+
+    private static String browserClassName(BrowserSession session) {
+        String name = session.specOrEmpty().getBrowserClassName();
+        return name == null ? OperatorConfig.DEFAULT_BROWSER_CLASS : name;
+    }
+
+    /**
+     * Where the pod may run and what it carries for other tools: the class's scheduling settings, runtime class and
+     * pull secrets, its extra labels and annotations, and the session's labels named in pod-labels-from-session. The
+     * operator's own labels and annotations win over both; nothing here touches the containers or their security.
+     */
+    private void applyPodOverlay(Pod pod, PodOverlay overlay, BrowserSession session) {
+        PodSpec spec = pod.getSpec();
+        spec.setNodeSelector(overlay.nodeSelector().isEmpty() ? null : new HashMap<>(overlay.nodeSelector()));
+        spec.setTolerations(overlay.tolerations().isEmpty() ? null : new ArrayList<>(overlay.tolerations()));
+        spec.setAffinity(overlay.affinity());
+        spec.setTopologySpreadConstraints(
+                overlay.topologySpreadConstraints().isEmpty()
+                        ? null
+                        : new ArrayList<>(overlay.topologySpreadConstraints()));
+        spec.setPriorityClassName(overlay.priorityClassName());
+        spec.setRuntimeClassName(overlay.runtimeClassName());
+        spec.setImagePullSecrets(
+                overlay.imagePullSecrets().isEmpty() ? null : new ArrayList<>(overlay.imagePullSecrets()));
+
+        Map<String, String> labels = new HashMap<>(overlay.labels());
+        Map<String, String> sessionLabels = session.getMetadata().getLabels();
+        if (sessionLabels != null) {
+            sessionLabels.forEach((key, value) -> {
+                if (labelsFromSession.contains(key)) {
+                    labels.put(key, value);
+                }
+            });
+        }
+        labels.putAll(pod.getMetadata().getLabels());
+        pod.getMetadata().setLabels(labels);
+        Map<String, String> annotations = new HashMap<>(overlay.annotations());
+        annotations.putAll(pod.getMetadata().getAnnotations());
+        pod.getMetadata().setAnnotations(annotations);
     }
 
     /** The full Chromium command line of a browser class, minus the binary. */
@@ -137,19 +189,17 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .withEnv(env("HOME", "/tmp"))
                 .withResources(resources(
                         browserClass.resources().cpuRequest(),
-                        browserClass.resources().memoryRequest(),
+                        browserClass
+                                .resources()
+                                .memoryRequest()
+                                .orElse(browserClass.resources().memoryLimit()),
                         browserClass.resources().cpuLimit(),
                         browserClass.resources().memoryLimit()))
                 .withSecurityContext(restricted())
-                .withVolumeMounts(
-                        new VolumeMountBuilder()
-                                .withName("tmp")
-                                .withMountPath("/tmp")
-                                .build(),
-                        new VolumeMountBuilder()
-                                .withName("dshm")
-                                .withMountPath("/dev/shm")
-                                .build())
+                .withVolumeMounts(new VolumeMountBuilder()
+                        .withName("tmp")
+                        .withMountPath("/tmp")
+                        .build())
                 .build();
     }
 

@@ -20,6 +20,7 @@ import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -34,12 +35,14 @@ import io.javaoperatorsdk.operator.processing.event.rate.RateLimited;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -56,7 +59,8 @@ import java.util.stream.Collectors;
 // silent or its pod refused: 30 in 10 s only holds back a session caught in a loop (a status another controller
 // keeps rewriting, a quota that changes all the time), so it cannot starve the others.
 @RateLimited(maxReconciliations = 30, within = 10, unit = TimeUnit.SECONDS)
-public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
+// Reconciler named as well: JOSDK finds the resource type only among the directly implemented interfaces.
+public class BrowserSessionReconciler implements Reconciler<BrowserSession>, ConfigurableReconciler<BrowserSession> {
     public static final String NAME = "browsersession";
 
     private final Policy policy;
@@ -66,15 +70,28 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
     private final SessionMetrics metrics;
     private final ConnectionSecretDependent secret = new ConnectionSecretDependent();
     private final SessionPodDependent pod;
+    private final Set<String> watchNamespaces;
 
     public BrowserSessionReconciler(
             OperatorConfig config, Policy policy, Clock clock, AgentActivityClient agents, SessionMetrics metrics) {
+        this.watchNamespaces = config.watchNamespaces().orElse(Set.of());
         this.policy = policy;
         this.agentPort = config.agent().port();
         this.clock = clock;
         this.agents = agents;
         this.metrics = metrics;
         this.pod = new SessionPodDependent(config);
+    }
+
+    /**
+     * Watches only the configured namespaces, if any. The pod, Secret and ResourceQuota informers inherit the
+     * controller's namespaces, so nothing outside them is watched or needs rights.
+     */
+    @Override
+    public void updateConfigurationFrom(ControllerConfigurationOverrider<BrowserSession> configuration) {
+        if (!watchNamespaces.isEmpty()) {
+            configuration.settingNamespaces(watchNamespaces);
+        }
     }
 
     @Override

@@ -44,15 +44,19 @@ public class SessionMetrics {
     private final MultiGauge sessions;
     /** How far each Live session's time has been counted into the Live-seconds counter. */
     private final Map<ResourceID, Instant> countedUntil = new HashMap<>();
-    /** Time before this process started was counted by an earlier one (or lost with it): never here. */
-    private final Instant processStart;
+    /**
+     * Since when this process counts: from its start, or with leader election from when it became the leader (time
+     * before was counted by another replica, or lost with it). Null on a standby replica, which reports nothing: its
+     * cache holds every session too, and two replicas counting them would double every sum.
+     */
+    private volatile Instant countingSince;
 
     private volatile Supplier<Stream<BrowserSession>> cache = Stream::empty;
 
     public SessionMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
         this.clock = clock;
-        this.processStart = clock.instant();
+        this.countingSince = clock.instant();
         this.startup = Timer.builder("browser.sessions.startup")
                 .description("From the session's acceptance (status.startTime) to the browser answering CDP")
                 .serviceLevelObjectives(STARTUP_SLO)
@@ -68,6 +72,17 @@ public class SessionMetrics {
         this.sessions = MultiGauge.builder("browser.sessions")
                 .description("Sessions the operator knows, by namespace, phase and browser class")
                 .register(registry);
+    }
+
+    /** Whether this replica leads: only a leader counts and reports sessions. */
+    void leading(boolean leading) {
+        synchronized (countedUntil) {
+            countedUntil.clear();
+            countingSince = leading ? clock.instant() : null;
+        }
+        if (!leading) {
+            sessions.register(List.of(), true);
+        }
     }
 
     /** Where {@link #refresh} reads the sessions from: the reconciler's informer cache. */
@@ -127,6 +142,9 @@ public class SessionMetrics {
      */
     public void refresh() {
         Instant now = clock.instant();
+        if (countingSince == null) {
+            return;
+        }
         List<BrowserSession> known = cache.get().toList();
         Map<Tags, Long> counts = known.stream()
                 .filter(s -> s.getStatus() != null && s.getStatus().getPhase() != null)
@@ -163,10 +181,11 @@ public class SessionMetrics {
     private Instant accrue(String namespace, BrowserSessionStatus status, Instant from, Instant to) {
         Instant live = Timestamps.parse(status.getLiveTime());
         Instant expiresAt = Timestamps.parse(status.getExpiresAt());
-        if (live == null || to == null) {
+        Instant since = countingSince;
+        if (live == null || to == null || since == null) {
             return from;
         }
-        Instant start = latest(live, from == null ? processStart : from);
+        Instant start = latest(live, from == null ? since : from);
         Instant end = expiresAt != null && expiresAt.isBefore(to) ? expiresAt : to;
         if (end.isAfter(start)) {
             Counter.builder("browser.sessions.live.seconds")

@@ -44,7 +44,9 @@ public class MonitoringChartTest {
         List<HasMetadata> objects = render(Map.of());
         assertThat(kind(objects, "ServiceMonitor")).isEmpty();
         assertThat(kind(objects, "PrometheusRule")).isEmpty();
-        assertThat(objects).noneMatch(o -> o instanceof ConfigMap);
+        assertThat(objects)
+                .noneMatch(
+                        o -> o instanceof ConfigMap && o.getMetadata().getName().endsWith("-dashboard"));
     }
 
     @Test
@@ -125,7 +127,7 @@ public class MonitoringChartTest {
                 assertThat(target.path("expr").asText()).contains("browser_sessions");
             }
         }
-        ConfigMap shipped = only(render(ALL_ON), ConfigMap.class);
+        ConfigMap shipped = HelmChartTest.named(render(ALL_ON), ConfigMap.class, "browser-operator-dashboard");
         assertThat(shipped.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
         assertThat(new ObjectMapper().readTree(shipped.getData().get("browser-operator.json")))
                 .isEqualTo(dashboard);

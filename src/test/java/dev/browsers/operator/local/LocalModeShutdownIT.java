@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.browsers.operator.testing.LocalOperatorProcess;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Stopping the whole local-mode process (as Ctrl-C does) ends every browser at once and leaves none behind. The goal
+ * Stopping the whole local-mode process (as Ctrl-C does) ends every browser at once and leaves none behind. Local mode elects no
+ * leader: it writes no Lease. The goal
  * is under 3 s with 20 Live sessions (README; {@code LocalRestartBenchmark} measures it); the bound here is loose, for
  * a loaded machine, and still far below the 40 s it took when browsers were stopped one after another.
  */
@@ -26,6 +28,11 @@ class LocalModeShutdownIT {
             for (int i = 0; i < SESSIONS; i++) {
                 assertThat(operator.createSession("{\"timeout\": 600000}").getString("status"))
                         .isEqualTo("live");
+            }
+            // The packaged jar runs profile prod, where the operator SDK elects a leader if configured: local mode
+            // is not, so it reconciles at once and writes no Lease.
+            try (KubernetesClient client = operator.kubernetesClient()) {
+                assertThat(client.leases().inAnyNamespace().list().getItems()).isEmpty();
             }
             browsers = operator.chromiumProcesses();
             assertThat(browsers)
