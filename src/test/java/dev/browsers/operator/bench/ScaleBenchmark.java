@@ -86,6 +86,8 @@ public final class ScaleBenchmark {
                     "-Dkubernetes.auth.tryServiceAccount=false",
                     "-Dkubernetes.namespace=default",
                     "-Dbrowser-operator.api.enabled=false",
+                    // One replica: the mock store cannot answer the leader election's permission check.
+                    "-Dbrowser-operator.leader-election.enabled=false",
                     "-Dbrowser-operator.ttl-after-finished=0",
                     "-Dquarkus.management.port=" + metricsPort,
                     System.getProperty("operator.jvm", "-Dbench=1"))) {
