@@ -3,11 +3,10 @@ package dev.browsers.operator.dependent;
 import static dev.browsers.operator.model.AgentContract.AGENT_CONTAINER;
 import static dev.browsers.operator.model.AgentContract.BROWSER_CDP_PORT;
 import static dev.browsers.operator.model.AgentContract.BROWSER_CONTAINER;
-import static dev.browsers.operator.model.AgentContract.EXPIRES_AT_FILE;
-import static dev.browsers.operator.model.AgentContract.SESSION_INFO_DIR;
 
 import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.model.AgentContract;
+import dev.browsers.operator.model.BrowserFlags;
 import dev.browsers.operator.model.ConnectionSecret;
 import dev.browsers.operator.model.SessionLabels;
 import dev.browsers.operator.model.SessionNames;
@@ -25,7 +24,6 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,10 +35,10 @@ import java.util.Map;
  * Everything comes from the operator's configuration; users never supply pod specs.
  *
  * <p>Created, never updated: a pod's spec is immutable, and a whole-object update would clear what the
- * scheduler set. The one mutable piece, the deadline annotation, is patched by the reconciler.
+ * scheduler set. The one mutable piece, the annotation recording the deadline the agent holds, is patched by the
+ * reconciler.
  */
 public class SessionPodDependent extends SessionOwnedDependent<Pod> {
-    private static final String PROFILE_DIR = "/tmp/profile";
     /** Grace after the longest possible session before the kubelet kills the pod regardless. */
     private static final long BACKSTOP_GRACE_SECONDS = 60;
 
@@ -56,23 +54,23 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
         return SessionNames.podName(sessionName);
     }
 
+    /**
+     * No volumes at all: the kubelet starts no container of a pod with volumes before it has mounted them, and checks
+     * that only every 300 ms, which made the third of a session's start. The browser writes its profile and shared
+     * memory files to /tmp on its own root filesystem instead, which its user can write nowhere else; the agent gets
+     * the hard deadline from the operator instead of a downward-API file.
+     */
     @Override
     protected Pod desired(BrowserSession session, Context<BrowserSession> context) {
         String name = session.getMetadata().getName();
         OperatorConfig.BrowserClass browserClass =
                 config.browserClass(session.specOrEmpty().getBrowserClassName());
-        Map<String, String> annotations = new HashMap<>();
-        String expiresAt = session.statusOrEmpty().getExpiresAt();
-        if (expiresAt != null) {
-            annotations.put(SessionLabels.EXPIRES_AT_ANNOTATION, expiresAt);
-        }
         long activeDeadline = config.startupTimeout().plus(config.maxTimeout()).toSeconds() + BACKSTOP_GRACE_SECONDS;
         return new PodBuilder()
                 .withNewMetadata()
                 .withName(nameFor(name))
                 .withNamespace(session.getMetadata().getNamespace())
                 .withLabels(SessionLabels.forSession(name))
-                .withAnnotations(annotations)
                 .endMetadata()
                 .withNewSpec()
                 .withRestartPolicy("Never")
@@ -84,52 +82,36 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .withRunAsNonRoot(true)
                 .withRunAsUser(1000L)
                 .withRunAsGroup(1000L)
-                .withFsGroup(1000L)
                 .withNewSeccompProfile()
                 .withType("RuntimeDefault")
                 .endSeccompProfile()
                 .endSecurityContext()
-                .withContainers(browserContainer(browserClass), agentContainer(name))
-                .addNewVolume()
-                .withName("tmp")
-                .withNewEmptyDir()
-                .endEmptyDir()
-                .endVolume()
-                .addNewVolume()
-                .withName("dshm")
-                .withNewEmptyDir()
-                .withMedium("Memory")
-                .endEmptyDir()
-                .endVolume()
-                .addNewVolume()
-                .withName("session-info")
-                .withNewDownwardAPI()
-                .addNewItem()
-                .withPath(EXPIRES_AT_FILE)
-                .withNewFieldRef()
-                .withFieldPath("metadata.annotations['" + SessionLabels.EXPIRES_AT_ANNOTATION + "']")
-                .endFieldRef()
-                .endItem()
-                .endDownwardAPI()
-                .endVolume()
+                // The kubelet starts containers one after the other, in this order: the agent's JVM takes longer to
+                // listen than Chromium, so it goes first.
+                .withContainers(agentContainer(name), browserContainer(browserClass))
                 .endSpec()
                 .build();
     }
 
-    /** The full Chromium command line of a browser class, minus the binary. */
-    private static List<String> browserArgs(OperatorConfig.BrowserClass browserClass) {
-        List<String> args = new ArrayList<>(browserClass.args());
-        args.add("--remote-debugging-address=127.0.0.1");
-        args.add("--remote-debugging-port=" + BROWSER_CDP_PORT);
-        args.add("--user-data-dir=" + PROFILE_DIR);
+    /**
+     * The Chromium command line of a browser class after the binary: the flags the pod needs, then the class's own.
+     * Start-up has refused classes that set flags the operator owns.
+     */
+    public static List<String> browserArgs(OperatorConfig.BrowserClass browserClass) {
+        List<String> args = new ArrayList<>(BrowserFlags.required());
+        args.addAll(browserClass.args());
         return args;
     }
 
     private Container browserContainer(OperatorConfig.BrowserClass browserClass) {
+        OperatorConfig.BrowserImage browserImage = browserClass
+                .browserImage()
+                .orElseThrow(() -> new IllegalStateException("a browser class sets an image or a command without "
+                        + "the other; start-up should have refused it"));
         return new ContainerBuilder()
                 .withName(BROWSER_CONTAINER)
-                .withImage(browserClass.image())
-                .withCommand(browserClass.command())
+                .withImage(browserImage.image())
+                .withCommand(browserImage.command())
                 .withArgs(browserArgs(browserClass))
                 // Chromium writes caches under HOME; the root filesystem is read-only.
                 .withEnv(env("HOME", "/tmp"))
@@ -138,16 +120,8 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                         browserClass.resources().memoryRequest(),
                         browserClass.resources().cpuLimit(),
                         browserClass.resources().memoryLimit()))
-                .withSecurityContext(restricted())
-                .withVolumeMounts(
-                        new VolumeMountBuilder()
-                                .withName("tmp")
-                                .withMountPath("/tmp")
-                                .build(),
-                        new VolumeMountBuilder()
-                                .withName("dshm")
-                                .withMountPath("/dev/shm")
-                                .build())
+                // Its /tmp; the image's files belong to root and stay read-only to the browser's user.
+                .withSecurityContext(restricted(false))
                 .build();
     }
 
@@ -157,10 +131,10 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .withName(AGENT_CONTAINER)
                 .withImage(agent.image())
                 .withCommand(agent.command())
+                .withWorkingDir(agent.workingDir())
                 .withEnv(
                         env(AgentContract.ENV_AGENT_PORT, String.valueOf(agent.port())),
                         env(AgentContract.ENV_BROWSER_CDP_PORT, String.valueOf(BROWSER_CDP_PORT)),
-                        env(AgentContract.ENV_EXPIRES_AT_FILE, SESSION_INFO_DIR + "/" + EXPIRES_AT_FILE),
                         new EnvVarBuilder()
                                 .withName(AgentContract.ENV_SESSION_TOKEN)
                                 .withNewValueFrom()
@@ -189,12 +163,7 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                         agent.resources().memoryRequest(),
                         agent.resources().cpuLimit().orElse(null),
                         agent.resources().memoryLimit()))
-                .withSecurityContext(restricted())
-                .withVolumeMounts(new VolumeMountBuilder()
-                        .withName("session-info")
-                        .withMountPath(SESSION_INFO_DIR)
-                        .withReadOnly(true)
-                        .build())
+                .withSecurityContext(restricted(true))
                 .build();
     }
 
@@ -202,11 +171,11 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
         return new EnvVarBuilder().withName(name).withValue(value).build();
     }
 
-    private static SecurityContext restricted() {
+    private static SecurityContext restricted(boolean readOnlyRoot) {
         Capabilities dropAll = new CapabilitiesBuilder().withDrop("ALL").build();
         return new SecurityContextBuilder()
                 .withAllowPrivilegeEscalation(false)
-                .withReadOnlyRootFilesystem(true)
+                .withReadOnlyRootFilesystem(readOnlyRoot)
                 .withPrivileged(false)
                 .withCapabilities(dropAll)
                 .build();

@@ -9,8 +9,8 @@ public class ReconcilerBeans {
 
     @Produces
     @Singleton
-    AgentActivityClient agentActivityClient() {
-        return new HttpAgentActivityClient();
+    AgentClient agentClient() {
+        return new HttpAgentClient();
     }
 
     @Produces

@@ -65,8 +65,10 @@ public final class AgentBenchmark {
     private static AgentRun runAgent(ChromiumOnPort chromium, String name, List<String> command) throws Exception {
         int port = Processes.freePort();
         Path log = Files.createTempFile("agent-benchmark", ".log");
-        ProcessBuilder builder =
-                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(PodAgentCommand.DIRECTORY.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         builder.environment()
                 .putAll(Map.of(
                         "SESSION_TOKEN",

@@ -170,6 +170,32 @@ class SessionLifecycleTest {
             assertThat(d.actions()).containsExactly(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD);
         }
 
+        @ParameterizedTest
+        @CsvSource({
+            // waited so far (ms), next look (ms): a tenth of the wait, at least 50 ms, at most 500 ms
+            "100, 50",
+            "800, 80",
+            "3000, 300",
+            "30000, 500",
+        })
+        void aStartingPodWithAnAddressIsLookedAtAgainSoonSoTheAgentCanBeAsked(long waitedMillis, long nextMillis) {
+            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            Decision d = decide(s, PodObservation.notReady(null, ENDPOINT), T0.plusMillis(waitedMillis));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Pending);
+            assertThat(d.transition()).isEmpty();
+            assertThat(d.requeueAfter()).contains(Duration.ofMillis(nextMillis));
+        }
+
+        @Test
+        void theReadyPollNeverGoesPastTheStartupDeadline() {
+            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            Decision d = decide(
+                    s,
+                    PodObservation.notReady(null, ENDPOINT),
+                    T0.plusSeconds(120).minusMillis(100));
+            assertThat(d.requeueAfter()).contains(Duration.ofMillis(100));
+        }
+
         @Test
         void podReadyGoesLiveWithDefaultFiveMinuteTimeout() {
             BrowserSession s = pendingSession(new BrowserSessionSpec());
