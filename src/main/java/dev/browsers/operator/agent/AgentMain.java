@@ -13,8 +13,10 @@ import java.util.logging.Logger;
 
 /**
  * Entry point of the agent container in a session pod. Configured by the environment: {@code SESSION_TOKEN}
- * (required), {@code AGENT_PORT} (default 9222) and {@code BROWSER_CDP_PORT} (default 9223). The operator gives it the
- * hard deadline once the session is Live ({@link AgentContract#DEADLINE_PATH}).
+ * (required), {@code AGENT_PORT} (default 9222), {@code BROWSER_CDP_PORT} (default 9223), and the limits
+ * {@code AGENT_MAX_CONNECTIONS}, {@code AGENT_MAX_MESSAGE_BYTES} and {@code AGENT_CLIENT_TIMEOUT_MILLIS} (defaults in
+ * {@link AgentContract}). The operator gives it the hard deadline once the session is Live
+ * ({@link AgentContract#DEADLINE_PATH}).
  */
 public final class AgentMain {
     private static final int EXIT_USAGE = 2;
@@ -45,7 +47,10 @@ public final class AgentMain {
                 .start()
                 .onSuccess(port -> log.info(() -> "agent listening on port " + port + " for the browser on port "
                         + options.browserPort() + "; started in "
-                        + Duration.ofNanos(System.nanoTime() - startNanos).toMillis() + " ms"))
+                        + Duration.ofNanos(System.nanoTime() - startNanos).toMillis() + " ms; at most "
+                        + options.maxConnections() + " connections, messages up to " + options.maxMessageBytes()
+                        + " bytes, clients silent for "
+                        + options.clientTimeout().toMillis() + " ms disconnected"))
                 .onFailure(e -> {
                     log.log(Level.SEVERE, e, () -> "agent failed to start");
                     System.exit(1);
@@ -79,25 +84,49 @@ public final class AgentMain {
         }
         int port = portFromEnvironment(AgentContract.ENV_AGENT_PORT, AgentContract.DEFAULT_AGENT_PORT);
         int browserPort = portFromEnvironment(AgentContract.ENV_BROWSER_CDP_PORT, AgentContract.BROWSER_CDP_PORT);
-        return AgentOptions.defaults(browserPort, token)
-                .withBind("0.0.0.0", port)
-                .withBackstop(Optional::empty, AgentOptions.DEFAULT_BACKSTOP_GRACE, AgentMain::exitAfterBackstop);
+        AgentOptions defaults = AgentOptions.defaults(browserPort, token);
+        int maxConnections = (int) numberFromEnvironment(
+                AgentContract.ENV_MAX_CONNECTIONS,
+                defaults.maxConnections(),
+                1,
+                AgentContract.MAX_CONNECTIONS_LIMIT,
+                "a number of connections");
+        long maxMessageBytes = numberFromEnvironment(
+                AgentContract.ENV_MAX_MESSAGE_BYTES,
+                defaults.maxMessageBytes(),
+                AgentContract.MIN_MESSAGE_BYTES,
+                AgentContract.MAX_MESSAGE_BYTES_LIMIT,
+                "a size in bytes");
+        long clientTimeoutMillis = numberFromEnvironment(
+                AgentContract.ENV_CLIENT_TIMEOUT_MILLIS,
+                defaults.clientTimeout().toMillis(),
+                AgentContract.MIN_CLIENT_TIMEOUT_MILLIS,
+                Duration.ofDays(1).toMillis(),
+                "a duration in milliseconds");
+        return defaults.withBind("0.0.0.0", port)
+                .withBackstop(Optional::empty, AgentOptions.DEFAULT_BACKSTOP_GRACE, AgentMain::exitAfterBackstop)
+                .withLimits(maxConnections, maxMessageBytes, Duration.ofMillis(clientTimeoutMillis));
     }
 
     private static int portFromEnvironment(String name, int defaultPort) {
+        return (int) numberFromEnvironment(name, defaultPort, 1, 65535, "a port number");
+    }
+
+    private static long numberFromEnvironment(String name, long defaultValue, long min, long max, String what) {
         String value = System.getenv(name);
         if (value == null || value.isBlank()) {
-            return defaultPort;
+            return defaultValue;
         }
         try {
-            int port = Integer.parseInt(value.trim());
-            if (port >= 1 && port <= 65535) {
-                return port;
+            long number = Long.parseLong(value.trim());
+            if (number >= min && number <= max) {
+                return number;
             }
         } catch (NumberFormatException e) {
             // reported below, with the name of the variable
         }
-        throw new IllegalArgumentException(name + " must be a port number (1-65535), got '" + value + "'");
+        throw new IllegalArgumentException(
+                name + " must be " + what + " (" + min + "-" + max + "), got '" + value + "'");
     }
 
     /** The browser is gone, so the pod has nothing left to serve; exit 0 since this is the planned end. */

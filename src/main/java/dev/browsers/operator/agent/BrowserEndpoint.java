@@ -5,24 +5,22 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.NetSocket;
 import java.time.Duration;
 
 /**
  * Chromium's DevTools port as the agent reaches it in a session pod: its DevTools HTTP pages and its WebSockets,
- * one browser WebSocket per client.
+ * one browser WebSocket per client, relayed byte for byte ({@link WebSocketRelay}).
  */
 final class BrowserEndpoint implements BrowserConnection {
-    /** CDP screenshots and DOM snapshots arrive as single frames of many megabytes. */
-    static final int MAX_WEBSOCKET_SIZE = 256 * 1024 * 1024;
-
     private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
     private static final long REQUEST_IDLE_TIMEOUT_MILLIS = 10_000;
     private static final String BROWSER_CLOSE = "{\"id\":1,\"method\":\"Browser.close\"}";
@@ -31,20 +29,27 @@ final class BrowserEndpoint implements BrowserConnection {
     private final Vertx vertx;
     private final String host;
     private final int port;
+    private final long maxMessageBytes;
     private final HttpClient http;
+    private final HttpClient upgrades;
     private final WebSocketClient webSockets;
 
-    BrowserEndpoint(Vertx vertx, String host, int port) {
+    /** @param maxConnections the most client WebSockets the agent relays at once, each with its own to the browser */
+    BrowserEndpoint(Vertx vertx, String host, int port, int maxConnections, long maxMessageBytes) {
         this.vertx = vertx;
         this.host = host;
         this.port = port;
+        this.maxMessageBytes = maxMessageBytes;
         // No keep-alive: a pooled connection the browser already closed would fail a readiness probe for nothing.
         this.http = vertx.createHttpClient(
                 new HttpClientOptions().setKeepAlive(false).setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
-        this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
-                .setMaxFrameSize(MAX_WEBSOCKET_SIZE)
-                .setMaxMessageSize(MAX_WEBSOCKET_SIZE)
-                .setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
+        // An upgraded connection stays taken from its pool until it closes: a pool smaller than the agent's
+        // connection cap would make clients past it wait, unanswered, for a connection to end. Keep-alive stays on,
+        // since without it the client sends "Connection: close" instead of "Connection: Upgrade".
+        this.upgrades = vertx.createHttpClient(
+                new HttpClientOptions().setMaxPoolSize(maxConnections).setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
+        this.webSockets =
+                vertx.createWebSocketClient(new WebSocketClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
     }
 
     @Override
@@ -89,7 +94,33 @@ final class BrowserEndpoint implements BrowserConnection {
     public Future<CdpChannel> open(String path) {
         boolean browserSocket = path.equals(BROWSER_SOCKET) || path.startsWith(BROWSER_SOCKET + "/");
         Future<String> browserPath = browserSocket ? browserPath() : Future.succeededFuture(path);
-        return browserPath.compose(this::connect).map(ws -> new Channel(ws.pause()));
+        return browserPath.compose(this::upgrade).map(Channel::new);
+    }
+
+    /** The browser's WebSocket as a raw connection, after a handshake the agent checks itself. */
+    private Future<NetSocket> upgrade(String path) {
+        String key = WebSocketFrames.newKey();
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost(host)
+                .setPort(port)
+                .setURI(path)
+                .putHeader(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET)
+                .putHeader(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE)
+                .putHeader(WebSocketFrames.KEY_HEADER, key)
+                .putHeader(WebSocketFrames.VERSION_HEADER, WebSocketFrames.VERSION);
+        return upgrades.request(options).compose(HttpClientRequest::connect).compose(response -> {
+            if (response.statusCode() != 101) {
+                return response.body()
+                        .transform(body -> Future.failedFuture("browser answered the WebSocket upgrade of " + path
+                                + " with HTTP " + response.statusCode()));
+            }
+            if (!WebSocketFrames.accept(key).equals(response.getHeader(WebSocketFrames.ACCEPT_HEADER))) {
+                response.netSocket().close();
+                return Future.failedFuture("browser answered the WebSocket upgrade with a wrong Sec-WebSocket-Accept");
+            }
+            return Future.succeededFuture(response.netSocket().pause());
+        });
     }
 
     private Future<WebSocket> connect(String path) {
@@ -115,34 +146,27 @@ final class BrowserEndpoint implements BrowserConnection {
 
     @Override
     public Future<Void> close() {
-        return Future.all(http.close(), webSockets.close()).mapEmpty();
+        return Future.all(http.close(), upgrades.close(), webSockets.close()).mapEmpty();
     }
 
     /** A client's own WebSocket to the browser, paused until the client is spliced on. */
-    private static final class Channel implements CdpChannel {
-        private final WebSocket browser;
-        private volatile WebSocketBridge bridge;
+    private final class Channel implements CdpChannel {
+        private final NetSocket browser;
+        private volatile WebSocketRelay relay;
 
-        Channel(WebSocket browser) {
+        Channel(NetSocket browser) {
             this.browser = browser;
         }
 
         @Override
-        public void splice(ServerWebSocket client, ActivityClock activity, Runnable onClosed) {
-            // Either side may have hung up while the other was connecting; its close event is gone by now.
-            if (client.isClosed() || browser.isClosed()) {
-                client.close();
-                browser.close();
-                onClosed.run();
-                return;
-            }
-            bridge = new WebSocketBridge(client, browser, activity, closed -> onClosed.run());
+        public void splice(ClientSocket client, ActivityClock activity, Runnable onClosed) {
+            relay = new WebSocketRelay(client, browser, activity, maxMessageBytes, onClosed);
         }
 
         @Override
         public void close() {
-            if (bridge != null) {
-                bridge.close();
+            if (relay != null) {
+                relay.close();
             } else {
                 browser.close();
             }

@@ -6,8 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,15 +36,20 @@ import java.util.regex.Pattern;
  * from one of its own ({@code Target.attachedToTarget} seen there) are the client's too; anything else a client
  * names is refused as Chromium refuses an unknown session, so clients never see or steer each other's sessions.
  *
+ * <p>URLs the agent is told to block are blocked browser-wide by the pipe's root session, the agent's own, which no
+ * client can address: CDP Fetch interception there pauses every matching request of every page, navigations
+ * included, and the agent fails it ({@code net::ERR_BLOCKED_BY_CLIENT}); a client's own interception comes on top
+ * and cannot let such a request through. Clients are attached only once the interception is in place.
+ *
  * <p>Routing state lives on one Vert.x context. A reader thread splits the pipe at NUL bytes, a writer thread writes
- * to it, so neither blocks an event loop. Memory is bounded: a message larger than {@code maxMessageBytes} is
- * dropped (its command, if any, answered with an error); the reader waits while more than {@link #HIGH_WATER_BYTES}
- * it read are not yet in the clients' sockets; clients are paused while as much waits to be written to the pipe.
- * So a client that does not read slows the whole pipe, which only its own session's clients share.
+ * to it, so neither blocks an event loop. Memory is bounded: a message from the browser larger than
+ * {@code maxMessageBytes} is dropped without being held, and closes the connection of the client it was for with 1009
+ * (the agent's own command, if it was one, fails); the reader waits while more than {@link #HIGH_WATER_BYTES} it read
+ * are not yet in the clients' sockets; clients are paused while as much waits to be written to the pipe. So a client
+ * that does not read slows the whole pipe, which only its own session's clients share. Routing needs a message's
+ * session id, which Chromium writes last, so each message is held whole once on its way.
  */
 final class PipeConnection implements BrowserConnection {
-    /** The largest message passed in either direction, as for the pod's WebSockets. */
-    static final int MAX_MESSAGE_BYTES = BrowserEndpoint.MAX_WEBSOCKET_SIZE;
     /** Bytes read and not yet in the clients' sockets, or waiting for the pipe, past which the sender waits. */
     static final int HIGH_WATER_BYTES = 16 * 1024 * 1024;
 
@@ -57,12 +61,13 @@ final class PipeConnection implements BrowserConnection {
     private static final String PAGE_SOCKET = "/devtools/page/";
     private static final String ATTACHED = "Target.attachedToTarget";
     private static final String DETACHED = "Target.detachedFromTarget";
+    private static final String REQUEST_PAUSED = "Fetch.requestPaused";
+    private static final int MAX_LOGGED_URL = 200;
     /** Chromium's own answer to a command naming a session the connection does not have. */
     private static final int SESSION_NOT_FOUND = -32001;
 
     private static final int PARSE_ERROR = -32700;
-    private static final int SERVER_ERROR = -32000;
-    /** Where Chromium writes a response's id and session id: enough to answer a dropped response's command. */
+    /** Where Chromium writes a response's id and session id: enough to tell whose a dropped message was. */
     private static final Pattern HEAD_ID = Pattern.compile("^\\{\"id\":(\\d+),");
 
     private static final Pattern TAIL_SESSION = Pattern.compile("\"sessionId\":\"([^\"\\\\]*)\"}$");
@@ -70,9 +75,11 @@ final class PipeConnection implements BrowserConnection {
     private final Vertx vertx;
     private final Context context;
     private final DevToolsPipe pipe;
-    private final int maxMessageBytes;
+    private final long maxMessageBytes;
     private final ExecutorService writer;
     private final PipeDevToolsPages pages;
+    /** Completes once the blocked URLs are intercepted; nothing is attached for a client before. */
+    private final Future<Void> blocking;
 
     // Routing state: on the context only.
     private final Map<String, Client> owners = new HashMap<>();
@@ -88,8 +95,11 @@ final class PipeConnection implements BrowserConnection {
     private final Object readerFlow = new Object();
     private long undelivered;
 
-    /** @param context where routing happens; clients served on the same context reach the pipe without a hop */
-    PipeConnection(Context context, DevToolsPipe pipe, int maxMessageBytes) {
+    /**
+     * @param context where routing happens; clients served on the same context reach the pipe without a hop
+     * @param blockedUrls URL patterns (CDP Fetch's) the browser must not load, for any client
+     */
+    PipeConnection(Context context, DevToolsPipe pipe, long maxMessageBytes, List<String> blockedUrls) {
         this.vertx = context.owner();
         this.context = context;
         this.pipe = pipe;
@@ -98,6 +108,17 @@ final class PipeConnection implements BrowserConnection {
         this.writer = Executors.newSingleThreadExecutor(r -> daemon(r, "devtools-pipe-writer"));
         context.runOnContext(v -> contextThread = Thread.currentThread());
         daemon(this::readLoop, "devtools-pipe-reader").start();
+        this.blocking = blockedUrls.isEmpty()
+                ? Future.succeededFuture()
+                : command(
+                                "Fetch.enable",
+                                new JsonObject()
+                                        .put(
+                                                "patterns",
+                                                new JsonArray(blockedUrls.stream()
+                                                        .map(url -> new JsonObject().put("urlPattern", url))
+                                                        .toList())))
+                        .mapEmpty();
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -108,7 +129,8 @@ final class PipeConnection implements BrowserConnection {
 
     @Override
     public Future<Void> ready() {
-        return command("Browser.getVersion", new JsonObject()).mapEmpty();
+        return blocking.compose(v -> command("Browser.getVersion", new JsonObject()))
+                .mapEmpty();
     }
 
     @Override
@@ -118,6 +140,10 @@ final class PipeConnection implements BrowserConnection {
 
     @Override
     public Future<CdpChannel> open(String path) {
+        return blocking.compose(v -> attach(path));
+    }
+
+    private Future<CdpChannel> attach(String path) {
         Future<JsonObject> attached;
         boolean page = path.startsWith(PAGE_SOCKET);
         if (path.equals(BROWSER_SOCKET) || path.startsWith(BROWSER_SOCKET + "/")) {
@@ -268,7 +294,7 @@ final class PipeConnection implements BrowserConnection {
 
     private void readLoop() {
         byte[] chunk = new byte[READ_CHUNK];
-        IncomingMessage message = new IncomingMessage(maxMessageBytes);
+        IncomingMessage message = new IncomingMessage((int) maxMessageBytes);
         String end = "browser pipe closed";
         try {
             int n;
@@ -376,7 +402,21 @@ final class PipeConnection implements BrowserConnection {
             if (client != null && client.session.equals(paramsSessionId(message))) {
                 client.end(null, null, false);
             }
+        } else if (REQUEST_PAUSED.equals(envelope.method())) {
+            block(new JsonObject(Buffer.buffer(message)).getJsonObject("params", new JsonObject()));
         }
+    }
+
+    /** Fails a request the root session paused: only blocked URLs are intercepted there. */
+    private void block(JsonObject paused) {
+        String url = paused.getJsonObject("request", new JsonObject()).getString("url", "");
+        LOG.info(() -> "blocked " + (url.length() > MAX_LOGGED_URL ? url.substring(0, MAX_LOGGED_URL) + "…" : url));
+        command(
+                        "Fetch.failRequest",
+                        new JsonObject()
+                                .put("requestId", paused.getString("requestId"))
+                                .put("errorReason", "BlockedByClient"))
+                .onFailure(e -> LOG.log(Level.FINE, e, () -> "could not fail a blocked request"));
     }
 
     private static String paramsSessionId(byte[] message) {
@@ -387,34 +427,27 @@ final class PipeConnection implements BrowserConnection {
         }
     }
 
-    /** Answers the command whose response was too large, so its client fails at once instead of waiting. */
+    /**
+     * Closes the connection of the client a too large message was for, as the pod's agent does, so it fails at once
+     * instead of waiting; the agent's own command, if it was one, fails.
+     */
     private void dropOversized(long size, String head, String tail) {
+        String reason = "browser's message of " + size + " bytes is over the limit of " + maxMessageBytes + " bytes";
+        Matcher session = TAIL_SESSION.matcher(tail);
+        Client owner = session.find() ? owners.get(session.group(1)) : null;
+        if (owner != null) {
+            LOG.info(() -> "closing a client's connection: the " + reason);
+            owner.end(WebSocketFrames.MESSAGE_TOO_BIG, reason, true);
+            return;
+        }
         LOG.warning(
                 () -> "dropped a CDP message of " + size + " bytes from the browser: the limit is " + maxMessageBytes);
         Matcher id = HEAD_ID.matcher(head);
-        if (!id.find()) {
-            return;
+        Promise<JsonObject> answer = id.find() ? commands.remove(Long.parseLong(id.group(1))) : null;
+        if (answer != null) {
+            answer.tryFail("the browser's answer of " + size + " bytes is over the session agent's limit of "
+                    + maxMessageBytes + " bytes");
         }
-        JsonObject error = new JsonObject()
-                .put("id", Long.parseLong(id.group(1)))
-                .put(
-                        "error",
-                        new JsonObject()
-                                .put("code", SERVER_ERROR)
-                                .put(
-                                        "message",
-                                        "the browser's answer of " + size
-                                                + " bytes is over the session agent's limit of " + maxMessageBytes
-                                                + " bytes"));
-        Matcher session = TAIL_SESSION.matcher(tail);
-        if (session.find()) {
-            error.put("sessionId", session.group(1));
-        }
-        byte[] bytes = error.toBuffer().getBytes();
-        synchronized (readerFlow) {
-            undelivered += bytes.length;
-        }
-        fromBrowser(bytes);
     }
 
     private void browserGone(String why) {
@@ -425,7 +458,8 @@ final class PipeConnection implements BrowserConnection {
         List<Promise<JsonObject>> waiting = new ArrayList<>(commands.values());
         commands.clear();
         waiting.forEach(answer -> answer.tryFail(why));
-        new HashSet<>(owners.values()).forEach(client -> client.end((short) 1011, "browser connection lost", false));
+        new HashSet<>(owners.values())
+                .forEach(client -> client.end(WebSocketFrames.INTERNAL_ERROR, "browser connection lost", false));
         owners.clear();
         drainWaiters.clear();
     }
@@ -438,12 +472,15 @@ final class PipeConnection implements BrowserConnection {
 
         private final List<byte[]> early = new ArrayList<>();
         private final List<Integer> earlyCounted = new ArrayList<>();
-        private ServerWebSocket socket;
+        private ClientSocket socket;
         private ActivityClock activity;
-        private Runnable onClosed;
         private boolean ended;
-        /** A message arriving in several frames, on the client's thread only. */
-        private Buffer partial;
+        /** The message being received, across its frames; on the client's thread only. */
+        private byte[] partial;
+
+        private int partialLength;
+        /** The message's length as far as its frame headers tell. */
+        private long partialExpected;
 
         Client(String session) {
             this.session = session;
@@ -451,20 +488,20 @@ final class PipeConnection implements BrowserConnection {
         }
 
         @Override
-        public void splice(ServerWebSocket client, ActivityClock activity, Runnable onClosed) {
-            client.frameHandler(frame -> fromClient(client, activity, frame));
-            client.closeHandler(v -> onContext(() -> end(null, null, true)));
-            client.exceptionHandler(e -> LOG.fine(() -> "client " + client.remoteAddress() + " failed: " + e));
+        public void splice(ClientSocket client, ActivityClock activity, Runnable onClosed) {
+            client.start(
+                    new Inbound(client, activity),
+                    () -> onContext(() -> {
+                        end(null, null, true);
+                        onClosed.run();
+                    }));
             onContext(() -> {
                 this.activity = activity;
-                this.onClosed = onClosed;
-                if (ended || client.isClosed()) {
-                    client.close();
-                    end(null, null, true);
-                    onClosed.run();
+                socket = client;
+                if (ended) {
+                    client.close(WebSocketFrames.GOING_AWAY, "the browser session ended");
                     return;
                 }
-                socket = client;
                 for (int i = 0; i < early.size(); i++) {
                     send(early.get(i), earlyCounted.get(i));
                 }
@@ -475,37 +512,54 @@ final class PipeConnection implements BrowserConnection {
 
         @Override
         public void close() {
-            onContext(() -> end(null, null, true));
+            onContext(() -> end(WebSocketFrames.GOING_AWAY, "the session agent is stopping", true));
         }
 
         /** On the client's thread: whole messages go to the context; the client waits while the pipe is full. */
-        private void fromClient(ServerWebSocket client, ActivityClock activity, WebSocketFrame frame) {
-            if (!(frame.isText() || frame.isBinary() || frame.isContinuation())) {
-                return;
+        private final class Inbound implements ClientSocket.Inbound {
+            private final ClientSocket client;
+            private final ActivityClock activity;
+
+            Inbound(ClientSocket client, ActivityClock activity) {
+                this.client = client;
+                this.activity = activity;
             }
-            if (!frame.isContinuation()) {
-                activity.clientMessage();
-                partial = null;
+
+            @Override
+            public FrameParser.Action dataFrame(FrameParser.Header header) {
+                if (header.firstOfMessage()) {
+                    activity.clientMessage();
+                    partial = new byte[(int) Math.min(header.length(), READ_CHUNK)];
+                    partialLength = 0;
+                }
+                partialExpected = header.messageLength();
+                return FrameParser.Action.DATA;
             }
-            Buffer data = frame.binaryData();
-            if (partial != null || !frame.isFinal()) {
-                partial = partial == null ? data.copy() : partial.appendBuffer(data);
-                if (partial.length() > maxMessageBytes) {
-                    partial = null;
-                    client.close((short) 1009, "message over " + maxMessageBytes + " bytes");
+
+            /** The buffer grows as bytes arrive, never past what the headers announced: a claim alone costs nothing. */
+            @Override
+            public void data(byte[] payload) {
+                if (partialLength + payload.length > partial.length) {
+                    long grown = Math.max(partial.length * 2L, partialLength + (long) payload.length);
+                    partial = Arrays.copyOf(partial, (int) Math.min(grown, partialExpected));
+                }
+                System.arraycopy(payload, 0, partial, partialLength, payload.length);
+                partialLength += payload.length;
+            }
+
+            @Override
+            public void dataFrameEnd(FrameParser.Header header) {
+                if (!header.fin()) {
                     return;
                 }
-                if (!frame.isFinal()) {
-                    return;
-                }
-                data = partial;
+                byte[] message = partial.length == partialLength ? partial : Arrays.copyOf(partial, partialLength);
                 partial = null;
-            }
-            byte[] message = data.getBytes();
-            onContext(() -> toBrowser(message));
-            if (writeQueueFull()) {
-                client.pause();
-                whenDrained(client::resume);
+                partialLength = 0;
+                onContext(() -> toBrowser(message));
+                if (writeQueueFull()) {
+                    client.pause();
+                    whenDrained(client::resume);
+                }
             }
         }
 
@@ -560,14 +614,13 @@ final class PipeConnection implements BrowserConnection {
                 earlyCounted.add(counted);
             } else {
                 activity.browserMessage();
-                socket.writeTextMessage(new String(message, StandardCharsets.UTF_8))
-                        .onComplete(ar -> delivered(counted));
+                socket.writeText(message).onComplete(ar -> delivered(counted));
             }
         }
 
         /**
          * Ends the client once, for whatever reason: its sessions are forgotten and, if asked, detached in the browser
-         * (detaching its root session detaches those opened from it).
+         * (detaching its root session detaches those opened from it); its connection is closed, which runs onClosed.
          *
          * @param code close code for the client, null for a normal close
          */
@@ -585,12 +638,7 @@ final class PipeConnection implements BrowserConnection {
                         .onFailure(e -> LOG.log(Level.FINE, e, () -> "could not detach session " + session));
             }
             if (socket != null) {
-                if (code == null) {
-                    socket.close();
-                } else {
-                    socket.close(code, reason);
-                }
-                onClosed.run();
+                socket.close(code == null ? WebSocketFrames.NORMAL : code, reason == null ? "" : reason);
             }
         }
     }

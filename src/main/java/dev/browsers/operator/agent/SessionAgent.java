@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
@@ -47,6 +48,9 @@ public final class SessionAgent {
     private final AtomicReference<Instant> givenDeadline = new AtomicReference<>();
 
     private final Set<CdpChannel> channels = ConcurrentHashMap.newKeySet();
+    /** Client WebSockets open or being opened: counted before the browser is asked, so the cap holds at once. */
+    private final AtomicInteger connections = new AtomicInteger();
+
     private volatile HttpServer server;
 
     /** An agent in front of the browser's DevTools port, {@code options.browserHost():options.browserPort()}. */
@@ -54,19 +58,27 @@ public final class SessionAgent {
         this(
                 vertx.getOrCreateContext(),
                 options,
-                new BrowserEndpoint(vertx, options.browserHost(), requirePort(options.browserPort())));
+                new BrowserEndpoint(
+                        vertx,
+                        options.browserHost(),
+                        requirePort(options.browserPort()),
+                        options.maxConnections(),
+                        options.maxMessageBytes()));
     }
 
     /**
      * An agent that reaches its browser over the browser's DevTools pipe, the only CDP channel such a browser has;
      * {@code options.browserHost()} and {@code browserPort()} are not used. The pipe stays its owner's to close.
+     *
+     * @param blockedUrls URL patterns (CDP Fetch's, with {@code *} and {@code ?}) the browser must not load, whatever
+     *     its clients do: see {@link PipeConnection}
      */
-    public SessionAgent(Vertx vertx, AgentOptions options, DevToolsPipe pipe) {
-        this(vertx.getOrCreateContext(), options, pipe);
+    public SessionAgent(Vertx vertx, AgentOptions options, DevToolsPipe pipe, List<String> blockedUrls) {
+        this(vertx.getOrCreateContext(), options, pipe, blockedUrls);
     }
 
-    private SessionAgent(Context context, AgentOptions options, DevToolsPipe pipe) {
-        this(context, options, new PipeConnection(context, pipe, PipeConnection.MAX_MESSAGE_BYTES));
+    private SessionAgent(Context context, AgentOptions options, DevToolsPipe pipe, List<String> blockedUrls) {
+        this(context, options, new PipeConnection(context, pipe, options.maxMessageBytes(), blockedUrls));
     }
 
     private SessionAgent(Context context, AgentOptions options, BrowserConnection browser) {
@@ -96,14 +108,10 @@ public final class SessionAgent {
         server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(options.bindHost())
                 .setPort(options.port())
-                .setTcpNoDelay(true)
-                .setMaxWebSocketFrameSize(BrowserEndpoint.MAX_WEBSOCKET_SIZE)
-                .setMaxWebSocketMessageSize(BrowserEndpoint.MAX_WEBSOCKET_SIZE)
-                // CDP clients run next to the agent or in the cluster: compressing costs more than it saves.
-                .setPerMessageWebSocketCompressionSupported(false)
-                .setPerFrameWebSocketCompressionSupported(false));
-        // Upgrades are taken from the request handler: a webSocketHandler is ignored when the JVM sets
-        // vertx.disableWebsockets, as Quarkus does, and local mode runs agents inside the operator's JVM.
+                .setTcpNoDelay(true));
+        // The agent speaks WebSocket itself on the upgraded connection (ClientSocket): Vert.x's WebSockets hold each
+        // frame whole and drop an oversized one without a close frame. CDP clients run next to the agent or in the
+        // cluster, so no compression is offered: it would cost more than it saves.
         server.requestHandler(this::handleRequest);
         // Listening from the agent's context serves the clients there, where the pipe routes their messages too.
         Promise<HttpServer> listening = Promise.promise();
@@ -275,7 +283,10 @@ public final class SessionAgent {
                 && "websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE));
     }
 
-    /** Connects to the browser first, so a client is only upgraded when there is something to talk to. */
+    /**
+     * Connects to the browser first, so a client is only upgraded when there is something to talk to. A client past
+     * the connection cap is refused at once with 429, before anything is opened for it.
+     */
     private void proxyWebSocket(HttpServerRequest request) {
         String path = request.path();
         if (!path.startsWith(DEVTOOLS)) {
@@ -285,10 +296,32 @@ public final class SessionAgent {
         if (authenticate(request).isEmpty()) {
             return;
         }
+        String key = request.getHeader(WebSocketFrames.KEY_HEADER);
+        if (!WebSocketFrames.VERSION.equals(request.getHeader(WebSocketFrames.VERSION_HEADER))) {
+            request.response().putHeader(WebSocketFrames.VERSION_HEADER, WebSocketFrames.VERSION);
+            respond(request, 426, message(WebSocketFrames.VERSION_HEADER + " must be " + WebSocketFrames.VERSION));
+            return;
+        }
+        if (!WebSocketFrames.validKey(key)) {
+            respond(request, 400, message(WebSocketFrames.KEY_HEADER + " must be 16 bytes in base64"));
+            return;
+        }
+        if (connections.incrementAndGet() > options.maxConnections()) {
+            connections.decrementAndGet();
+            LOG.info(() -> "refused " + path + " from " + request.remoteAddress() + ": the session has "
+                    + options.maxConnections() + " CDP connections open, its limit");
+            respond(
+                    request,
+                    429,
+                    message("this session has " + options.maxConnections()
+                            + " CDP connections open, the most it allows; close one first"));
+            return;
+        }
         // The upgrade happens once the browser answers; until then the request must not end unseen.
         request.pause();
         browser.open(path).onComplete(opened -> {
             if (opened.failed()) {
+                connections.decrementAndGet();
                 LOG.warning(() -> "cannot reach the browser for " + path + " from " + request.remoteAddress() + ": "
                         + opened.cause());
                 respond(
@@ -298,13 +331,26 @@ public final class SessionAgent {
                 return;
             }
             CdpChannel channel = opened.result();
-            request.toWebSocket().onComplete(upgraded -> {
-                if (upgraded.succeeded()) {
-                    channels.add(channel);
-                    channel.splice(upgraded.result(), activity, () -> channels.remove(channel));
-                } else {
+            request.response()
+                    .putHeader(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET)
+                    .putHeader(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE)
+                    .putHeader(WebSocketFrames.ACCEPT_HEADER, WebSocketFrames.accept(key));
+            request.toNetSocket().onComplete(upgraded -> {
+                if (upgraded.failed()) {
+                    connections.decrementAndGet();
                     channel.close();
+                    return;
                 }
+                ClientSocket client = new ClientSocket(
+                        vertx,
+                        upgraded.result().pause(),
+                        options.maxMessageBytes(),
+                        options.clientTimeout().toMillis());
+                channels.add(channel);
+                channel.splice(client, activity, () -> {
+                    channels.remove(channel);
+                    connections.decrementAndGet();
+                });
             });
         });
     }

@@ -1,9 +1,13 @@
 package dev.browsers.operator.api;
 
 import dev.browsers.operator.config.ApiConfig;
+import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.model.ApiKeySecrets;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretList;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
@@ -13,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,34 +26,44 @@ import org.jboss.logging.Logger;
 /**
  * API keys: Secrets labelled {@code browsers.dev/api-key=true} with the key under data {@code apiKey}. A key
  * grants the namespace its Secret is in: whoever may create Secrets there may create sessions there anyway.
- * An informer keeps all of them in memory, so checking a key costs no API call.
+ * Informers keep them in memory (those of the watched namespaces only), so checking a key costs no API call.
  */
 @ApplicationScoped
 public class ApiKeys {
     private static final Logger LOG = Logger.getLogger(ApiKeys.class);
 
     private final KubernetesClient client;
-    private volatile SharedIndexInformer<Secret> informer;
+    private volatile List<SharedIndexInformer<Secret>> informers = List.of();
 
     ApiKeys(KubernetesClient client) {
         this.client = client;
     }
 
-    void start(@Observes StartupEvent event, ApiConfig config) {
+    /**
+     * Watches the keys of the namespaces the operator runs sessions in, and no others: a key elsewhere would start
+     * sessions nobody reconciles, and reading Secrets there needs rights the operator is not given.
+     */
+    void start(@Observes StartupEvent event, ApiConfig config, OperatorConfig operator) {
         if (config.enabled()) {
-            // Blocks until the first list is in, so no request is refused for a key that exists.
-            informer = client.secrets()
-                    .inAnyNamespace()
-                    .withLabel(ApiKeySecrets.LABEL, "true")
-                    .inform();
+            // Each blocks until its first list is in, so no request is refused for a key that exists.
+            informers = operator.watchNamespaces()
+                    .filter(namespaces -> !namespaces.isEmpty())
+                    .map(namespaces -> namespaces.stream()
+                            .sorted()
+                            .map(namespace -> keys(client.secrets().inNamespace(namespace)))
+                            .toList())
+                    .orElseGet(() -> List.of(keys(client.secrets().inAnyNamespace())));
         }
+    }
+
+    private static SharedIndexInformer<Secret> keys(
+            FilterWatchListDeletable<Secret, SecretList, Resource<Secret>> secrets) {
+        return secrets.withLabel(ApiKeySecrets.LABEL, "true").inform();
     }
 
     @PreDestroy
     void stop() {
-        if (informer != null) {
-            informer.close();
-        }
+        informers.forEach(SharedIndexInformer::close);
     }
 
     /**
@@ -58,7 +73,8 @@ public class ApiKeys {
     Optional<String> namespaceFor(String presented) {
         byte[] digest = sha256(presented.getBytes(StandardCharsets.UTF_8));
         Set<String> namespaces = new TreeSet<>();
-        for (Secret secret : informer.getStore().list()) {
+        for (Secret secret :
+                informers.stream().flatMap(i -> i.getStore().list().stream()).toList()) {
             String encoded = secret.getData() == null ? null : secret.getData().get(ApiKeySecrets.KEY_FIELD);
             if (encoded != null
                     && MessageDigest.isEqual(digest, sha256(Base64.getDecoder().decode(encoded)))) {

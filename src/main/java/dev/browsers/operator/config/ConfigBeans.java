@@ -1,6 +1,7 @@
 package dev.browsers.operator.config;
 
 import dev.browsers.operator.lifecycle.Policy;
+import dev.browsers.operator.model.AgentContract;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -42,6 +43,28 @@ public class ConfigBeans {
         List<String> problems = BrowserClassCheck.problems(config);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Refusing to start: " + String.join("; ", problems));
+        }
+    }
+
+    /** Session pods would fail one by one on a limit their agents refuse: fail at start, naming the property. */
+    void checkAgentLimits(@Observes StartupEvent event, OperatorConfig config) {
+        checkAgentLimits(config.agent());
+    }
+
+    static void checkAgentLimits(OperatorConfig.Agent agent) {
+        String prefix = "browser-operator.agent.";
+        if (agent.maxConnections() < 1 || agent.maxConnections() > AgentContract.MAX_CONNECTIONS_LIMIT) {
+            throw new IllegalArgumentException(prefix + "max-connections must be from 1 to "
+                    + AgentContract.MAX_CONNECTIONS_LIMIT + ", got " + agent.maxConnections());
+        }
+        long maxMessage = agent.maxMessageSize().asLongValue();
+        if (maxMessage < AgentContract.MIN_MESSAGE_BYTES || maxMessage > AgentContract.MAX_MESSAGE_BYTES_LIMIT) {
+            throw new IllegalArgumentException(prefix + "max-message-size must be from "
+                    + AgentContract.MIN_MESSAGE_BYTES + " bytes to 1G, got " + maxMessage + " bytes");
+        }
+        if (agent.clientTimeout().toMillis() < AgentContract.MIN_CLIENT_TIMEOUT_MILLIS) {
+            throw new IllegalArgumentException(prefix + "client-timeout must be at least "
+                    + AgentContract.MIN_CLIENT_TIMEOUT_MILLIS + "ms, got " + agent.clientTimeout());
         }
     }
 

@@ -1,12 +1,15 @@
 package dev.browsers.operator.config;
 
 import dev.browsers.operator.model.AgentContract;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Everything an admin can tune, under {@code browser-operator.*}. */
 @ConfigMapping(prefix = "browser-operator")
@@ -58,6 +61,22 @@ public interface OperatorConfig {
 
     Agent agent();
 
+    /**
+     * Labels of a session copied onto its pod, by key (e.g. {@code team}, {@code cost-center}), so tools that read
+     * pods (cost attribution, policies) see them. Only these keys: a session's labels are its creator's to choose.
+     * The operator's own labels always win.
+     */
+    Optional<Set<String>> podLabelsFromSession();
+
+    /**
+     * The namespaces whose sessions this operator runs; empty: all. Sessions, their pods and Secrets, ResourceQuotas
+     * and REST API keys are watched only there, so the operator needs rights only there.
+     */
+    Optional<Set<String>> watchNamespaces();
+
+    /** Several replicas: one reconciles (the holder of a Kubernetes Lease), all serve the REST API. */
+    LeaderElection leaderElection();
+
     /** A browser class by the name a session gives (null: the default one). */
     default BrowserClass browserClass(String name) {
         if (name == null || DEFAULT_BROWSER_CLASS.equals(name)) {
@@ -104,6 +123,70 @@ public interface OperatorConfig {
             }
             return Optional.empty();
         }
+
+        /** Where and how the class's session pods run; applied to the pod apart from its containers. */
+        Pod pod();
+    }
+
+    /**
+     * A browser class's pod settings beyond its containers: scheduling, runtime class, pull secrets and metadata. The
+     * Kubernetes-typed ones (tolerations, affinity, topology spread constraints) are given as JSON or YAML, exactly as
+     * in a pod spec; they are read once at start-up and a malformed one stops the operator with the key's name.
+     */
+    interface Pod {
+        /** Node labels the pod must match. */
+        Map<String, String> nodeSelector();
+
+        /** A list of Kubernetes Tolerations. */
+        Optional<String> tolerations();
+
+        /** A Kubernetes Affinity. */
+        Optional<String> affinity();
+
+        /** A list of Kubernetes TopologySpreadConstraints. */
+        Optional<String> topologySpreadConstraints();
+
+        Optional<String> priorityClassName();
+
+        /** E.g. gVisor's or Kata's, which suit a browser running without its own sandbox. */
+        Optional<String> runtimeClassName();
+
+        /** Secrets, in the session's namespace, for pulling the browser image. */
+        Optional<List<String>> imagePullSecrets();
+
+        /** Extra pod labels; the operator's own win. */
+        Map<String, String> labels();
+
+        /** Extra pod annotations, e.g. {@code karpenter.sh/do-not-disrupt: "true"}; the operator's own win. */
+        Map<String, String> annotations();
+    }
+
+    interface LeaderElection {
+        /** Cluster mode only: local mode never elects. Off: every replica reconciles, so run exactly one. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The Lease's name; two operators sharing a Lease in one namespace are one operator. */
+        @WithDefault("browser-operator")
+        String leaseName();
+
+        /** The Lease's namespace; in a pod, the pod's (the chart sets it); else the client's namespace. */
+        Optional<String> leaseNamespace();
+
+        /** This replica's name in the Lease; in a pod, the pod's name (the chart sets it); else a random one. */
+        Optional<String> identity();
+
+        /** How long a Lease not renewed keeps others out: a crashed leader is replaced after this. */
+        @WithDefault("15s")
+        Duration leaseDuration();
+
+        /** A leader that could not renew for this long stops leading (and the process exits). */
+        @WithDefault("10s")
+        Duration renewDeadline();
+
+        /** How often the leader renews and the others try to acquire. */
+        @WithDefault("2s")
+        Duration retryPeriod();
     }
 
     /** A browser image and the command that starts the browser in it. */
@@ -115,14 +198,16 @@ public interface OperatorConfig {
         String image();
 
         /**
-         * A small JVM (about 70 MiB resident under load) with only the agent's jars. CDP messages pass through
-         * the heap whole, so -Xmx bounds the largest one: 48m lets 16 MiB screenshots through. The agent's classes
-         * come from its class data sharing archive (src/main/docker/agent-cds-archive.sh), which serves only the
-         * class path spelled as it was written: relative, from {@link #workingDir()}.
+         * A small JVM with only the agent's jars. Its heap is a quarter of the container's memory limit, and its
+         * direct memory, which defaults to the heap's size, another quarter: the pod passes the limit to the JVM as
+         * -XX:MaxRAM, so it sizes itself from the same number wherever it runs. Messages stream through the agent,
+         * so its memory does not grow with their size. The agent's classes come from its class data sharing archive
+         * (src/main/docker/agent-cds-archive.sh), which serves only the class path spelled as it was written:
+         * relative, from {@link #workingDir()}.
          */
         @WithDefault("java,-XX:SharedArchiveFile=agent/agent.jsa,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1,-Xss256k,"
-                + "-Xms4m,-Xmx48m,-XX:MaxDirectMemorySize=64m,-XX:MaxMetaspaceSize=32m,-XX:ReservedCodeCacheSize=16m,"
-                + "-cp,agent/*,dev.browsers.operator.agent.AgentMain")
+                + "-Xms4m,-XX:MinRAMPercentage=25,-XX:MaxRAMPercentage=25,-XX:MaxMetaspaceSize=32m,"
+                + "-XX:ReservedCodeCacheSize=16m,-cp,agent/*,dev.browsers.operator.agent.AgentMain")
         List<String> command();
 
         /** Where the agent's command runs: the application's directory in the image. */
@@ -133,18 +218,55 @@ public interface OperatorConfig {
         @WithDefault("" + AgentContract.DEFAULT_AGENT_PORT)
         int port();
 
+        /** CDP WebSockets a session serves at once; one more is refused with HTTP 429. */
+        @WithDefault("" + AgentContract.DEFAULT_MAX_CONNECTIONS)
+        int maxConnections();
+
+        /** The largest CDP message passed either way; a larger one closes its connection with 1009. */
+        @WithDefault(AgentContract.DEFAULT_MAX_MESSAGE_MIB + "M")
+        MemorySize maxMessageSize();
+
+        /** A client silent this long, not even answering the agent's pings, is disconnected. */
+        @WithDefault(AgentContract.DEFAULT_CLIENT_TIMEOUT_SECONDS + "s")
+        Duration clientTimeout();
+
         AgentResources resources();
+    }
+
+    /** Whether local mode runs Chromium with its sandbox. */
+    enum Sandbox {
+        /** With it when Chromium can start so on this machine (not as root, not without user namespaces). */
+        auto,
+        /** Always with it: local mode refuses to start where Chromium cannot. */
+        on,
+        /** Never: every browser gets --no-sandbox. */
+        off
     }
 
     /** Local mode: the embedded API store and local Chromium processes. */
     interface Local {
-        /** Port of the embedded Kubernetes API store on 127.0.0.1; 0 picks a free one. */
+        /** Port of the embedded Kubernetes API store, always on 127.0.0.1; 0 picks a free one. */
         @WithDefault("0")
         int apiPort();
+
+        /**
+         * Where the embedded API store keeps its objects (sessions survive a restart), the kubeconfig with this run's
+         * token for it, and a lock that keeps a second process off.
+         */
+        @WithDefault("${XDG_DATA_HOME:${user.home}/.local/share}/browser-operator")
+        Path dataDir();
 
         /** The Chromium binary that plays each session pod's browser container. */
         @WithDefault("/usr/lib/chromium/chromium-headless-shell")
         String chromium();
+
+        /** Chromium's sandbox for local browsers; see {@link Sandbox}. */
+        @WithDefault("auto")
+        Sandbox sandbox();
+
+        /** Let sessions open file:// URLs, which read this machine's files with the operator's rights. */
+        @WithDefault("false")
+        boolean allowFileUrls();
 
         /** How long the local browser may take to answer CDP. */
         @WithDefault("30s")
@@ -155,14 +277,24 @@ public interface OperatorConfig {
         @WithDefault("250m")
         String cpuRequest();
 
-        @WithDefault("512Mi")
-        String memoryRequest();
+        /**
+         * Defaults to the memory limit: under memory pressure the kubelet evicts first the pods using more than they
+         * requested, and a browser grows towards its limit.
+         */
+        Optional<String> memoryRequest();
 
         @WithDefault("2")
         String cpuLimit();
 
         @WithDefault("2Gi")
         String memoryLimit();
+
+        /**
+         * Size of /tmp (an emptyDir on the node's disk): the profile, caches, downloads and, with
+         * --disable-dev-shm-usage, Chromium's shared memory. Over it, the kubelet evicts the pod.
+         */
+        @WithDefault("1Gi")
+        String tmpSizeLimit();
     }
 
     interface AgentResources {

@@ -19,16 +19,19 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The session pod: headless Chromium with CDP on the pod's loopback only, and the agent in front of it.
@@ -41,12 +44,25 @@ import java.util.Map;
 public class SessionPodDependent extends SessionOwnedDependent<Pod> {
     /** Grace after the longest possible session before the kubelet kills the pod regardless. */
     private static final long BACKSTOP_GRACE_SECONDS = 60;
+    /** Options the java launcher reads from the environment, ahead of those on its command line. */
+    static final String JAVA_OPTIONS_ENV = "JDK_JAVA_OPTIONS";
 
     private final OperatorConfig config;
+    /** Each browser class's pod overlay, by class name, read once. */
+    private final Map<String, PodOverlay> overlays = new HashMap<>();
+
+    private final Set<String> labelsFromSession;
 
     public SessionPodDependent(OperatorConfig config) {
         super(Pod.class);
         this.config = config;
+        overlays.put(
+                OperatorConfig.DEFAULT_BROWSER_CLASS,
+                PodOverlay.of("browser-operator.browser.pod", config.browser().pod()));
+        config.browserClasses()
+                .forEach((name, browserClass) -> overlays.put(
+                        name, PodOverlay.of("browser-operator.browser-classes." + name + ".pod", browserClass.pod())));
+        this.labelsFromSession = config.podLabelsFromSession().orElse(Set.of());
     }
 
     @Override
@@ -55,10 +71,9 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
     }
 
     /**
-     * No volumes at all: the kubelet starts no container of a pod with volumes before it has mounted them, and checks
-     * that only every 300 ms, which made the third of a session's start. The browser writes its profile and shared
-     * memory files to /tmp on its own root filesystem instead, which its user can write nowhere else; the agent gets
-     * the hard deadline from the operator instead of a downward-API file.
+     * One volume, the browser's bounded /tmp. The agent gets the hard deadline from the operator over HTTP
+     * ({@link AgentContract#DEADLINE_PATH}), not from a downward-API file that the kubelet would refresh only when it
+     * next syncs the pod.
      */
     @Override
     protected Pod desired(BrowserSession session, Context<BrowserSession> context) {
@@ -66,7 +81,7 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
         OperatorConfig.BrowserClass browserClass =
                 config.browserClass(session.specOrEmpty().getBrowserClassName());
         long activeDeadline = config.startupTimeout().plus(config.maxTimeout()).toSeconds() + BACKSTOP_GRACE_SECONDS;
-        return new PodBuilder()
+        Pod pod = new PodBuilder()
                 .withNewMetadata()
                 .withName(nameFor(name))
                 .withNamespace(session.getMetadata().getNamespace())
@@ -89,8 +104,62 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 // The kubelet starts containers one after the other, in this order: the agent's JVM takes longer to
                 // listen than Chromium, so it goes first.
                 .withContainers(agentContainer(name), browserContainer(browserClass))
+                // No in-memory /dev/shm: the browser runs with --disable-dev-shm-usage and keeps its shared memory
+                // in /tmp, bounded here, rather than in RAM outside its memory limit's view until it is too late.
+                .addNewVolume()
+                .withName("tmp")
+                .withNewEmptyDir()
+                .withSizeLimit(new Quantity(browserClass.resources().tmpSizeLimit()))
+                .endEmptyDir()
+                .endVolume()
                 .endSpec()
                 .build();
+        applyPodOverlay(pod, overlays.get(browserClassName(session)), session);
+        return pod;
+    }
+
+    private static String browserClassName(BrowserSession session) {
+        String name = session.specOrEmpty().getBrowserClassName();
+        return name == null ? OperatorConfig.DEFAULT_BROWSER_CLASS : name;
+    }
+
+    /**
+     * Where the pod may run and what it carries for other tools: the class's scheduling settings, runtime class and
+     * pull secrets, its extra labels and annotations, and the session's labels named in pod-labels-from-session. The
+     * operator's own labels and annotations win over both; nothing here touches the containers or their security.
+     */
+    private void applyPodOverlay(Pod pod, PodOverlay overlay, BrowserSession session) {
+        PodSpec spec = pod.getSpec();
+        spec.setNodeSelector(overlay.nodeSelector().isEmpty() ? null : new HashMap<>(overlay.nodeSelector()));
+        spec.setTolerations(overlay.tolerations().isEmpty() ? null : new ArrayList<>(overlay.tolerations()));
+        spec.setAffinity(overlay.affinity());
+        spec.setTopologySpreadConstraints(
+                overlay.topologySpreadConstraints().isEmpty()
+                        ? null
+                        : new ArrayList<>(overlay.topologySpreadConstraints()));
+        spec.setPriorityClassName(overlay.priorityClassName());
+        spec.setRuntimeClassName(overlay.runtimeClassName());
+        spec.setImagePullSecrets(
+                overlay.imagePullSecrets().isEmpty() ? null : new ArrayList<>(overlay.imagePullSecrets()));
+
+        Map<String, String> labels = new HashMap<>(overlay.labels());
+        Map<String, String> sessionLabels = session.getMetadata().getLabels();
+        if (sessionLabels != null) {
+            sessionLabels.forEach((key, value) -> {
+                if (labelsFromSession.contains(key)) {
+                    labels.put(key, value);
+                }
+            });
+        }
+        labels.putAll(pod.getMetadata().getLabels());
+        pod.getMetadata().setLabels(labels);
+        Map<String, String> annotations = new HashMap<>(overlay.annotations());
+        // The operator's record of the deadline the agent holds: set only once the agent took it.
+        annotations.remove(SessionLabels.EXPIRES_AT_ANNOTATION);
+        if (pod.getMetadata().getAnnotations() != null) {
+            annotations.putAll(pod.getMetadata().getAnnotations());
+        }
+        pod.getMetadata().setAnnotations(annotations);
     }
 
     /**
@@ -117,11 +186,17 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .withEnv(env("HOME", "/tmp"))
                 .withResources(resources(
                         browserClass.resources().cpuRequest(),
-                        browserClass.resources().memoryRequest(),
+                        browserClass
+                                .resources()
+                                .memoryRequest()
+                                .orElse(browserClass.resources().memoryLimit()),
                         browserClass.resources().cpuLimit(),
                         browserClass.resources().memoryLimit()))
-                // Its /tmp; the image's files belong to root and stay read-only to the browser's user.
-                .withSecurityContext(restricted(false))
+                .withSecurityContext(restricted())
+                .withVolumeMounts(new VolumeMountBuilder()
+                        .withName("tmp")
+                        .withMountPath("/tmp")
+                        .build())
                 .build();
     }
 
@@ -135,6 +210,18 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .withEnv(
                         env(AgentContract.ENV_AGENT_PORT, String.valueOf(agent.port())),
                         env(AgentContract.ENV_BROWSER_CDP_PORT, String.valueOf(BROWSER_CDP_PORT)),
+                        env(AgentContract.ENV_MAX_CONNECTIONS, String.valueOf(agent.maxConnections())),
+                        env(
+                                AgentContract.ENV_MAX_MESSAGE_BYTES,
+                                String.valueOf(agent.maxMessageSize().asLongValue())),
+                        env(
+                                AgentContract.ENV_CLIENT_TIMEOUT_MILLIS,
+                                String.valueOf(agent.clientTimeout().toMillis())),
+                        // The JVM sizes its heap and direct memory (MaxRAMPercentage) from the container's limit,
+                        // given here rather than read from the cgroup, so it does the same outside a container.
+                        env(
+                                JAVA_OPTIONS_ENV,
+                                "-XX:MaxRAM=" + memoryBytes(agent.resources().memoryLimit())),
                         new EnvVarBuilder()
                                 .withName(AgentContract.ENV_SESSION_TOKEN)
                                 .withNewValueFrom()
@@ -163,19 +250,23 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                         agent.resources().memoryRequest(),
                         agent.resources().cpuLimit().orElse(null),
                         agent.resources().memoryLimit()))
-                .withSecurityContext(restricted(true))
+                .withSecurityContext(restricted())
                 .build();
+    }
+
+    private static long memoryBytes(String quantity) {
+        return Quantity.getAmountInBytes(new Quantity(quantity)).longValueExact();
     }
 
     private static EnvVar env(String name, String value) {
         return new EnvVarBuilder().withName(name).withValue(value).build();
     }
 
-    private static SecurityContext restricted(boolean readOnlyRoot) {
+    private static SecurityContext restricted() {
         Capabilities dropAll = new CapabilitiesBuilder().withDrop("ALL").build();
         return new SecurityContextBuilder()
                 .withAllowPrivilegeEscalation(false)
-                .withReadOnlyRootFilesystem(readOnlyRoot)
+                .withReadOnlyRootFilesystem(true)
                 .withPrivileged(false)
                 .withCapabilities(dropAll)
                 .build();

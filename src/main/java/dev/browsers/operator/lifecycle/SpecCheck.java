@@ -75,32 +75,25 @@ public sealed interface SpecCheck {
     }
 
     private static Duration ttl(String value) {
-        String allowed =
-                "allowed: a duration such as 0s, 90s, 10m or 24h, at most " + GoDuration.format(MAX_TTL_AFTER_FINISHED);
-        Duration parsed;
-        try {
-            parsed = GoDuration.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "spec.ttlAfterFinished: \"" + value + "\" is not a valid duration; " + allowed);
-        }
-        if (parsed.compareTo(MAX_TTL_AFTER_FINISHED) > 0) {
-            throw new IllegalArgumentException(
-                    "spec.ttlAfterFinished: \"" + value + "\" is over the maximum; " + allowed);
-        }
-        return parsed;
+        return duration("spec.ttlAfterFinished", value, MAX_TTL_AFTER_FINISHED, true);
     }
 
     private static Duration duration(String field, String value, Duration max) {
-        String allowed =
-                "allowed: a duration such as 90s, 10m or 1h30m, greater than 0 and at most " + GoDuration.format(max);
+        return duration(field, value, max, false);
+    }
+
+    /** A Go duration up to {@code max}; zero only where it means something (a TTL: delete at once). */
+    private static Duration duration(String field, String value, Duration max, boolean zeroAllowed) {
+        String allowed = zeroAllowed
+                ? "allowed: a duration such as 0s, 90s, 10m or 24h, at most " + GoDuration.format(max)
+                : "allowed: a duration such as 90s, 10m or 1h30m, greater than 0 and at most " + GoDuration.format(max);
         Duration parsed;
         try {
             parsed = GoDuration.parse(value);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(field + ": \"" + value + "\" is not a valid duration; " + allowed);
         }
-        if (parsed.isZero()) {
+        if (parsed.isZero() && !zeroAllowed) {
             throw new IllegalArgumentException(field + ": \"" + value + "\" is zero; " + allowed);
         }
         if (parsed.compareTo(max) > 0) {

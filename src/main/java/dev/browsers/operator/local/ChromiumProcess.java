@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -34,6 +35,9 @@ public final class ChromiumProcess implements AutoCloseable {
      * {@code --remote-debugging-pipe} expects them, and replaces itself with Chromium.
      */
     private static final String PIPE_LAUNCHER = "exec \"$0\" \"$@\" 3<&0 4>&1 0</dev/null 1>/dev/null";
+
+    /** How long a killed Chromium may take to be gone before its profile is removed anyway. */
+    private static final Duration EXIT_WAIT = Duration.ofSeconds(5);
 
     private final Process process;
     private final Path profileDir;
@@ -122,16 +126,17 @@ public final class ChromiumProcess implements AutoCloseable {
         // Helpers are found while Chromium still runs: once it exits they are orphans, no longer its descendants.
         List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
         all.add(process.toHandle());
-        all.forEach(ProcessHandle::destroy);
-        for (ProcessHandle p : all) {
-            try {
-                p.onExit().get(5, TimeUnit.SECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                p.destroyForcibly();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                p.destroyForcibly();
-            }
+        // SIGKILL: the profile is deleted next, so Chromium has nothing worth saving, and its orderly exit on SIGTERM
+        // took up to 2 s a browser.
+        all.forEach(ProcessHandle::destroyForcibly);
+        // A killed process runs no more code; only the main one, this process's child, is waited for (the JDK reaps
+        // it). The helpers are reaped by init, which in some containers looks only every second or two.
+        try {
+            process.onExit().get(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("Chromium {} still there {} after SIGKILL", process.pid(), EXIT_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         closeQuietly(process.getOutputStream());
         closeQuietly(process.getInputStream());
@@ -146,7 +151,7 @@ public final class ChromiumProcess implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

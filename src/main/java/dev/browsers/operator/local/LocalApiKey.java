@@ -85,5 +85,8 @@ class LocalApiKey {
                 ? api.localKey()
                 : "(the one set in browser-operator.api.local-key)";
         LOG.infof("Steel-compatible API: baseURL http://localhost:%d, steel-api-key %s", port, shown);
+        if (api.dashboard().orElse(true)) {
+            LOG.infof("Sessions dashboard: http://localhost:%d/dashboard/", port);
+        }
     }
 }

@@ -22,6 +22,7 @@ public class LocalMode implements LocalModeSupport {
 
     private final OperatorConfig config;
     private final Instance<EmbeddedApiServer> embedded;
+    private final Instance<LocalChromium> chromium;
     private final KubernetesClient client;
     private final Vertx vertx;
     private final Clock clock;
@@ -32,11 +33,13 @@ public class LocalMode implements LocalModeSupport {
     public LocalMode(
             OperatorConfig config,
             Instance<EmbeddedApiServer> embedded,
+            Instance<LocalChromium> chromium,
             KubernetesClient client,
             Vertx vertx,
             Clock clock) {
         this.config = config;
         this.embedded = embedded;
+        this.chromium = chromium;
         this.client = client;
         this.vertx = vertx;
         this.clock = clock;
@@ -47,13 +50,19 @@ public class LocalMode implements LocalModeSupport {
             return;
         }
         EmbeddedApiServer api = embedded.get();
-        runtime = new LocalRuntime(client, vertx, config, clock);
+        LocalChromium browsers = chromium.get();
+        runtime = new LocalRuntime(client, vertx, config, browsers, clock);
         garbageCollector = new OwnerReferenceCollector(client);
         forgetTimer = vertx.setPeriodic(FORGET_REQUESTS_EVERY_MS, id -> api.forgetRecordedRequests());
         LOG.info(
-                "Local mode: embedded Kubernetes API at {}, session browsers run {}",
+                "Local mode: embedded Kubernetes API at {} (its address and token: {}); session browsers run {}; "
+                        + "file:// URLs {}",
                 api.url(),
-                config.local().chromium());
+                config.local().dataDir().resolve(EmbeddedApiServer.KUBECONFIG),
+                browsers.describe(),
+                config.local().allowFileUrls()
+                        ? "allowed (browser-operator.local.allow-file-urls=true)"
+                        : "blocked (browser-operator.local.allow-file-urls=false)");
     }
 
     void stop(@Observes ShutdownEvent event) {

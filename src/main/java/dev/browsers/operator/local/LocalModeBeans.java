@@ -2,9 +2,11 @@ package dev.browsers.operator.local;
 
 import dev.browsers.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.quarkus.kubernetes.client.runtime.internal.KubernetesClientBuildConfig;
 import io.quarkus.kubernetes.client.runtime.internal.KubernetesClientUtils;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
@@ -17,7 +19,24 @@ public class LocalModeBeans {
     @Singleton
     EmbeddedApiServer embeddedApiServer(OperatorConfig config) {
         // Produced (and started) only when something asks for it, which only local mode does.
-        return EmbeddedApiServer.start(config.local().apiPort());
+        return EmbeddedApiServer.start(config.local().apiPort(), config.local().dataDir());
+    }
+
+    @Produces
+    @Singleton
+    LocalChromium localChromium(OperatorConfig config) {
+        return LocalChromium.check(config.local());
+    }
+
+    /**
+     * Refuses to start in local mode without a Chromium to run, before the embedded store or the operator start: the
+     * first observer of start-up, and one that needs no Kubernetes client.
+     */
+    void checkChromium(
+            @Observes @Priority(0) StartupEvent event, OperatorConfig config, Instance<LocalChromium> chromium) {
+        if (config.mode() == OperatorConfig.Mode.local) {
+            chromium.get();
+        }
     }
 
     @Produces
@@ -27,10 +46,7 @@ public class LocalModeBeans {
         if (config.mode() == OperatorConfig.Mode.cluster) {
             return KubernetesClientUtils.createConfig(buildConfig);
         }
-        return new ConfigBuilder(Config.empty())
-                .withMasterUrl(embedded.get().url())
-                .withNamespace("default")
-                .build();
+        return embedded.get().clientConfig();
     }
 
     void closeEmbedded(@Disposes EmbeddedApiServer server) {

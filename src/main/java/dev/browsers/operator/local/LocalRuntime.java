@@ -28,10 +28,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,11 +48,23 @@ public final class LocalRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
     private static final String LOOPBACK = "127.0.0.1";
     private static final Duration SECRET_WAIT = Duration.ofSeconds(10);
+    /** Browsers still running at shutdown are all ended at once; a stuck one gets no more than this. */
+    private static final Duration STOP_ALL_TIMEOUT = Duration.ofSeconds(2);
+    /** CDP Fetch's pattern for every file:// URL. */
+    private static final String FILE_URLS = "file:*";
+    /** As a kubelet reports a container whose end it did not see: killed, its status lost. */
+    private static final int EXIT_KILLED = 137;
+
+    private static final String LOST_CONTAINER = "ContainerStatusUnknown";
+    static final String ENDED_WITH_PREVIOUS_PROCESS = "the browser ended with the previous local-mode process";
 
     private final KubernetesClient client;
     private final Vertx vertx;
     private final OperatorConfig.Local config;
+    private final OperatorConfig.Agent agentConfig;
+    private final LocalChromium chromium;
     private final int agentPort;
+    private final List<String> blockedUrls;
     private final Clock clock;
     private final LoopbackAddresses podAddresses = new LoopbackAddresses();
     private final Map<String, LocalPod> running = new ConcurrentHashMap<>();
@@ -65,11 +80,15 @@ public final class LocalRuntime implements AutoCloseable {
     /** A running session pod: its browser and its agent. */
     private record LocalPod(ChromiumProcess browser, SessionAgent agent, String ip) {}
 
-    public LocalRuntime(KubernetesClient client, Vertx vertx, OperatorConfig config, Clock clock) {
+    public LocalRuntime(
+            KubernetesClient client, Vertx vertx, OperatorConfig config, LocalChromium chromium, Clock clock) {
         this.client = client;
         this.vertx = vertx;
         this.config = config.local();
+        this.agentConfig = config.agent();
+        this.chromium = chromium;
         this.agentPort = config.agent().port();
+        this.blockedUrls = config.local().allowFileUrls() ? List.of() : List.of(FILE_URLS);
         this.clock = clock;
         this.pods = client.pods()
                 .inAnyNamespace()
@@ -79,6 +98,11 @@ public final class LocalRuntime implements AutoCloseable {
                     public void onAdd(Pod pod) {
                         if (pod.getStatus() == null || pod.getStatus().getPhase() == null) {
                             processes.execute(() -> run(pod));
+                        } else if (!ended(pod) && !running.containsKey(Cache.metaNamespaceKeyFunc(pod))) {
+                            // Restored from the data directory: the previous process ran it, and its browser ended
+                            // with that process. Reported as a kubelet reports a container it lost.
+                            processes.execute(() -> setStatus(
+                                    pod, terminated(pod, EXIT_KILLED, LOST_CONTAINER, ENDED_WITH_PREVIOUS_PROCESS)));
                         }
                     }
 
@@ -110,7 +134,7 @@ public final class LocalRuntime implements AutoCloseable {
             String token = sessionToken(pod);
             // CDP only over the pipe this process holds: no port for anyone to reach the browser without the token,
             // and the browser ends when this process does, even on SIGKILL.
-            browser = ChromiumProcess.start(config.chromium(), browserArgs(pod));
+            browser = ChromiumProcess.start(chromium.binary(), chromium.flags(browserArgs(pod)));
             String ip = podAddresses.acquire(agentPort);
             SessionAgent agent = new SessionAgent(
                     vertx,
@@ -123,8 +147,12 @@ public final class LocalRuntime implements AutoCloseable {
                             () -> hardDeadline(key),
                             AgentOptions.DEFAULT_BACKSTOP_GRACE,
                             () -> LOG.warn("Session agent of {} closed its browser: the deadline passed long ago", key),
-                            clock),
-                    browser.pipe());
+                            clock,
+                            agentConfig.maxConnections(),
+                            agentConfig.maxMessageSize().asLongValue(),
+                            agentConfig.clientTimeout()),
+                    browser.pipe(),
+                    blockedUrls);
             running.put(key, new LocalPod(browser, agent, ip));
             agent.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             agent.browserReady()
@@ -151,6 +179,11 @@ public final class LocalRuntime implements AutoCloseable {
             }
             setStatus(pod, terminated(pod, 128, "StartError", e.getMessage()));
         }
+    }
+
+    private static boolean ended(Pod pod) {
+        return "Succeeded".equals(pod.getStatus().getPhase())
+                || "Failed".equals(pod.getStatus().getPhase());
     }
 
     private String sessionToken(Pod pod) {
@@ -301,11 +334,27 @@ public final class LocalRuntime implements AutoCloseable {
                 .withRestartCount(0);
     }
 
-    /** Ends every browser: nothing this process started outlives it. */
+    /**
+     * Ends every browser, all at once: nothing this process started outlives it. Their pods keep their status: the
+     * next process reports them ended ({@link #ENDED_WITH_PREVIOUS_PROCESS}), as after {@code kill -9}.
+     */
     @Override
     public void close() {
         pods.close();
-        running.keySet().forEach(this::stop);
+        long t0 = System.nanoTime();
+        int count = running.size();
+        CompletableFuture<?>[] stopping = running.keySet().stream()
+                .map(key -> CompletableFuture.runAsync(() -> stop(key), processes))
+                .toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(stopping).get(STOP_ALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // What still runs ends with this process: its DevToolsPipe closes.
+            LOG.warn("Not every local browser stopped within {}: {}", STOP_ALL_TIMEOUT, e.toString());
+        }
         processes.shutdownNow();
+        LOG.info("Stopped {} local browsers in {} ms", count, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
 }

@@ -18,6 +18,25 @@ public final class AgentContract {
 
     public static final String ENV_AGENT_PORT = "AGENT_PORT";
     public static final String ENV_BROWSER_CDP_PORT = "BROWSER_CDP_PORT";
+    public static final String ENV_MAX_CONNECTIONS = "AGENT_MAX_CONNECTIONS";
+    public static final String ENV_MAX_MESSAGE_BYTES = "AGENT_MAX_MESSAGE_BYTES";
+    public static final String ENV_CLIENT_TIMEOUT_MILLIS = "AGENT_CLIENT_TIMEOUT_MILLIS";
+
+    /** CDP WebSockets one session's agent serves at once; one more is refused with HTTP 429. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 32;
+    /** The largest CDP message either way, in MiB: a full-page screenshot of a long page fits. */
+    public static final int DEFAULT_MAX_MESSAGE_MIB = 64;
+    /** A client silent this long, not even answering the agent's pings, counts as gone. */
+    public static final int DEFAULT_CLIENT_TIMEOUT_SECONDS = 15;
+
+    /** Bounds of the limits above that either side accepts. */
+    public static final int MAX_CONNECTIONS_LIMIT = 100_000;
+
+    public static final long MIN_MESSAGE_BYTES = 1024;
+    /** Local mode holds a message whole in a byte array; Chromium itself sends at most 256 MiB over its port. */
+    public static final long MAX_MESSAGE_BYTES_LIMIT = 1024L * 1024 * 1024;
+
+    public static final long MIN_CLIENT_TIMEOUT_MILLIS = 100;
 
     /** Clients present the session token as {@code Authorization: Bearer <token>} or this query parameter. */
     public static final String TOKEN_QUERY_PARAMETER = "token";

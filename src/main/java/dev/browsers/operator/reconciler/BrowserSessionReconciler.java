@@ -18,6 +18,7 @@ import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -28,15 +29,18 @@ import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.rate.RateLimited;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -50,7 +54,12 @@ import java.util.stream.Stream;
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 // Keep trying through API outages: a lost retry would otherwise lose a deadline until the next resync.
 @GradualRetry(maxAttempts = Integer.MAX_VALUE, initialInterval = 500, intervalMultiplier = 2, maxInterval = 10_000)
-public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
+// A session needs a handful of reconciliations in its life (about 6), at most one a second while its agent is
+// silent or its pod refused: 30 in 10 s only holds back a session caught in a loop (a status another controller
+// keeps rewriting, a quota that changes all the time), so it cannot starve the others.
+@RateLimited(maxReconciliations = 30, within = 10, unit = TimeUnit.SECONDS)
+// Reconciler named as well: JOSDK finds the resource type only among the directly implemented interfaces.
+public class BrowserSessionReconciler implements Reconciler<BrowserSession>, ConfigurableReconciler<BrowserSession> {
     public static final String NAME = "browsersession";
 
     private final Policy policy;
@@ -61,9 +70,11 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
     private final SessionMetrics metrics;
     private final ConnectionSecretDependent secret = new ConnectionSecretDependent();
     private final SessionPodDependent pod;
+    private final Set<String> watchNamespaces;
 
     public BrowserSessionReconciler(
             OperatorConfig config, Policy policy, Clock clock, AgentClient agents, SessionMetrics metrics) {
+        this.watchNamespaces = config.watchNamespaces().orElse(Set.of());
         this.policy = policy;
         this.agentPort = config.agent().port();
         this.clock = clock;
@@ -73,8 +84,20 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
         this.pod = new SessionPodDependent(config);
     }
 
+    /**
+     * Watches only the configured namespaces, if any. The pod, Secret and ResourceQuota informers inherit the
+     * controller's namespaces, so nothing outside them is watched or needs rights.
+     */
+    @Override
+    public void updateConfigurationFrom(ControllerConfigurationOverrider<BrowserSession> configuration) {
+        if (!watchNamespaces.isEmpty()) {
+            configuration.settingNamespaces(watchNamespaces);
+        }
+    }
+
     @Override
     public List<EventSource<?, BrowserSession>> prepareEventSources(EventSourceContext<BrowserSession> context) {
+        metrics.observe(() -> context.getPrimaryCache().list());
         List<EventSource<?, BrowserSession>> sources =
                 new ArrayList<>(EventSourceUtils.dependentEventSources(context, secret, pod));
         sources.add(quotaChanges(context));
@@ -103,6 +126,15 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
 
     @Override
     public UpdateControl<BrowserSession> reconcile(BrowserSession session, Context<BrowserSession> context) {
+        long started = System.nanoTime();
+        try {
+            return observeDecideApply(session, context);
+        } finally {
+            metrics.reconcileTimer().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private UpdateControl<BrowserSession> observeDecideApply(BrowserSession session, Context<BrowserSession> context) {
         Instant now = clock.instant();
         SpecCheck spec = SpecCheck.of(session, policy);
         Optional<Pod> currentPod = pod.getSecondaryResource(session, context);
@@ -222,7 +254,7 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession> {
     private void record(Context<BrowserSession> context, BrowserSession session, Decision decision, Instant now) {
         decision.transition().ifPresent(t -> {
             SessionEvents.emit(context.getClient(), session, t, now);
-            metrics.transition(session.getMetadata().getNamespace(), decision.status());
+            metrics.transition(session, decision.status());
         });
     }
 

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -146,18 +145,11 @@ class AgentMainIT {
     }
 
     private Process start(Map<String, String> env, String... extraJvmArgs) throws IOException {
-        List<String> command = new ArrayList<>(PodAgentCommand.command());
-        command.addAll(1, List.of(extraJvmArgs));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(PodAgentCommand.DIRECTORY.toFile())
+        return PodAgentCommand.of()
+                .processBuilder(env, List.of(extraJvmArgs))
                 .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("agent.log").toFile());
-        builder.environment()
-                .keySet()
-                .removeIf(name ->
-                        name.equals("SESSION_TOKEN") || name.startsWith("AGENT_") || name.equals("BROWSER_CDP_PORT"));
-        builder.environment().putAll(env);
-        return builder.start();
+                .redirectOutput(dir.resolve("agent.log").toFile())
+                .start();
     }
 
     private String output() throws IOException {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.browsers.operator.local.ChromiumProcess;
 import dev.browsers.operator.testing.CdpClient;
+import dev.browsers.operator.testing.CdpPages;
 import dev.browsers.operator.testing.NodeScript;
 import dev.browsers.operator.testing.Processes;
 import dev.browsers.operator.testing.TestConfigs;
@@ -17,6 +18,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,7 +56,8 @@ class AgentPipeIT {
     static void startBrowserAndAgent() throws Exception {
         chromium = ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags());
         vertx = Vertx.vertx();
-        agent = new SessionAgent(vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), chromium.pipe());
+        agent = new SessionAgent(
+                vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), chromium.pipe(), List.of());
         port = result(agent.start());
     }
 
@@ -301,12 +305,66 @@ class AgentPipeIT {
         assertThat(printed.getInteger("value")).isEqualTo(42);
     }
 
+    /** As local mode blocks file:// URLs: on the pipe's own session, where no client reaches. */
+    @Test
+    void blockedUrlsStayBlockedWhateverAClientDoes() throws Exception {
+        String hostname = Files.readString(Path.of("/etc/hostname")).strip();
+        ChromiumProcess guarded = ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags());
+        cleanup.add(guarded);
+        SessionAgent guardedAgent = new SessionAgent(
+                vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), guarded.pipe(), List.of("file:*"));
+        int guardedPort = result(guardedAgent.start());
+        cleanup.add(() -> result(guardedAgent.stop()));
+        result(guardedAgent.browserReady());
+        CdpClient cdp =
+                connect(URI.create("ws://127.0.0.1:" + guardedPort + "/devtools/browser?" + QUERY_TOKEN), Map.of());
+
+        String navigated = CdpPages.open(cdp);
+        assertThat(CdpPages.navigate(cdp, navigated, "file:///etc/hostname")).isEqualTo("net::ERR_BLOCKED_BY_CLIENT");
+        assertThat(CdpPages.text(cdp, navigated)).startsWith("chrome-error:").doesNotContain(hostname);
+
+        String opened = cdp.call("Target.createTarget", new JsonObject().put("url", "FILE://localhost/etc/hostname"))
+                .getString("targetId");
+        String openedSession = attach(cdp, opened);
+        await().atMost(WAIT).until(() -> CdpPages.text(cdp, openedSession).startsWith("chrome-error:"));
+
+        // The client's own interception, letting everything through, comes on top of the agent's.
+        String intercepting = CdpPages.open(cdp);
+        cdp.call(
+                "Fetch.enable",
+                new JsonObject().put("patterns", new JsonArray().add(new JsonObject().put("urlPattern", "*"))),
+                intercepting);
+        CompletableFuture<JsonObject> navigation =
+                cdp.send("Page.navigate", new JsonObject().put("url", "file:///etc/hostname"), intercepting);
+        JsonObject paused = await().atMost(WAIT)
+                .until(
+                        () -> cdp.events().stream()
+                                .filter(e -> "Fetch.requestPaused".equals(e.getString("method")))
+                                .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
+        cdp.call(
+                "Fetch.continueRequest",
+                new JsonObject().put("requestId", paused.getJsonObject("params").getString("requestId")),
+                intercepting);
+        assertThat(navigation
+                        .get(WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                        .getJsonObject("result")
+                        .getString("errorText"))
+                .isEqualTo("net::ERR_BLOCKED_BY_CLIENT");
+        cdp.call("Fetch.disable", new JsonObject(), intercepting);
+
+        assertThat(CdpPages.navigate(cdp, intercepting, "data:text/html,<p>other URLs load"))
+                .isNull();
+        assertThat(CdpPages.text(cdp, intercepting)).endsWith("other URLs load");
+    }
+
     @Test
     void aGoneBrowserIsNotReadyAndBreaksOpenConnections() throws Exception {
         ChromiumProcess doomed = ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags());
         cleanup.add(doomed);
-        SessionAgent doomedAgent =
-                new SessionAgent(vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), doomed.pipe());
+        SessionAgent doomedAgent = new SessionAgent(
+                vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), doomed.pipe(), List.of());
         int doomedPort = result(doomedAgent.start());
         cleanup.add(() -> result(doomedAgent.stop()));
         await().atMost(WAIT).until(() -> getFrom(doomedPort, "/ready", null).statusCode() == 200);
@@ -336,7 +394,8 @@ class AgentPipeIT {
                 vertx,
                 AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN)
                         .withBackstop(deadline::get, Duration.ofSeconds(1), backstops::incrementAndGet),
-                overdue.pipe());
+                overdue.pipe(),
+                List.of());
         result(guard.start());
         cleanup.add(() -> result(guard.stop()));
         result(guard.browserReady());

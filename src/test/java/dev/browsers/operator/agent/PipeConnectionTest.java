@@ -13,6 +13,7 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,8 @@ class PipeConnectionTest {
                 }
             }
         };
-        pipe = new PipeConnection(vertx.getOrCreateContext(), new DevToolsPipe(fromBrowser, toBrowser), LIMIT);
+        pipe = new PipeConnection(
+                vertx.getOrCreateContext(), new DevToolsPipe(fromBrowser, toBrowser), LIMIT, List.of());
     }
 
     @AfterEach

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.browsers.operator.model.AgentContract;
 import dev.browsers.operator.testing.CdpClient;
 import dev.browsers.operator.testing.ChromiumOnPort;
 import dev.browsers.operator.testing.MutableClock;
@@ -202,7 +203,10 @@ class SessionAgentIT {
                         Optional::empty,
                         AgentOptions.DEFAULT_BACKSTOP_GRACE,
                         () -> {},
-                        clock));
+                        clock,
+                        AgentContract.DEFAULT_MAX_CONNECTIONS,
+                        AgentContract.DEFAULT_MAX_MESSAGE_MIB * 1024L * 1024,
+                        Duration.ofSeconds(AgentContract.DEFAULT_CLIENT_TIMEOUT_SECONDS)));
         int quietPort = result(quiet.start());
         cleanup.add(() -> result(quiet.stop()));
 
@@ -333,7 +337,8 @@ class SessionAgentIT {
 
     @Test
     void deadlineRequestsNeedTheTokenAPutAndASmallValidBody() throws Exception {
-        String body = deadlineBody(Instant.parse("2026-11-29T10:05:00.000Z"));
+        // Far ahead: the shared browser must outlive this test whatever the clock says.
+        String body = deadlineBody(Instant.parse("2099-11-29T10:05:00.000Z"));
         assertThat(putDeadline(port, body, null).statusCode()).isEqualTo(401);
         assertThat(putDeadline(port, body, "wrong").statusCode()).isEqualTo(401);
         assertThat(get("/deadline", "Bearer " + TOKEN).statusCode()).isEqualTo(405);
@@ -344,12 +349,12 @@ class SessionAgentIT {
             assertThat(refused.statusCode()).as("body %s", bad).isEqualTo(400);
             assertThat(new JsonObject(refused.body()).getString("message")).contains("expiresAt");
         }
-        String tooLong = "{\"expiresAt\":\"2026-11-29T10:05:00.000Z\",\"pad\":\"" + "x".repeat(300) + "\"}";
+        String tooLong = "{\"expiresAt\":\"2099-11-29T10:05:00.000Z\",\"pad\":\"" + "x".repeat(300) + "\"}";
         assertThat(putDeadline(port, tooLong, TOKEN).statusCode()).isEqualTo(413);
 
         HttpResponse<String> taken = putDeadline(port, body, TOKEN);
         assertThat(taken.statusCode()).isEqualTo(200);
-        assertThat(new JsonObject(taken.body()).getString("expiresAt")).isEqualTo("2026-11-29T10:05:00Z");
+        assertThat(new JsonObject(taken.body()).getString("expiresAt")).isEqualTo("2099-11-29T10:05:00Z");
     }
 
     private static String deadlineBody(Instant deadline) {

@@ -39,8 +39,16 @@ final class ApiClient {
 
     /** A new namespace with a key Secret, once the API knows the key. */
     static ApiClient newTenant(KubernetesClient client) {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        ApiClient tenant = new ApiClient("tenant-" + suffix, "key-" + UUID.randomUUID());
+        ApiClient tenant =
+                withKeyIn(client, "tenant-" + UUID.randomUUID().toString().substring(0, 8));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> tenant.request().get("/v1/sessions").statusCode() == 200);
+        return tenant;
+    }
+
+    /** A key Secret in this namespace, whether or not the API honours keys there. */
+    static ApiClient withKeyIn(KubernetesClient client, String namespace) {
+        ApiClient tenant = new ApiClient(namespace, "key-" + UUID.randomUUID());
         client.secrets()
                 .inNamespace(tenant.namespace)
                 .resource(new SecretBuilder()
@@ -53,8 +61,6 @@ final class ApiClient {
                                 Base64.getEncoder().encodeToString(tenant.key.getBytes(StandardCharsets.UTF_8))))
                         .build())
                 .create();
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> tenant.request().get("/v1/sessions").statusCode() == 200);
         return tenant;
     }
 

@@ -71,7 +71,7 @@ public final class PipeBenchmark {
                         ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags());
                 browser = piped;
                 agent = new SessionAgent(
-                        vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), piped.pipe());
+                        vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), piped.pipe(), List.of());
             } else {
                 ChromiumOnPort onPort = ChromiumOnPort.start();
                 browser = onPort;

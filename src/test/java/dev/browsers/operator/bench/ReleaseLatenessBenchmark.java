@@ -11,9 +11,9 @@ import dev.browsers.operator.testing.FakeAgents;
 import dev.browsers.operator.testing.FakeKubelet;
 import dev.browsers.operator.testing.OperatorHarness;
 import dev.browsers.operator.testing.TestConfigs;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,9 +31,9 @@ public final class ReleaseLatenessBenchmark {
     static final String NS = "bench";
 
     public static void main(String[] args) throws Exception {
-        try (EmbeddedApiServer api = EmbeddedApiServer.start(0);
+        try (EmbeddedApiServer api = EmbeddedApiServer.start(0, Files.createTempDirectory("release-lateness-"));
                 KubernetesClient client = new KubernetesClientBuilder()
-                        .withConfig(new ConfigBuilder().withMasterUrl(api.url()).build())
+                        .withConfig(api.clientConfig())
                         .build();
                 OperatorHarness operator = new OperatorHarness(
                                 client,

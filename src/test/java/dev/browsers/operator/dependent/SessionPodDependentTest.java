@@ -7,11 +7,15 @@ import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
+import dev.browsers.operator.testing.PodSecurity;
 import dev.browsers.operator.testing.TestConfigs;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +79,14 @@ class SessionPodDependentTest {
         assertThat(agent.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
         assertThat(agent.getEnv())
                 .extracting(EnvVar::getName)
-                .containsExactlyInAnyOrder("AGENT_PORT", "BROWSER_CDP_PORT", "SESSION_TOKEN");
+                .containsExactlyInAnyOrder(
+                        "AGENT_PORT",
+                        "BROWSER_CDP_PORT",
+                        "SESSION_TOKEN",
+                        "AGENT_MAX_CONNECTIONS",
+                        "AGENT_MAX_MESSAGE_BYTES",
+                        "AGENT_CLIENT_TIMEOUT_MILLIS",
+                        "JDK_JAVA_OPTIONS");
         EnvVar token = agent.getEnv().stream()
                 .filter(e -> e.getName().equals("SESSION_TOKEN"))
                 .findFirst()
@@ -91,26 +102,56 @@ class SessionPodDependentTest {
     }
 
     @Test
-    void noVolumesSoTheKubeletStartsTheContainersWithoutWaitingToMountAny() {
+    void theAgentsLimitsAndItsJvmsMemoryComeFromTheConfiguration() {
+        Container defaults = container(desired(session(new BrowserSessionSpec()), Map.of()), "agent");
+        assertThat(env(defaults))
+                .containsEntry("AGENT_MAX_CONNECTIONS", "32")
+                .containsEntry("AGENT_MAX_MESSAGE_BYTES", String.valueOf(64 * 1024 * 1024))
+                .containsEntry("AGENT_CLIENT_TIMEOUT_MILLIS", "15000")
+                .containsEntry("JDK_JAVA_OPTIONS", "-XX:MaxRAM=" + 128 * 1024 * 1024);
+        assertThat(defaults.getResources().getLimits()).containsEntry("memory", new Quantity("128Mi"));
+        assertThat(defaults.getCommand()).contains("-XX:MinRAMPercentage=25", "-XX:MaxRAMPercentage=25");
+        assertThat(defaults.getCommand()).noneMatch(arg -> arg.startsWith("-Xmx"));
+
+        Container configured = container(
+                desired(
+                        session(new BrowserSessionSpec()),
+                        Map.of(
+                                "browser-operator.agent.max-connections", "5",
+                                "browser-operator.agent.max-message-size", "100M",
+                                "browser-operator.agent.client-timeout", "2s",
+                                "browser-operator.agent.resources.memory-limit", "256Mi")),
+                "agent");
+        assertThat(env(configured))
+                .containsEntry("AGENT_MAX_CONNECTIONS", "5")
+                .containsEntry("AGENT_MAX_MESSAGE_BYTES", String.valueOf(100 * 1024 * 1024))
+                .containsEntry("AGENT_CLIENT_TIMEOUT_MILLIS", "2000")
+                .containsEntry("JDK_JAVA_OPTIONS", "-XX:MaxRAM=" + 256 * 1024 * 1024);
+    }
+
+    private static Map<String, String> env(Container container) {
+        Map<String, String> env = new java.util.HashMap<>();
+        container.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
+        return env;
+    }
+
+    @Test
+    void theHardDeadlineIsNotInThePodTheOperatorGivesItToTheAgent() {
         BrowserSession session = session(new BrowserSessionSpec());
         BrowserSessionStatus live = new BrowserSessionStatus();
         live.setExpiresAt("2026-11-29T10:05:00.000Z");
         session.setStatus(live);
         Pod pod = desired(session, Map.of());
-        assertThat(pod.getSpec().getVolumes()).isEmpty();
+        // The browser's bounded /tmp is the one volume: no downward-API file for the deadline.
+        assertThat(pod.getSpec().getVolumes()).extracting(Volume::getName).containsExactly("tmp");
         // The deadline reaches the agent from the operator; the annotation records it once taken, not before.
         assertThat(pod.getMetadata().getAnnotations()).isEmpty();
-        Container browser = container(pod, "browser");
-        assertThat(browser.getVolumeMounts()).isEmpty();
-        // Its /tmp holds the profile and the shared memory files, written by a user who can write nowhere else.
-        assertThat(browser.getSecurityContext().getReadOnlyRootFilesystem()).isFalse();
-        assertThat(browser.getArgs()).contains("--disable-dev-shm-usage", "--user-data-dir=/tmp/profile");
-        assertThat(browser.getEnv())
-                .singleElement()
-                .satisfies(e -> assertThat(e.getValue()).isEqualTo("/tmp"));
         Container agent = container(pod, "agent");
         assertThat(agent.getVolumeMounts()).isEmpty();
         assertThat(agent.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        Container browser = container(pod, "browser");
+        assertThat(browser.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(browser.getArgs()).contains("--disable-dev-shm-usage", "--user-data-dir=/tmp/profile");
     }
 
     @Test
@@ -195,5 +236,161 @@ class SessionPodDependentTest {
     void theAgentStartsFirstBecauseItsJvmTakesLongerToListenThanChromium() {
         Pod pod = desired(session(new BrowserSessionSpec()), Map.of());
         assertThat(pod.getSpec().getContainers()).extracting(Container::getName).containsExactly("agent", "browser");
+    }
+
+    /** Every pod setting a browser class can carry, as the Helm chart writes them (quoted keys, JSON and YAML). */
+    static final Map<String, String> EVERY_POD_SETTING = Map.ofEntries(
+            Map.entry("browser-operator.pod-labels-from-session", "team,cost-center"),
+            Map.entry("browser-operator.browser-classes.sandboxed.pod.node-selector.\"kubernetes.io/os\"", "linux"),
+            Map.entry("browser-operator.browser-classes.sandboxed.pod.node-selector.pool", "browsers"),
+            Map.entry(
+                    "browser-operator.browser-classes.sandboxed.pod.tolerations",
+                    "[{\"key\":\"browsers\",\"operator\":\"Exists\",\"effect\":\"NoSchedule\"}]"),
+            Map.entry("browser-operator.browser-classes.sandboxed.pod.affinity", """
+                    nodeAffinity:
+                      requiredDuringSchedulingIgnoredDuringExecution:
+                        nodeSelectorTerms:
+                          - matchExpressions:
+                              - {key: node.kubernetes.io/instance-type, operator: In, values: [c7i.large]}
+                    """),
+            Map.entry(
+                    "browser-operator.browser-classes.sandboxed.pod.topology-spread-constraints",
+                    "[{\"maxSkew\":1,\"topologyKey\":\"topology.kubernetes.io/zone\","
+                            + "\"whenUnsatisfiable\":\"ScheduleAnyway\","
+                            + "\"labelSelector\":{\"matchLabels\":{\"app.kubernetes.io/managed-by\":"
+                            + "\"browser-operator\"}}}]"),
+            Map.entry("browser-operator.browser-classes.sandboxed.pod.priority-class-name", "browser-sessions"),
+            Map.entry("browser-operator.browser-classes.sandboxed.pod.runtime-class-name", "gvisor"),
+            Map.entry("browser-operator.browser-classes.sandboxed.pod.image-pull-secrets", "registry-a,registry-b"),
+            Map.entry("browser-operator.browser-classes.sandboxed.pod.labels.tier", "sandboxed"),
+            Map.entry(
+                    "browser-operator.browser-classes.sandboxed.pod.labels.\"app.kubernetes.io/managed-by\"",
+                    "someone-else"),
+            Map.entry(
+                    "browser-operator.browser-classes.sandboxed.pod.annotations.\"karpenter.sh/do-not-disrupt\"",
+                    "true"),
+            Map.entry(
+                    "browser-operator.browser-classes.sandboxed.pod.annotations.\"browsers.dev/expires-at\"", "never"),
+            Map.entry("browser-operator.browser-classes.sandboxed.resources.tmp-size-limit", "512Mi"));
+
+    static BrowserSession labelledSession(String browserClass) {
+        BrowserSession session = session(new BrowserSessionSpec().withBrowserClassName(browserClass));
+        session.getMetadata()
+                .setLabels(Map.of("team", "checkout", "cost-center", "cc-42", "secret-project", "x", "pool", "y"));
+        BrowserSessionStatus status = new BrowserSessionStatus();
+        status.setExpiresAt("2026-11-29T10:05:00.000Z");
+        session.setStatus(status);
+        return session;
+    }
+
+    @Test
+    void aBrowserClassPlacesItsPodsAndLabelsThemWithoutTouchingTheirSecurity() {
+        Pod pod = desired(labelledSession("sandboxed"), EVERY_POD_SETTING);
+        var spec = pod.getSpec();
+        assertThat(spec.getNodeSelector())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("kubernetes.io/os", "linux", "pool", "browsers"));
+        assertThat(spec.getTolerations()).singleElement().satisfies(t -> {
+            assertThat(t.getKey()).isEqualTo("browsers");
+            assertThat(t.getOperator()).isEqualTo("Exists");
+            assertThat(t.getEffect()).isEqualTo("NoSchedule");
+        });
+        assertThat(spec.getAffinity()
+                        .getNodeAffinity()
+                        .getRequiredDuringSchedulingIgnoredDuringExecution()
+                        .getNodeSelectorTerms()
+                        .get(0)
+                        .getMatchExpressions()
+                        .get(0)
+                        .getValues())
+                .containsExactly("c7i.large");
+        assertThat(spec.getTopologySpreadConstraints()).singleElement().satisfies(c -> {
+            assertThat(c.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
+            assertThat(c.getLabelSelector().getMatchLabels())
+                    .containsEntry("app.kubernetes.io/managed-by", "browser-operator");
+        });
+        assertThat(spec.getPriorityClassName()).isEqualTo("browser-sessions");
+        assertThat(spec.getRuntimeClassName()).isEqualTo("gvisor");
+        assertThat(spec.getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("registry-a", "registry-b");
+        // Only the allowed session labels, and the operator's own labels and annotations win over the class's.
+        assertThat(pod.getMetadata().getLabels())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "team", "checkout",
+                        "cost-center", "cc-42",
+                        "tier", "sandboxed",
+                        "app.kubernetes.io/managed-by", "browser-operator",
+                        "browsers.dev/session", "checkout"));
+        // The deadline annotation is the operator's record of what the agent holds: a class cannot set it.
+        assertThat(pod.getMetadata().getAnnotations())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("karpenter.sh/do-not-disrupt", "true"));
+        assertThat(tmp(pod).getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("512Mi"));
+
+        assertThat(PodSecurity.restrictedViolations(spec)).isEmpty();
+        Pod plain = desired(labelledSession(null), EVERY_POD_SETTING);
+        assertThat(PodSecurity.restrictedViolations(plain.getSpec())).isEmpty();
+        assertThat(plain.getSpec().getNodeSelector()).isNull();
+        assertThat(plain.getSpec().getRuntimeClassName()).isNull();
+        assertThat(plain.getMetadata().getLabels())
+                .containsKeys("team", "cost-center")
+                .doesNotContainKey("tier");
+    }
+
+    @Test
+    void theRestrictedCheckCatchesWhatItShould() {
+        Pod pod = desired(session(new BrowserSessionSpec()), Map.of());
+        pod.getSpec().setHostNetwork(true);
+        container(pod, "browser").getSecurityContext().setAllowPrivilegeEscalation(true);
+        container(pod, "agent").getSecurityContext().getCapabilities().setDrop(java.util.List.of());
+        assertThat(PodSecurity.restrictedViolations(pod.getSpec()))
+                .containsExactlyInAnyOrder(
+                        "hostNetwork",
+                        "container browser: allowPrivilegeEscalation not false",
+                        "container agent: capabilities do not drop ALL");
+    }
+
+    /**
+     * The browser keeps its shared memory in /tmp (--disable-dev-shm-usage), a disk-backed emptyDir with a size
+     * limit; there is no in-memory /dev/shm, which would count against the memory limit unseen. Memory is requested
+     * as much as the limit, so the browser is not among the first pods evicted.
+     */
+    @Test
+    void sharedMemoryIsInTmpWhichIsBoundedAndMemoryIsRequestedUpToItsLimit() {
+        Pod pod = desired(session(new BrowserSessionSpec()), Map.of());
+        Container browser = container(pod, "browser");
+        assertThat(browser.getArgs()).contains("--disable-dev-shm-usage");
+        assertThat(browser.getVolumeMounts())
+                .extracting(VolumeMount::getMountPath)
+                .containsExactly("/tmp");
+        assertThat(pod.getSpec().getVolumes()).extracting(Volume::getName).doesNotContain("dshm");
+        Volume tmp = tmp(pod);
+        assertThat(tmp.getEmptyDir().getMedium()).isNull();
+        assertThat(tmp.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("1Gi"));
+        assertThat(browser.getResources().getRequests()).containsEntry("memory", new Quantity("2Gi"));
+        assertThat(browser.getResources().getLimits()).containsEntry("memory", new Quantity("2Gi"));
+
+        Map<String, String> config = new HashMap<>();
+        config.put("browser-operator.browser.resources.memory-request", "1Gi");
+        config.put("browser-operator.browser.resources.memory-limit", "3Gi");
+        Container sized = container(desired(session(new BrowserSessionSpec()), config), "browser");
+        assertThat(sized.getResources().getRequests()).containsEntry("memory", new Quantity("1Gi"));
+        assertThat(sized.getResources().getLimits()).containsEntry("memory", new Quantity("3Gi"));
+    }
+
+    @Test
+    void aMalformedPodSettingStopsTheOperatorNamingItsKey() {
+        assertThatThrownBy(() -> new SessionPodDependent(TestConfigs.operatorConfig(
+                        Map.of("browser-operator.browser-classes.gpu.pod.tolerations", "{\"key\": [1, 2]"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(
+                        "browser-operator.browser-classes.gpu.pod.tolerations: expected List<Toleration>");
+        assertThatThrownBy(() -> new SessionPodDependent(
+                        TestConfigs.operatorConfig(Map.of("browser-operator.browser.pod.affinity", "[1, 2]"))))
+                .hasMessageStartingWith("browser-operator.browser.pod.affinity: expected Affinity");
+    }
+
+    static Volume tmp(Pod pod) {
+        return pod.getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("tmp"))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class CrdDriftIT {
     static final String FILE = "browsersessions.browsers.dev-v1.yml";
     static final Path GENERATED = Path.of("target/kubernetes", FILE);
-    static final List<Path> COMMITTED = List.of(Path.of("crds", FILE), Path.of("helm/browser-operator/crds", FILE));
+    static final List<Path> COMMITTED =
+            List.of(Path.of("crds", FILE), Path.of("helm/browser-operator/files/crds", FILE));
     /** kubectl shows columns in this order; the generator sorts them by JSON path. */
     static final List<String> COLUMN_ORDER = List.of("Phase", "Reason", "Expires", "Age", "Message");
 

@@ -108,7 +108,8 @@ class BrowserSessionReconcilerTest {
         assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
         assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getSpec().getContainers()).extracting(Container::getName).containsExactly("agent", "browser");
-        assertThat(pod.getSpec().getVolumes()).isEmpty();
+        // One volume: the browser's bounded /tmp; no downward-API file, the agent gets its deadline from the operator.
+        assertThat(pod.getSpec().getVolumes()).extracting(v -> v.getName()).containsExactly("tmp");
         for (Container c : pod.getSpec().getContainers()) {
             assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
             assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");

@@ -1,5 +1,9 @@
 package dev.browsers.operator.testing;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,10 +27,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CdpClient implements AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(20);
 
+    /**
+     * Screenshots of tens of MiB arrive as one JSON string; Jackson's default allows 20 MB. A mapper of its own, since
+     * Vert.x's JSON codec may be one a Quarkus application in the same JVM configured earlier.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .build())
+            .build());
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
     private final List<JsonObject> events = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private volatile String closeReason;
     private WebSocket socket;
     /** The JDK WebSocket allows one outstanding send at a time, so sends are chained. */
     private CompletableFuture<WebSocket> sends;
@@ -93,11 +110,24 @@ public final class CdpClient implements AutoCloseable {
         return closed;
     }
 
+    /** The reason of the other side's close frame, once {@link #closed()} completed. */
+    public String closeReason() {
+        return closeReason;
+    }
+
     @Override
     public void close() {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "")
                 .orTimeout(5, TimeUnit.SECONDS)
                 .whenComplete((ws, e) -> socket.abort());
+    }
+
+    private static JsonObject parse(String text) {
+        try {
+            return new JsonObject(JSON.readValue(text, MAP));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private final class Listener implements WebSocket.Listener {
@@ -107,7 +137,7 @@ public final class CdpClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             message.append(data);
             if (last) {
-                dispatch(new JsonObject(message.toString()));
+                dispatch(parse(message.toString()));
                 message.setLength(0);
             }
             webSocket.request(1);
@@ -133,6 +163,7 @@ public final class CdpClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeReason = reason;
             closed.complete(statusCode);
             failPending(new IllegalStateException("connection closed: " + statusCode + " " + reason));
             return null;

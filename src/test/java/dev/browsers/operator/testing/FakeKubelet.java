@@ -24,6 +24,7 @@ public final class FakeKubelet implements AutoCloseable {
     private final SharedIndexInformer<Pod> informer;
     private final Map<String, Instant> readyAt = new ConcurrentHashMap<>();
     private final Map<String, Instant> goneAt = new ConcurrentHashMap<>();
+    private final Map<String, Integer> podsCreated = new ConcurrentHashMap<>();
 
     private FakeKubelet(KubernetesClient client) {
         this.client = client;
@@ -33,6 +34,7 @@ public final class FakeKubelet implements AutoCloseable {
                 .inform(new ResourceEventHandler<>() {
                     @Override
                     public void onAdd(Pod pod) {
+                        podsCreated.merge(pod.getMetadata().getLabels().get(SessionLabels.SESSION), 1, Integer::sum);
                         // Off the informer's thread: it must not block on API calls.
                         worker.execute(() -> start(pod));
                     }
@@ -54,6 +56,11 @@ public final class FakeKubelet implements AutoCloseable {
     /** When each session's pod was made Ready (the API server had accepted the status), by session name. */
     public Map<String, Instant> readyAt() {
         return readyAt;
+    }
+
+    /** How many pods each session was given, by session name: the operator never starts a second. */
+    public Map<String, Integer> podsCreated() {
+        return podsCreated;
     }
 
     /** When each session's pod was seen deleted, by session name. */

@@ -6,13 +6,20 @@ import dev.browsers.operator.dependent.SessionPodDependent;
 import dev.browsers.operator.lifecycle.Policy;
 import dev.browsers.operator.model.BrowserFlags;
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /** The real config mapping, defaults included, outside Quarkus: for tests that build the operator by hand. */
@@ -28,11 +35,28 @@ public final class TestConfigs {
         return operatorConfig(new EnvConfigSource(env, 300));
     }
 
-    private static OperatorConfig operatorConfig(ConfigSource source) {
+    /**
+     * The configuration of a process with these environment variables and this configuration file (as
+     * quarkus.config.locations names it; the environment wins, as in Quarkus).
+     */
+    public static OperatorConfig fromEnvironmentAndFile(Map<String, String> env, String propertiesFile) {
+        Properties properties = new Properties();
+        try {
+            properties.load(new StringReader(propertiesFile));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> file = new HashMap<>();
+        properties.stringPropertyNames().forEach(key -> file.put(key, properties.getProperty(key)));
+        return operatorConfig(new EnvConfigSource(env, 300), new PropertiesConfigSource(file, "config-file", 250));
+    }
+
+    private static OperatorConfig operatorConfig(ConfigSource... sources) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(OperatorConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(source)
+                .withConverter(MemorySize.class, 200, new MemorySizeConverter())
+                .withSources(sources)
                 .build();
         return config.getConfigMapping(OperatorConfig.class);
     }

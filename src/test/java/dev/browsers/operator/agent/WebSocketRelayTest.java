@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * Frame-level behaviour of the proxy against a scripted browser, which (unlike Chromium) sends fragmented and binary
  * messages and chooses its close codes.
  */
-class WebSocketBridgeTest {
+class WebSocketRelayTest {
     private static final String TOKEN = "bridge-token";
     private static final String BROWSER_PATH = "/devtools/browser/3c1f-fake";
     private static final Duration WAIT = Duration.ofSeconds(10);
