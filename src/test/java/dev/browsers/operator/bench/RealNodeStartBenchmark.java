@@ -362,10 +362,12 @@ public final class RealNodeStartBenchmark {
                 .sorted(Map.Entry.comparingByValue((a, b) -> Double.compare(a.at(50), b.at(50))))
                 .forEach(e -> System.out.printf(
                         Locale.ROOT,
-                        "  %-45s p50 %6.0f  p90 %6.0f%n",
+                        "  %-45s p50 %6.0f  p90 %6.0f  range %6.0f-%.0f%n",
                         e.getKey().label,
                         e.getValue().at(50),
-                        e.getValue().at(90)));
+                        e.getValue().at(90),
+                        e.getValue().at(0),
+                        e.getValue().at(100)));
         List<Double> mainToListening = starts.stream()
                 .filter(s -> s.agentMainToListeningMillis >= 0)
                 .map(s -> (double) s.agentMainToListeningMillis)
@@ -377,6 +379,21 @@ public final class RealNodeStartBenchmark {
                     "  agent main() -> listening, its own count:      p50 %6.0f  p90 %6.0f%n",
                     p.at(50),
                     p.at(90));
+        }
+        // The operator asks the agent itself as soon as the pod has an address: Live usually comes before the
+        // kubelet's readiness probe has passed and been published, so this is negative then.
+        List<Double> readyToLive = starts.stream()
+                .filter(s -> s.millis(Milestone.POD_READY) != null && s.millis(Milestone.LIVE) != null)
+                .map(s -> s.millis(Milestone.LIVE) - s.millis(Milestone.POD_READY))
+                .toList();
+        if (!readyToLive.isEmpty()) {
+            Percentiles p = new Percentiles(readyToLive);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  pod Ready published -> Live (liveTime):         p50 %6.0f  range %6.0f-%.0f%n",
+                    p.at(50),
+                    p.at(0),
+                    p.at(100));
         }
         System.out.print("  create -> Live seen, per session:");
         starts.forEach(s -> System.out.printf(Locale.ROOT, " %.0f", s.millis(Milestone.LIVE_SEEN)));
