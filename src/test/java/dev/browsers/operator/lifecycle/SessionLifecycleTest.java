@@ -336,6 +336,16 @@ class SessionLifecycleTest {
         }
 
         @Test
+        void aReleaseRequestedWhileTheOperatorWasAwayBillsAtMostTheTimeout() {
+            // A 20 s session released while the operator was away, seen by the new one 58 s after Live.
+            BrowserSession s = liveSession(new BrowserSessionSpec().withTimeout("20s"));
+            s.getSpec().setReleased(true);
+            Decision d = decide(s, PodObservation.ready(ENDPOINT), at(60));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Released);
+            assertThat(d.status().getDurationSeconds()).isEqualTo(20.0);
+        }
+
+        @Test
         void inactivityReleasedLateBillsOnlyUpToTheInactivityDeadline() {
             BrowserSession s =
                     liveSession(new BrowserSessionSpec().withTimeout("10m").withInactivityTimeout("1m"));
