@@ -6,19 +6,17 @@ import io.netty.util.internal.logging.JdkLoggerFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Entry point of the agent container in a session pod. Configured by the environment: {@code SESSION_TOKEN}
- * (required), {@code AGENT_PORT} (default 9222), {@code BROWSER_CDP_PORT} (default 9223), {@code EXPIRES_AT_FILE}
- * (optional: the downward-API file holding the hard deadline), and the limits {@code AGENT_MAX_CONNECTIONS},
- * {@code AGENT_MAX_MESSAGE_BYTES} and {@code AGENT_CLIENT_TIMEOUT_MILLIS} (defaults in {@link AgentContract}).
+ * (required), {@code AGENT_PORT} (default 9222), {@code BROWSER_CDP_PORT} (default 9223), and the limits
+ * {@code AGENT_MAX_CONNECTIONS}, {@code AGENT_MAX_MESSAGE_BYTES} and {@code AGENT_CLIENT_TIMEOUT_MILLIS} (defaults in
+ * {@link AgentContract}). The operator gives it the hard deadline once the session is Live
+ * ({@link AgentContract#DEADLINE_PATH}).
  */
 public final class AgentMain {
     private static final int EXIT_USAGE = 2;
@@ -86,10 +84,6 @@ public final class AgentMain {
         }
         int port = portFromEnvironment(AgentContract.ENV_AGENT_PORT, AgentContract.DEFAULT_AGENT_PORT);
         int browserPort = portFromEnvironment(AgentContract.ENV_BROWSER_CDP_PORT, AgentContract.BROWSER_CDP_PORT);
-        String expiresAtFile = System.getenv(AgentContract.ENV_EXPIRES_AT_FILE);
-        Supplier<Optional<Instant>> deadline = expiresAtFile == null || expiresAtFile.isBlank()
-                ? Optional::empty
-                : new DeadlineFile(Path.of(expiresAtFile));
         AgentOptions defaults = AgentOptions.defaults(browserPort, token);
         int maxConnections = (int) numberFromEnvironment(
                 AgentContract.ENV_MAX_CONNECTIONS,
@@ -110,7 +104,7 @@ public final class AgentMain {
                 Duration.ofDays(1).toMillis(),
                 "a duration in milliseconds");
         return defaults.withBind("0.0.0.0", port)
-                .withBackstop(deadline, AgentOptions.DEFAULT_BACKSTOP_GRACE, AgentMain::exitAfterBackstop)
+                .withBackstop(Optional::empty, AgentOptions.DEFAULT_BACKSTOP_GRACE, AgentMain::exitAfterBackstop)
                 .withLimits(maxConnections, maxMessageBytes, Duration.ofMillis(clientTimeoutMillis));
     }
 

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * @param browserPort Chromium's CDP port; {@link #NO_BROWSER_PORT} when the agent reaches the browser over its
  *        DevTools pipe instead
  * @param token the session's secret; clients present it as a Bearer header or a {@code token} query parameter
- * @param hardDeadline asked on every backstop tick, since the deadline may move while the session lives
+ * @param hardDeadline a deadline the agent knows without being told, asked on every backstop tick since it may move
+ *        (local mode reads the pod's annotation); one the operator gives ({@code PUT /deadline}) counts first
  * @param backstopGrace how long past the deadline the operator gets before the agent closes the browser itself
  * @param onBackstop run once, after the agent closed the browser because the operator did not
  * @param clock the time source for activity and the backstop

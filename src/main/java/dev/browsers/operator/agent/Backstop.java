@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -19,14 +20,17 @@ final class Backstop {
     private final Vertx vertx;
     private final BrowserConnection browser;
     private final AgentOptions options;
+    private final Supplier<Optional<Instant>> deadline;
     private final AtomicBoolean fired = new AtomicBoolean();
     private volatile boolean stopped;
     private volatile long timerId = -1;
 
-    Backstop(Vertx vertx, BrowserConnection browser, AgentOptions options) {
+    /** @param deadline asked on every tick, since the deadline may move while the session lives */
+    Backstop(Vertx vertx, BrowserConnection browser, AgentOptions options, Supplier<Optional<Instant>> deadline) {
         this.vertx = vertx;
         this.browser = browser;
         this.options = options;
+        this.deadline = deadline;
     }
 
     void start() {
@@ -40,7 +44,7 @@ final class Backstop {
 
     private void tick() {
         // The deadline supplier may read a file, so it stays off the event loop.
-        vertx.executeBlocking(() -> options.hardDeadline().get(), false)
+        vertx.executeBlocking(deadline::get, false)
                 .onSuccess(this::fireIfLate)
                 .onFailure(e -> LOG.warning(() -> "cannot read the session's hard deadline: " + e));
     }

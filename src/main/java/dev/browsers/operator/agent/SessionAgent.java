@@ -14,17 +14,20 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
  * The session's only way into its browser: an authenticated CDP proxy (DevTools HTTP pages and WebSockets) that
- * records when a client was last active, answers the operator's readiness and activity questions, and closes the
- * browser itself once the hard deadline is long past.
+ * records when a client was last active, answers the operator's readiness and activity questions, takes the hard
+ * deadline from it, and closes the browser itself once that deadline is long past.
  */
 public final class SessionAgent {
     private static final Logger LOG = Logger.getLogger(SessionAgent.class.getName());
@@ -41,6 +44,9 @@ public final class SessionAgent {
     private final ActivityClock activity;
     private final BrowserConnection browser;
     private final Backstop backstop;
+    /** The hard deadline as the operator last gave it ({@link AgentContract#DEADLINE_PATH}); null until it does. */
+    private final AtomicReference<Instant> givenDeadline = new AtomicReference<>();
+
     private final Set<CdpChannel> channels = ConcurrentHashMap.newKeySet();
     /** Client WebSockets open or being opened: counted before the browser is asked, so the cap holds at once. */
     private final AtomicInteger connections = new AtomicInteger();
@@ -82,7 +88,12 @@ public final class SessionAgent {
         this.guard = new TokenGuard(options.token());
         this.activity = new ActivityClock(options.clock());
         this.browser = browser;
-        this.backstop = new Backstop(vertx, browser, options);
+        this.backstop = new Backstop(
+                vertx,
+                browser,
+                options,
+                () -> Optional.ofNullable(givenDeadline.get())
+                        .or(() -> options.hardDeadline().get()));
     }
 
     private static int requirePort(int browserPort) {
@@ -138,6 +149,10 @@ public final class SessionAgent {
             if (authenticate(request).isPresent()) {
                 respond(request, 200, activity().toJson());
             }
+        } else if (path.equals(AgentContract.DEADLINE_PATH)) {
+            if (authenticate(request).isPresent()) {
+                takeDeadline(request);
+            }
         } else if (JSON_PAGES.contains(path) || JSON_TARGET_ACTIONS.stream().anyMatch(path::startsWith)) {
             authenticate(request).ifPresent(presented -> proxyDevToolsPage(request, presented));
         } else {
@@ -155,6 +170,57 @@ public final class SessionAgent {
                         : ar.cause().getMessage();
                 respond(request, 503, new JsonObject().put("ready", false).put("message", why));
             }
+        });
+    }
+
+    /** {@code PUT} with {"expiresAt": RFC 3339}; the body is small and announced, or refused unread. */
+    private void takeDeadline(HttpServerRequest request) {
+        if (request.method() != HttpMethod.PUT) {
+            respond(request, 405, message("only PUT sets the deadline"));
+            return;
+        }
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        long bytes;
+        try {
+            bytes = length == null ? -1 : Long.parseLong(length);
+        } catch (NumberFormatException e) {
+            bytes = -1;
+        }
+        if (bytes < 0 || bytes > AgentContract.DEADLINE_MAX_BYTES) {
+            request.response().putHeader(HttpHeaders.CONNECTION, "close");
+            respond(
+                    request,
+                    bytes < 0 ? 411 : 413,
+                    message("the deadline request needs a Content-Length of at most " + AgentContract.DEADLINE_MAX_BYTES
+                            + " bytes"));
+            return;
+        }
+        request.body().onComplete(body -> {
+            if (body.failed()) {
+                respond(
+                        request,
+                        400,
+                        message("cannot read the request: " + body.cause().getMessage()));
+                return;
+            }
+            Instant deadline;
+            try {
+                deadline = OffsetDateTime.parse(
+                                new JsonObject(body.result()).getString(AgentContract.DEADLINE_EXPIRES_AT))
+                        .toInstant();
+            } catch (RuntimeException e) {
+                respond(
+                        request,
+                        400,
+                        message("expected {\"" + AgentContract.DEADLINE_EXPIRES_AT + "\": an RFC 3339 timestamp}: "
+                                + e.getMessage()));
+                return;
+            }
+            Instant previous = givenDeadline.getAndSet(deadline);
+            if (!deadline.equals(previous)) {
+                LOG.info(() -> "hard deadline " + deadline);
+            }
+            respond(request, 200, new JsonObject().put(AgentContract.DEADLINE_EXPIRES_AT, deadline.toString()));
         });
     }
 

@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /** The beans every adapter shares, built from the configuration once. */
@@ -34,6 +35,14 @@ public class ConfigBeans {
         if (config.mode() == OperatorConfig.Mode.local && localMode.isUnsatisfied()) {
             throw new IllegalStateException("browser-operator.mode=local, but this build has no local mode (it was "
                     + "built for the cluster image with -Dcluster): set BROWSER_OPERATOR_MODE=cluster");
+        }
+    }
+
+    /** A browser class that could not run, or could open CDP beyond the agent, never gets to start a pod. */
+    void refuseBrowserClassesThatCannotRun(@Observes StartupEvent event, OperatorConfig config) {
+        List<String> problems = BrowserClassCheck.problems(config);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Refusing to start: " + String.join("; ", problems));
         }
     }
 

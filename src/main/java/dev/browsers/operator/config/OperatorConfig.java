@@ -17,6 +17,12 @@ public interface OperatorConfig {
     /** The name of the class configured under {@code browser}, used when a session names none. */
     String DEFAULT_BROWSER_CLASS = "default";
 
+    /** This project's browser image (src/main/docker/Dockerfile.browser): a class that names no image runs it. */
+    String DEFAULT_BROWSER_IMAGE = "ghcr.io/browsers-dev/browser-operator-chromium:0.1.0";
+
+    /** The browser in {@link #DEFAULT_BROWSER_IMAGE}: Debian's chromium-headless-shell. */
+    String DEFAULT_BROWSER_COMMAND = "/usr/lib/chromium/chromium-headless-shell";
+
     enum Mode {
         /** Embedded API store and local Chromium processes: no cluster needed. */
         local,
@@ -86,21 +92,37 @@ public interface OperatorConfig {
     Local local();
 
     interface BrowserClass {
-        @WithDefault("docker.io/chromedp/headless-shell:stable")
-        String image();
+        /**
+         * The browser image. Set together with {@link #command()}, since where the browser is depends on the image: a
+         * class never runs one image with another's binary. Neither set: {@value #DEFAULT_BROWSER_IMAGE} and its
+         * {@value #DEFAULT_BROWSER_COMMAND}. Start-up refuses a class with one of the two.
+         */
+        Optional<String> image();
 
-        @WithDefault("/headless-shell/headless-shell")
-        List<String> command();
+        /** The browser binary in {@link #image()} (with any arguments that must precede the flags). */
+        Optional<List<String>> command();
 
         /**
-         * Chromium flags; the operator adds the CDP address, port and profile directory itself. Without the
-         * networking flags Chromium keeps dialing out, which a closed network answers with errors.
+         * Chromium flags added to those the operator always sets ({@link dev.browsers.operator.model.BrowserFlags}:
+         * headless, no sandbox, no /dev/shm, CDP on the pod's loopback, the profile directory). Without the networking
+         * flags Chromium keeps dialing out, which a closed network answers with errors.
          */
-        @WithDefault("--headless,--no-sandbox,--disable-gpu,--disable-dev-shm-usage,--disable-quic,--no-first-run,"
-                + "--disable-background-networking,--disable-component-update,--disable-sync")
+        @WithDefault("--disable-gpu,--disable-quic,--no-first-run,--disable-background-networking,"
+                + "--disable-component-update,--disable-sync")
         List<String> args();
 
         Resources resources();
+
+        /** The image with its binary: as configured, or the default pair; empty when only one of them is set. */
+        default Optional<BrowserImage> browserImage() {
+            if (image().isPresent() && command().isPresent()) {
+                return Optional.of(new BrowserImage(image().get(), command().get()));
+            }
+            if (image().isEmpty() && command().isEmpty()) {
+                return Optional.of(new BrowserImage(DEFAULT_BROWSER_IMAGE, List.of(DEFAULT_BROWSER_COMMAND)));
+            }
+            return Optional.empty();
+        }
 
         /** Where and how the class's session pods run; applied to the pod apart from its containers. */
         Pod pod();
@@ -167,6 +189,9 @@ public interface OperatorConfig {
         Duration retryPeriod();
     }
 
+    /** A browser image and the command that starts the browser in it. */
+    record BrowserImage(String image, List<String> command) {}
+
     interface Agent {
         /** Image holding this project's jar; the agent is its second entry point. */
         @WithDefault("ghcr.io/browsers-dev/browser-operator:0.1.0")
@@ -176,12 +201,18 @@ public interface OperatorConfig {
          * A small JVM with only the agent's jars. Its heap is a quarter of the container's memory limit, and its
          * direct memory, which defaults to the heap's size, another quarter: the pod passes the limit to the JVM as
          * -XX:MaxRAM, so it sizes itself from the same number wherever it runs. Messages stream through the agent,
-         * so its memory does not grow with their size.
+         * so its memory does not grow with their size. The agent's classes come from its class data sharing archive
+         * (src/main/docker/agent-cds-archive.sh), which serves only the class path spelled as it was written:
+         * relative, from {@link #workingDir()}.
          */
-        @WithDefault("java,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1,-Xss256k,-Xms4m,-XX:MinRAMPercentage=25,"
-                + "-XX:MaxRAMPercentage=25,-XX:MaxMetaspaceSize=32m,-XX:ReservedCodeCacheSize=16m,"
-                + "-cp,/deployments/agent/*,dev.browsers.operator.agent.AgentMain")
+        @WithDefault("java,-XX:SharedArchiveFile=agent/agent.jsa,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1,-Xss256k,"
+                + "-Xms4m,-XX:MinRAMPercentage=25,-XX:MaxRAMPercentage=25,-XX:MaxMetaspaceSize=32m,"
+                + "-XX:ReservedCodeCacheSize=16m,-cp,agent/*,dev.browsers.operator.agent.AgentMain")
         List<String> command();
+
+        /** Where the agent's command runs: the application's directory in the image. */
+        @WithDefault("/deployments")
+        String workingDir();
 
         /** Port of the agent in the session pod; clients connect here. */
         @WithDefault("" + AgentContract.DEFAULT_AGENT_PORT)

@@ -3,11 +3,10 @@ package dev.browsers.operator.dependent;
 import static dev.browsers.operator.model.AgentContract.AGENT_CONTAINER;
 import static dev.browsers.operator.model.AgentContract.BROWSER_CDP_PORT;
 import static dev.browsers.operator.model.AgentContract.BROWSER_CONTAINER;
-import static dev.browsers.operator.model.AgentContract.EXPIRES_AT_FILE;
-import static dev.browsers.operator.model.AgentContract.SESSION_INFO_DIR;
 
 import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.model.AgentContract;
+import dev.browsers.operator.model.BrowserFlags;
 import dev.browsers.operator.model.ConnectionSecret;
 import dev.browsers.operator.model.SessionLabels;
 import dev.browsers.operator.model.SessionNames;
@@ -39,10 +38,10 @@ import java.util.Set;
  * Everything comes from the operator's configuration; users never supply pod specs.
  *
  * <p>Created, never updated: a pod's spec is immutable, and a whole-object update would clear what the
- * scheduler set. The one mutable piece, the deadline annotation, is patched by the reconciler.
+ * scheduler set. The one mutable piece, the annotation recording the deadline the agent holds, is patched by the
+ * reconciler.
  */
 public class SessionPodDependent extends SessionOwnedDependent<Pod> {
-    private static final String PROFILE_DIR = "/tmp/profile";
     /** Grace after the longest possible session before the kubelet kills the pod regardless. */
     private static final long BACKSTOP_GRACE_SECONDS = 60;
     /** Options the java launcher reads from the environment, ahead of those on its command line. */
@@ -71,23 +70,22 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
         return SessionNames.podName(sessionName);
     }
 
+    /**
+     * One volume, the browser's bounded /tmp. The agent gets the hard deadline from the operator over HTTP
+     * ({@link AgentContract#DEADLINE_PATH}), not from a downward-API file that the kubelet would refresh only when it
+     * next syncs the pod.
+     */
     @Override
     protected Pod desired(BrowserSession session, Context<BrowserSession> context) {
         String name = session.getMetadata().getName();
         OperatorConfig.BrowserClass browserClass =
                 config.browserClass(session.specOrEmpty().getBrowserClassName());
-        Map<String, String> annotations = new HashMap<>();
-        String expiresAt = session.statusOrEmpty().getExpiresAt();
-        if (expiresAt != null) {
-            annotations.put(SessionLabels.EXPIRES_AT_ANNOTATION, expiresAt);
-        }
         long activeDeadline = config.startupTimeout().plus(config.maxTimeout()).toSeconds() + BACKSTOP_GRACE_SECONDS;
         Pod pod = new PodBuilder()
                 .withNewMetadata()
                 .withName(nameFor(name))
                 .withNamespace(session.getMetadata().getNamespace())
                 .withLabels(SessionLabels.forSession(name))
-                .withAnnotations(annotations)
                 .endMetadata()
                 .withNewSpec()
                 .withRestartPolicy("Never")
@@ -99,12 +97,13 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .withRunAsNonRoot(true)
                 .withRunAsUser(1000L)
                 .withRunAsGroup(1000L)
-                .withFsGroup(1000L)
                 .withNewSeccompProfile()
                 .withType("RuntimeDefault")
                 .endSeccompProfile()
                 .endSecurityContext()
-                .withContainers(browserContainer(browserClass), agentContainer(name))
+                // The kubelet starts containers one after the other, in this order: the agent's JVM takes longer to
+                // listen than Chromium, so it goes first.
+                .withContainers(agentContainer(name), browserContainer(browserClass))
                 // No in-memory /dev/shm: the browser runs with --disable-dev-shm-usage and keeps its shared memory
                 // in /tmp, bounded here, rather than in RAM outside its memory limit's view until it is too late.
                 .addNewVolume()
@@ -112,17 +111,6 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .withNewEmptyDir()
                 .withSizeLimit(new Quantity(browserClass.resources().tmpSizeLimit()))
                 .endEmptyDir()
-                .endVolume()
-                .addNewVolume()
-                .withName("session-info")
-                .withNewDownwardAPI()
-                .addNewItem()
-                .withPath(EXPIRES_AT_FILE)
-                .withNewFieldRef()
-                .withFieldPath("metadata.annotations['" + SessionLabels.EXPIRES_AT_ANNOTATION + "']")
-                .endFieldRef()
-                .endItem()
-                .endDownwardAPI()
                 .endVolume()
                 .endSpec()
                 .build();
@@ -166,24 +154,33 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
         labels.putAll(pod.getMetadata().getLabels());
         pod.getMetadata().setLabels(labels);
         Map<String, String> annotations = new HashMap<>(overlay.annotations());
-        annotations.putAll(pod.getMetadata().getAnnotations());
+        // The operator's record of the deadline the agent holds: set only once the agent took it.
+        annotations.remove(SessionLabels.EXPIRES_AT_ANNOTATION);
+        if (pod.getMetadata().getAnnotations() != null) {
+            annotations.putAll(pod.getMetadata().getAnnotations());
+        }
         pod.getMetadata().setAnnotations(annotations);
     }
 
-    /** The full Chromium command line of a browser class, minus the binary. */
-    private static List<String> browserArgs(OperatorConfig.BrowserClass browserClass) {
-        List<String> args = new ArrayList<>(browserClass.args());
-        args.add("--remote-debugging-address=127.0.0.1");
-        args.add("--remote-debugging-port=" + BROWSER_CDP_PORT);
-        args.add("--user-data-dir=" + PROFILE_DIR);
+    /**
+     * The Chromium command line of a browser class after the binary: the flags the pod needs, then the class's own.
+     * Start-up has refused classes that set flags the operator owns.
+     */
+    public static List<String> browserArgs(OperatorConfig.BrowserClass browserClass) {
+        List<String> args = new ArrayList<>(BrowserFlags.required());
+        args.addAll(browserClass.args());
         return args;
     }
 
     private Container browserContainer(OperatorConfig.BrowserClass browserClass) {
+        OperatorConfig.BrowserImage browserImage = browserClass
+                .browserImage()
+                .orElseThrow(() -> new IllegalStateException("a browser class sets an image or a command without "
+                        + "the other; start-up should have refused it"));
         return new ContainerBuilder()
                 .withName(BROWSER_CONTAINER)
-                .withImage(browserClass.image())
-                .withCommand(browserClass.command())
+                .withImage(browserImage.image())
+                .withCommand(browserImage.command())
                 .withArgs(browserArgs(browserClass))
                 // Chromium writes caches under HOME; the root filesystem is read-only.
                 .withEnv(env("HOME", "/tmp"))
@@ -209,10 +206,10 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .withName(AGENT_CONTAINER)
                 .withImage(agent.image())
                 .withCommand(agent.command())
+                .withWorkingDir(agent.workingDir())
                 .withEnv(
                         env(AgentContract.ENV_AGENT_PORT, String.valueOf(agent.port())),
                         env(AgentContract.ENV_BROWSER_CDP_PORT, String.valueOf(BROWSER_CDP_PORT)),
-                        env(AgentContract.ENV_EXPIRES_AT_FILE, SESSION_INFO_DIR + "/" + EXPIRES_AT_FILE),
                         env(AgentContract.ENV_MAX_CONNECTIONS, String.valueOf(agent.maxConnections())),
                         env(
                                 AgentContract.ENV_MAX_MESSAGE_BYTES,
@@ -254,11 +251,6 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                         agent.resources().cpuLimit().orElse(null),
                         agent.resources().memoryLimit()))
                 .withSecurityContext(restricted())
-                .withVolumeMounts(new VolumeMountBuilder()
-                        .withName("session-info")
-                        .withMountPath(SESSION_INFO_DIR)
-                        .withReadOnly(true)
-                        .build())
                 .build();
     }
 

@@ -4,7 +4,8 @@ package dev.browsers.operator.lifecycle;
  * What the operator sees of a session's pod, reduced to what the lifecycle needs.
  *
  * @param detail human words from the pod (condition or container message) or from the API server, may be null
- * @param agentEndpoint host:port where the session's agent listens, once known
+ * @param agentEndpoint host:port where the session's agent listens, once the pod has an address (READY, and
+ *     NOT_READY while the browser starts: the reconciler may then ask the agent itself)
  */
 public record PodObservation(State state, String detail, String agentEndpoint) {
 
@@ -36,6 +37,11 @@ public record PodObservation(State state, String detail, String agentEndpoint) {
 
     public static PodObservation of(State state, String detail) {
         return new PodObservation(state, detail, null);
+    }
+
+    /** Not ready (yet), with the pod's agent already reachable at an address. */
+    public static PodObservation notReady(String detail, String agentEndpoint) {
+        return new PodObservation(State.NOT_READY, detail, agentEndpoint);
     }
 
     public static PodObservation ready(String agentEndpoint) {

@@ -31,6 +31,15 @@ public final class SessionLifecycle {
 
     private static final Duration MIN_CREATE_RETRY_INTERVAL = Duration.ofSeconds(1);
 
+    /**
+     * A starting pod with an address is looked at again this soon, at a tenth of the time waited so far: the
+     * reconciler then asks the agent itself whether the browser answers, instead of waiting for the kubelet's
+     * readiness probe (at best one probe period, 1 s, after the kubelet has noticed the containers run).
+     */
+    static final Duration MIN_READY_POLL_INTERVAL = Duration.ofMillis(50);
+
+    static final Duration MAX_READY_POLL_INTERVAL = Duration.ofMillis(500);
+
     private SessionLifecycle() {}
 
     /**
@@ -199,7 +208,18 @@ public final class SessionLifecycle {
             next.setPhase(Phase.Pending);
             next.setReason(Reason.Starting);
             next.setMessage("starting browser pod " + podName);
+            if (pod.state() == PodObservation.State.NOT_READY && pod.agentEndpoint() != null) {
+                Instant poll = now.plus(readyPollInterval());
+                return decision(ensure, poll.isBefore(startupDeadline) ? poll : startupDeadline);
+            }
             return decision(ensure, startupDeadline);
+        }
+
+        private Duration readyPollInterval() {
+            Duration tenth = Duration.between(parse(next.getStartTime()), now).dividedBy(10);
+            return tenth.compareTo(MIN_READY_POLL_INTERVAL) < 0
+                    ? MIN_READY_POLL_INTERVAL
+                    : tenth.compareTo(MAX_READY_POLL_INTERVAL) > 0 ? MAX_READY_POLL_INTERVAL : tenth;
         }
 
         /** Retries back off with the time refused so far (stateless: startTime is in the status), never past the deadline. */

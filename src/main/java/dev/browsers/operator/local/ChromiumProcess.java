@@ -1,6 +1,7 @@
 package dev.browsers.operator.local;
 
 import dev.browsers.operator.agent.DevToolsPipe;
+import dev.browsers.operator.model.BrowserFlags;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
@@ -72,9 +73,7 @@ public final class ChromiumProcess implements AutoCloseable {
 
     private static List<String> browserFlags(List<String> flags, Path profile) {
         List<String> kept = new ArrayList<>();
-        flags.stream()
-                .filter(f -> !f.startsWith("--remote-debugging-") && !f.startsWith("--user-data-dir"))
-                .forEach(kept::add);
+        flags.stream().filter(f -> !BrowserFlags.ownedByOperator(f)).forEach(kept::add);
         kept.add("--user-data-dir=" + profile);
         return kept;
     }

@@ -203,7 +203,7 @@ public final class LocalRuntime implements AutoCloseable {
                 .orElseThrow();
     }
 
-    /** The agent's backstop reads the deadline annotation the operator keeps current, as the downward API would. */
+    /** The deadline an agent of this pod took before, as the pod records it: the backstop's until the operator gives one. */
     private Optional<Instant> hardDeadline(String key) {
         return Optional.ofNullable(pods.getStore().getByKey(key))
                 .map(p -> p.getMetadata().getAnnotations().get(SessionLabels.EXPIRES_AT_ANNOTATION))

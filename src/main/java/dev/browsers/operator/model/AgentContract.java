@@ -18,7 +18,6 @@ public final class AgentContract {
 
     public static final String ENV_AGENT_PORT = "AGENT_PORT";
     public static final String ENV_BROWSER_CDP_PORT = "BROWSER_CDP_PORT";
-    public static final String ENV_EXPIRES_AT_FILE = "EXPIRES_AT_FILE";
     public static final String ENV_MAX_CONNECTIONS = "AGENT_MAX_CONNECTIONS";
     public static final String ENV_MAX_MESSAGE_BYTES = "AGENT_MAX_MESSAGE_BYTES";
     public static final String ENV_CLIENT_TIMEOUT_MILLIS = "AGENT_CLIENT_TIMEOUT_MILLIS";
@@ -39,11 +38,6 @@ public final class AgentContract {
 
     public static final long MIN_CLIENT_TIMEOUT_MILLIS = 100;
 
-    /** The downward-API volume in the agent container holding the hard deadline. */
-    public static final String SESSION_INFO_DIR = "/etc/browser-session";
-
-    public static final String EXPIRES_AT_FILE = "expires-at";
-
     /** Clients present the session token as {@code Authorization: Bearer <token>} or this query parameter. */
     public static final String TOKEN_QUERY_PARAMETER = "token";
 
@@ -55,6 +49,17 @@ public final class AgentContract {
     public static final String ACTIVITY_PATH = "/activity";
     /** Field of the activity answer: milliseconds since the last client activity, null if there was none. */
     public static final String ACTIVITY_IDLE_MILLIS = "idleMillis";
+
+    /**
+     * The operator gives the agent the session's hard deadline here ({@code PUT}, token required, a JSON object with
+     * {@link #DEADLINE_EXPIRES_AT}), and again when it moves: the agent closes the browser itself once the deadline is
+     * long past and the operator has not ended the session.
+     */
+    public static final String DEADLINE_PATH = "/deadline";
+    /** Field of the deadline request: the hard deadline, RFC 3339. */
+    public static final String DEADLINE_EXPIRES_AT = "expiresAt";
+    /** The largest deadline request body: an RFC 3339 timestamp in a small JSON object. */
+    public static final int DEADLINE_MAX_BYTES = 256;
 
     private AgentContract() {}
 

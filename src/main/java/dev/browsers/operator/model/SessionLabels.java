@@ -11,7 +11,7 @@ public final class SessionLabels {
     public static final String MANAGED_BY_VALUE = "browser-operator";
     public static final String MANAGED_BY_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
     public static final String SESSION = GROUP + "/session";
-    /** On the pod: the hard deadline, read by the agent through the downward API as its backstop. */
+    /** On the pod: the hard deadline the agent took from the operator (PUT /deadline), so it is given again only when it moves. */
     public static final String EXPIRES_AT_ANNOTATION = GROUP + "/expires-at";
 
     private SessionLabels() {}

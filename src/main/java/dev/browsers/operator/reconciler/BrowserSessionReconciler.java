@@ -1,7 +1,5 @@
 package dev.browsers.operator.reconciler;
 
-import static dev.browsers.operator.model.SessionLabels.EXPIRES_AT_ANNOTATION;
-
 import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.dependent.ConnectionSecretDependent;
 import dev.browsers.operator.dependent.SessionPodDependent;
@@ -37,14 +35,15 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Observe (the session, its pod, maybe its agent) -> decide (the pure lifecycle) -> apply (dependents,
@@ -66,19 +65,21 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
     private final Policy policy;
     private final int agentPort;
     private final Clock clock;
-    private final AgentActivityClient agents;
+    private final AgentClient agents;
+    private final AgentDeadlines deadlines;
     private final SessionMetrics metrics;
     private final ConnectionSecretDependent secret = new ConnectionSecretDependent();
     private final SessionPodDependent pod;
     private final Set<String> watchNamespaces;
 
     public BrowserSessionReconciler(
-            OperatorConfig config, Policy policy, Clock clock, AgentActivityClient agents, SessionMetrics metrics) {
+            OperatorConfig config, Policy policy, Clock clock, AgentClient agents, SessionMetrics metrics) {
         this.watchNamespaces = config.watchNamespaces().orElse(Set.of());
         this.policy = policy;
         this.agentPort = config.agent().port();
         this.clock = clock;
         this.agents = agents;
+        this.deadlines = new AgentDeadlines(agents, agentPort, policy.agentRetryInterval());
         this.metrics = metrics;
         this.pod = new SessionPodDependent(config);
     }
@@ -137,7 +138,8 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
         Instant now = clock.instant();
         SpecCheck spec = SpecCheck.of(session, policy);
         Optional<Pod> currentPod = pod.getSecondaryResource(session, context);
-        PodObservation podObservation = PodObserver.observe(currentPod.orElse(null), agentPort);
+        PodObservation podObservation =
+                askAgentIfStarting(session, PodObserver.observe(currentPod.orElse(null), agentPort));
         ActivityObservation activity = null;
         if (podObservation.state() != PodObservation.State.ABSENT
                 && SessionLifecycle.activityProbeDue(session, spec, now)) {
@@ -147,7 +149,7 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
         BrowserSessionStatus observed = session.getStatus();
         session.setStatus(decision.status());
         try {
-            if (apply(decision, session, currentPod, context)) {
+            if (apply(decision, session, context)) {
                 return UpdateControl.noUpdate();
             }
         } catch (ActionFailed failed) {
@@ -166,7 +168,18 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
         record(context, session, decision, now);
         UpdateControl<BrowserSession> control =
                 decision.status().equals(observed) ? UpdateControl.noUpdate() : UpdateControl.patchStatus(session);
-        decision.requeueAfter().ifPresent(control::rescheduleAfter);
+        BrowserSessionStatus decided = decision.status();
+        Optional<Duration> deadlineRetry = currentPod.flatMap(p -> deadlines.sync(
+                observed,
+                decided,
+                p,
+                () -> secret.getSecondaryResource(session, context).flatMap(ConnectionSecretDependent::token),
+                context.getClient(),
+                now));
+        Stream.of(decision.requeueAfter(), deadlineRetry)
+                .flatMap(Optional::stream)
+                .min(Duration::compareTo)
+                .ifPresent(control::rescheduleAfter);
         return control;
     }
 
@@ -200,8 +213,7 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
     }
 
     /** Runs the decision's actions; true when the session itself was deleted. */
-    private boolean apply(
-            Decision decision, BrowserSession session, Optional<Pod> currentPod, Context<BrowserSession> context) {
+    private boolean apply(Decision decision, BrowserSession session, Context<BrowserSession> context) {
         String name = session.getMetadata().getName();
         for (var action : decision.actions()) {
             switch (action) {
@@ -210,11 +222,7 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
                             "secret " + SessionNames.connectionSecretName(name),
                             () -> secret.reconcile(session, context));
                 case ENSURE_POD ->
-                    ActionFailed.wrap("pod " + SessionNames.podName(name), () -> {
-                        pod.reconcile(session, context);
-                        currentPod.ifPresent(p -> syncDeadlineAnnotation(
-                                context, p, decision.status().getExpiresAt()));
-                    });
+                    ActionFailed.wrap("pod " + SessionNames.podName(name), () -> pod.reconcile(session, context));
                 case DELETE_POD -> pod.delete(session, context);
                 case DELETE_SESSION -> {
                     context.getClient().resource(session).delete();
@@ -250,20 +258,20 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
         });
     }
 
-    /** Keeps the agent's backstop deadline (read through the downward API) equal to status.expiresAt. */
-    private static void syncDeadlineAnnotation(Context<BrowserSession> context, Pod sessionPod, String expiresAt) {
-        Map<String, String> annotations = sessionPod.getMetadata().getAnnotations();
-        if (expiresAt == null || annotations != null && expiresAt.equals(annotations.get(EXPIRES_AT_ANNOTATION))) {
-            return;
+    /**
+     * A pod with an address that the kubelet does not call Ready yet: the agent answers the probe's question itself.
+     * Yes counts as Ready at once, so a session goes Live without waiting for the kubelet's next probe, and a Live
+     * session keeps its Ready condition while the kubelet catches up.
+     */
+    private PodObservation askAgentIfStarting(BrowserSession session, PodObservation pod) {
+        Phase phase = session.statusOrEmpty().getPhase();
+        if (pod.state() == PodObservation.State.NOT_READY
+                && pod.agentEndpoint() != null
+                && (phase == null || !phase.isTerminal())
+                && agents.browserAnswers(pod.agentEndpoint())) {
+            return PodObservation.ready(pod.agentEndpoint());
         }
-        context.getClient()
-                .pods()
-                .inNamespace(sessionPod.getMetadata().getNamespace())
-                .withName(sessionPod.getMetadata().getName())
-                .edit(p -> {
-                    p.getMetadata().getAnnotations().put(EXPIRES_AT_ANNOTATION, expiresAt);
-                    return p;
-                });
+        return pod;
     }
 
     private ActivityObservation askAgent(

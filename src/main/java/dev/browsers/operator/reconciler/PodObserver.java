@@ -67,15 +67,12 @@ public final class PodObserver {
             return PodObservation.of(State.UNSCHEDULABLE, scheduled.get().getMessage());
         }
         Optional<PodCondition> ready = condition(status, "Ready");
+        String agentEndpoint = PodAddresses.agentEndpoint(pod, agentPort).orElse(null);
         if ("Running".equals(status.getPhase())
                 && ready.filter(c -> "True".equals(c.getStatus())).isPresent()) {
-            return new PodObservation(
-                    State.READY,
-                    null,
-                    PodAddresses.agentEndpoint(pod, agentPort).orElse(null));
+            return PodObservation.ready(agentEndpoint);
         }
-        return PodObservation.of(
-                State.NOT_READY, ready.map(PodCondition::getMessage).orElse(null));
+        return PodObservation.notReady(ready.map(PodCondition::getMessage).orElse(null), agentEndpoint);
     }
 
     private static Optional<ContainerStateTerminated> terminated(List<ContainerStatus> containers, String name) {

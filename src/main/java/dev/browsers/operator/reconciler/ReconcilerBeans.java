@@ -19,8 +19,8 @@ public class ReconcilerBeans {
 
     @Produces
     @Singleton
-    AgentActivityClient agentActivityClient() {
-        return new HttpAgentActivityClient();
+    AgentClient agentClient() {
+        return new HttpAgentClient();
     }
 
     /** Gauges and the Live-seconds meter follow the sessions this often; Prometheus scrapes every 15 s or more. */

@@ -308,6 +308,69 @@ class SessionAgentIT {
         await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> backstops.get() == 1);
     }
 
+    @Test
+    void theDeadlineTheOperatorGivesIsTheOneTheBackstopKeeps() throws Exception {
+        ChromiumOnPort overdue = startChromium();
+        cleanup.add(overdue);
+        AtomicInteger backstops = new AtomicInteger();
+        SessionAgent guard = new SessionAgent(
+                vertx,
+                AgentOptions.defaults(overdue.cdpPort(), TOKEN)
+                        .withBackstop(Optional::empty, Duration.ofSeconds(1), backstops::incrementAndGet));
+        int guardPort = result(guard.start());
+        cleanup.add(() -> result(guard.stop()));
+
+        HttpResponse<String> later =
+                putDeadline(guardPort, deadlineBody(Instant.now().plusSeconds(3600)), TOKEN);
+        assertThat(later.statusCode()).isEqualTo(200);
+        await().during(Duration.ofMillis(2500))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> backstops.get() == 0 && overdue.isAlive());
+
+        // Moved into the past: the operator shortened the session and is gone.
+        assertThat(putDeadline(guardPort, deadlineBody(Instant.now().minusMillis(1500)), TOKEN)
+                        .statusCode())
+                .isEqualTo(200);
+        overdue.onExit().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        await().atMost(WAIT).until(() -> backstops.get() == 1);
+    }
+
+    @Test
+    void deadlineRequestsNeedTheTokenAPutAndASmallValidBody() throws Exception {
+        // Far ahead: the shared browser must outlive this test whatever the clock says.
+        String body = deadlineBody(Instant.parse("2099-11-29T10:05:00.000Z"));
+        assertThat(putDeadline(port, body, null).statusCode()).isEqualTo(401);
+        assertThat(putDeadline(port, body, "wrong").statusCode()).isEqualTo(401);
+        assertThat(get("/deadline", "Bearer " + TOKEN).statusCode()).isEqualTo(405);
+        // Java's client sends an empty PUT without a Content-Length.
+        assertThat(putDeadline(port, "", TOKEN).statusCode()).isEqualTo(411);
+        for (String bad : new String[] {"{}", "[]", "null", "{\"expiresAt\":\"tomorrow\"}", "{\"expiresAt\":1}"}) {
+            HttpResponse<String> refused = putDeadline(port, bad, TOKEN);
+            assertThat(refused.statusCode()).as("body %s", bad).isEqualTo(400);
+            assertThat(new JsonObject(refused.body()).getString("message")).contains("expiresAt");
+        }
+        String tooLong = "{\"expiresAt\":\"2099-11-29T10:05:00.000Z\",\"pad\":\"" + "x".repeat(300) + "\"}";
+        assertThat(putDeadline(port, tooLong, TOKEN).statusCode()).isEqualTo(413);
+
+        HttpResponse<String> taken = putDeadline(port, body, TOKEN);
+        assertThat(taken.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(taken.body()).getString("expiresAt")).isEqualTo("2099-11-29T10:05:00Z");
+    }
+
+    private static String deadlineBody(Instant deadline) {
+        return new JsonObject().put("expiresAt", deadline.toString()).encode();
+    }
+
+    private HttpResponse<String> putDeadline(int agentPort, String body, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agentPort + "/deadline"))
+                .timeout(WAIT)
+                .PUT(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
+    }
+
     private static ChromiumOnPort startChromium() throws Exception {
         return ChromiumOnPort.start();
     }

@@ -2,7 +2,6 @@ package dev.browsers.operator.bench;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.browsers.operator.lifecycle.ActivityObservation;
 import dev.browsers.operator.local.EmbeddedApiServer;
 import dev.browsers.operator.model.GoDuration;
 import dev.browsers.operator.model.SessionLabels;
@@ -11,6 +10,7 @@ import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
+import dev.browsers.operator.testing.FakeAgents;
 import dev.browsers.operator.testing.FakeKubelet;
 import dev.browsers.operator.testing.Leases;
 import dev.browsers.operator.testing.LocalOperatorProcess;
@@ -314,7 +314,7 @@ public final class LeaderTakeoverBenchmark {
                             own,
                             TestConfigs.operatorConfig(replicaConfig(identity)),
                             Clock.systemUTC(),
-                            (endpoint, token, now) -> new ActivityObservation.Reported(null))
+                            new FakeAgents())
                     .start();
             harnesses.add(harness);
             return new Replica() {

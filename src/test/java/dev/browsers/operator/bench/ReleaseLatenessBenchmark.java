@@ -2,12 +2,12 @@ package dev.browsers.operator.bench;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.browsers.operator.lifecycle.ActivityObservation;
 import dev.browsers.operator.local.EmbeddedApiServer;
 import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.Phase;
+import dev.browsers.operator.testing.FakeAgents;
 import dev.browsers.operator.testing.FakeKubelet;
 import dev.browsers.operator.testing.OperatorHarness;
 import dev.browsers.operator.testing.TestConfigs;
@@ -39,7 +39,7 @@ public final class ReleaseLatenessBenchmark {
                                 client,
                                 TestConfigs.operatorConfig(Map.of("browser-operator.ttl-after-finished", "0")),
                                 Clock.systemUTC(),
-                                (endpoint, token, now) -> new ActivityObservation.Reported(null))
+                                new FakeAgents())
                         .start()) {
             FakeKubelet kubelet = FakeKubelet.start(client);
             for (int i = 0; i < SESSIONS; i++) {

@@ -3,6 +3,7 @@ package dev.browsers.operator.dependent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
@@ -55,11 +56,13 @@ class SessionPodDependentTest {
         assertThat(pod.getSpec().getActiveDeadlineSeconds()).isEqualTo(120 + 86_400 + 60);
 
         Container browser = container(pod, "browser");
-        assertThat(browser.getImage()).isEqualTo("docker.io/chromedp/headless-shell:stable");
+        assertThat(browser.getImage()).isEqualTo("ghcr.io/browsers-dev/browser-operator-chromium:0.1.0");
+        assertThat(browser.getCommand()).containsExactly("/usr/lib/chromium/chromium-headless-shell");
         assertThat(browser.getArgs())
-                .contains(
+                .startsWith(
                         "--headless",
                         "--no-sandbox",
+                        "--disable-dev-shm-usage",
                         "--remote-debugging-address=127.0.0.1",
                         "--remote-debugging-port=9223",
                         "--user-data-dir=/tmp/profile");
@@ -67,6 +70,9 @@ class SessionPodDependentTest {
         assertThat(browser.getResources().getLimits()).containsEntry("memory", new Quantity("2Gi"));
 
         Container agent = container(pod, "agent");
+        // The relative class path and archive of the agent's command start here.
+        assertThat(agent.getWorkingDir()).isEqualTo("/deployments");
+        assertThat(agent.getCommand()).contains("-XX:SharedArchiveFile=agent/agent.jsa", "agent/*");
         assertThat(agent.getPorts())
                 .singleElement()
                 .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(9222));
@@ -76,7 +82,6 @@ class SessionPodDependentTest {
                 .containsExactlyInAnyOrder(
                         "AGENT_PORT",
                         "BROWSER_CDP_PORT",
-                        "EXPIRES_AT_FILE",
                         "SESSION_TOKEN",
                         "AGENT_MAX_CONNECTIONS",
                         "AGENT_MAX_MESSAGE_BYTES",
@@ -91,7 +96,6 @@ class SessionPodDependentTest {
         assertThat(token.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
         for (Container c : pod.getSpec().getContainers()) {
             assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
-            assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
             assertThat(c.getSecurityContext().getPrivileged()).isFalse();
             assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
         }
@@ -132,22 +136,22 @@ class SessionPodDependentTest {
     }
 
     @Test
-    void theHardDeadlineReachesTheAgentThroughAnAnnotationAndTheDownwardApi() {
+    void theHardDeadlineIsNotInThePodTheOperatorGivesItToTheAgent() {
         BrowserSession session = session(new BrowserSessionSpec());
-        assertThat(desired(session, Map.of()).getMetadata().getAnnotations()).isEmpty();
-        BrowserSessionStatus status = new BrowserSessionStatus();
-        status.setExpiresAt("2026-11-29T10:05:00.000Z");
-        session.setStatus(status);
+        BrowserSessionStatus live = new BrowserSessionStatus();
+        live.setExpiresAt("2026-11-29T10:05:00.000Z");
+        session.setStatus(live);
         Pod pod = desired(session, Map.of());
-        assertThat(pod.getMetadata().getAnnotations())
-                .containsEntry("browsers.dev/expires-at", "2026-11-29T10:05:00.000Z");
-        assertThat(pod.getSpec().getVolumes())
-                .filteredOn(v -> v.getDownwardAPI() != null)
-                .singleElement()
-                .satisfies(v -> assertThat(v.getDownwardAPI().getItems())
-                        .singleElement()
-                        .satisfies(item -> assertThat(item.getFieldRef().getFieldPath())
-                                .isEqualTo("metadata.annotations['browsers.dev/expires-at']")));
+        // The browser's bounded /tmp is the one volume: no downward-API file for the deadline.
+        assertThat(pod.getSpec().getVolumes()).extracting(Volume::getName).containsExactly("tmp");
+        // The deadline reaches the agent from the operator; the annotation records it once taken, not before.
+        assertThat(pod.getMetadata().getAnnotations()).isEmpty();
+        Container agent = container(pod, "agent");
+        assertThat(agent.getVolumeMounts()).isEmpty();
+        assertThat(agent.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        Container browser = container(pod, "browser");
+        assertThat(browser.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(browser.getArgs()).contains("--disable-dev-shm-usage", "--user-data-dir=/tmp/profile");
     }
 
     @Test
@@ -155,16 +159,83 @@ class SessionPodDependentTest {
         Map<String, String> config = Map.of(
                 "browser-operator.browser-classes.big.image", "example.com/chromium:1",
                 "browser-operator.browser-classes.big.command", "/usr/bin/chromium",
-                "browser-operator.browser-classes.big.args", "--headless,--no-sandbox",
+                // A comma inside a flag is escaped: the list is comma-separated.
+                "browser-operator.browser-classes.big.args", "--window-size=1920\\,1080,--force-device-scale-factor=2",
                 "browser-operator.browser-classes.big.resources.memory-limit", "4Gi",
                 "browser-operator.agent.port", "9500");
         Pod pod = desired(session(new BrowserSessionSpec().withBrowserClassName("big")), config);
         Container browser = container(pod, "browser");
         assertThat(browser.getImage()).isEqualTo("example.com/chromium:1");
         assertThat(browser.getCommand()).containsExactly("/usr/bin/chromium");
-        assertThat(browser.getArgs()).startsWith("--headless", "--no-sandbox").contains("--remote-debugging-port=9223");
+        assertThat(browser.getArgs()).endsWith("--window-size=1920,1080", "--force-device-scale-factor=2");
         assertThat(browser.getResources().getLimits()).containsEntry("memory", new Quantity("4Gi"));
         assertThat(container(pod, "agent").getPorts().get(0).getContainerPort()).isEqualTo(9500);
+    }
+
+    @Test
+    void aClassThatSetsItsOwnFlagsKeepsEveryFlagThePodNeedsFirst() {
+        // A class with nothing of the defaults: without --no-sandbox Chromium would exit "No usable sandbox!".
+        Map<String, String> config = Map.of(
+                "browser-operator.browser-classes.plain.args", "--lang=de-DE",
+                "browser-operator.browser.args", "--hide-scrollbars");
+        for (String className : new String[] {"plain", null}) {
+            Container browser = container(
+                    desired(session(new BrowserSessionSpec().withBrowserClassName(className)), config), "browser");
+            assertThat(browser.getArgs())
+                    .as("class %s", className)
+                    .startsWith(
+                            "--headless",
+                            "--no-sandbox",
+                            "--disable-dev-shm-usage",
+                            "--remote-debugging-address=127.0.0.1",
+                            "--remote-debugging-port=9223",
+                            "--user-data-dir=/tmp/profile")
+                    .hasSize(7);
+        }
+        assertThat(container(
+                                desired(session(new BrowserSessionSpec().withBrowserClassName("plain")), config),
+                                "browser")
+                        .getArgs())
+                .endsWith("--lang=de-DE");
+    }
+
+    @Test
+    void imageAndCommandComeTogetherAsConfiguredOrAsTheDefaultPair() {
+        Map<String, String> config = Map.of(
+                "browser-operator.browser.image", "localhost/kube-local/chromium-headless-shell:local",
+                "browser-operator.browser.command", "/usr/lib/chromium/chromium-headless-shell",
+                "browser-operator.browser-classes.chromedp.image", "docker.io/chromedp/headless-shell:stable",
+                "browser-operator.browser-classes.chromedp.command", "/headless-shell/headless-shell",
+                "browser-operator.browser-classes.small.resources.memory-limit", "1Gi");
+        Container byDefault = container(desired(session(new BrowserSessionSpec()), config), "browser");
+        assertThat(byDefault.getImage()).isEqualTo("localhost/kube-local/chromium-headless-shell:local");
+        assertThat(byDefault.getCommand()).containsExactly("/usr/lib/chromium/chromium-headless-shell");
+
+        Container chromedp = container(
+                desired(session(new BrowserSessionSpec().withBrowserClassName("chromedp")), config), "browser");
+        assertThat(chromedp.getImage()).isEqualTo("docker.io/chromedp/headless-shell:stable");
+        assertThat(chromedp.getCommand()).containsExactly("/headless-shell/headless-shell");
+
+        // Neither set: this project's image with its own binary, not the default class's image.
+        Container small =
+                container(desired(session(new BrowserSessionSpec().withBrowserClassName("small")), config), "browser");
+        assertThat(small.getImage()).isEqualTo(OperatorConfig.DEFAULT_BROWSER_IMAGE);
+        assertThat(small.getCommand()).containsExactly(OperatorConfig.DEFAULT_BROWSER_COMMAND);
+    }
+
+    @Test
+    void aClassWithAnImageButNoCommandNeverMakesAPod() {
+        Map<String, String> config =
+                Map.of("browser-operator.browser.image", "docker.io/chromedp/headless-shell:stable");
+        assertThatThrownBy(() -> desired(session(new BrowserSessionSpec()), config))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("start-up should have refused it");
+    }
+
+    @Test
+    void theAgentStartsFirstBecauseItsJvmTakesLongerToListenThanChromium() {
+        Pod pod = desired(session(new BrowserSessionSpec()), Map.of());
+        assertThat(pod.getSpec().getContainers()).extracting(Container::getName).containsExactly("agent", "browser");
     }
 
     /** Every pod setting a browser class can carry, as the Helm chart writes them (quoted keys, JSON and YAML). */
@@ -248,9 +319,9 @@ class SessionPodDependentTest {
                         "tier", "sandboxed",
                         "app.kubernetes.io/managed-by", "browser-operator",
                         "browsers.dev/session", "checkout"));
+        // The deadline annotation is the operator's record of what the agent holds: a class cannot set it.
         assertThat(pod.getMetadata().getAnnotations())
-                .containsExactlyInAnyOrderEntriesOf(Map.of(
-                        "karpenter.sh/do-not-disrupt", "true", "browsers.dev/expires-at", "2026-11-29T10:05:00.000Z"));
+                .containsExactlyInAnyOrderEntriesOf(Map.of("karpenter.sh/do-not-disrupt", "true"));
         assertThat(tmp(pod).getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("512Mi"));
 
         assertThat(PodSecurity.restrictedViolations(spec)).isEmpty();

@@ -8,6 +8,7 @@ import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.dependent.SessionPods;
+import dev.browsers.operator.model.BrowserFlags;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.testing.PodSecurity;
@@ -156,6 +157,8 @@ class HelmChartTest {
                 "2h",
                 "browser.image",
                 "example/chrome:1",
+                "browser.command[0]",
+                "/opt/chrome/chrome",
                 "browser.resources.limits.memory",
                 "3Gi",
                 "restApi.enabled",
@@ -163,7 +166,8 @@ class HelmChartTest {
         assertThat(config.mode()).isEqualTo(OperatorConfig.Mode.cluster);
         assertThat(config.maxTimeout()).isEqualTo(Duration.ofHours(2));
         assertThat(config.ttlAfterFinished()).isEqualTo(Duration.ofHours(1));
-        assertThat(config.browser().image()).isEqualTo("example/chrome:1");
+        assertThat(config.browser().browserImage())
+                .contains(new OperatorConfig.BrowserImage("example/chrome:1", List.of("/opt/chrome/chrome")));
         assertThat(config.browser().resources().memoryLimit()).isEqualTo("3Gi");
         assertThat(config.browser().resources().memoryRequest()).isEmpty();
         assertThat(config.agent().image()).isEqualTo("ghcr.io/browsers-dev/browser-operator:0.1.0");
@@ -213,10 +217,13 @@ class HelmChartTest {
         session.getMetadata().setLabels(Map.of("team", "payments", "other", "x"));
         Pod pod = SessionPods.desired(config, session);
 
-        Container browser = pod.getSpec().getContainers().get(0);
+        Container browser = SessionPods.container(pod, "browser");
         assertThat(browser.getImage()).isEqualTo("example.com/chromium:2");
         assertThat(browser.getCommand()).containsExactly("/usr/bin/chromium");
-        assertThat(browser.getArgs()).startsWith("--headless", "--window-size=1280,720", "C:\\dir", "${HOME}");
+        // The class's flags come after those the operator always sets.
+        assertThat(browser.getArgs())
+                .startsWith(BrowserFlags.required().toArray(String[]::new))
+                .endsWith("--headless", "--window-size=1280,720", "C:\\dir", "${HOME}");
         assertThat(browser.getResources().getRequests())
                 .containsEntry("cpu", new Quantity("500m"))
                 .containsEntry("memory", new Quantity("3Gi"));
@@ -248,10 +255,12 @@ class HelmChartTest {
 
         // The default class keeps the operator's image, command and flags, with the chart's pod settings.
         Pod plain = SessionPods.desired(config, new BrowserSession("team-a", "plain", new BrowserSessionSpec()));
-        assertThat(plain.getSpec().getContainers().get(0).getArgs())
-                .startsWith(TestConfigs.chromiumFlags().toArray(String[]::new));
+        Container plainBrowser = SessionPods.container(plain, "browser");
+        assertThat(plainBrowser.getImage()).isEqualTo(OperatorConfig.DEFAULT_BROWSER_IMAGE);
+        assertThat(plainBrowser.getCommand()).containsExactly(OperatorConfig.DEFAULT_BROWSER_COMMAND);
+        assertThat(plainBrowser.getArgs()).containsSubsequence(TestConfigs.chromiumFlags());
         assertThat(plain.getMetadata().getAnnotations()).containsEntry("karpenter.sh/do-not-disrupt", "true");
-        assertThat(plain.getSpec().getContainers().get(0).getResources().getRequests())
+        assertThat(plainBrowser.getResources().getRequests())
                 .as("memory requested up to the limit by default")
                 .containsEntry("memory", new Quantity("2Gi"));
     }
@@ -525,6 +534,9 @@ class HelmChartTest {
         bad.put("replicas", 3);
         bad.put("image.pullPolicy", "Sometimes");
         bad.put("browserClasses.Big.image", "x");
+        // Image and command together: one alone would pair an image with another image's binary.
+        bad.put("browser.image", "example/chrome:1");
+        bad.put("browserClasses.big.command[0]", "/usr/bin/chromium");
         bad.put("networkPolicy.denyEgressCidrs[0]", "not-a-cidr");
         bad.put("agent.port", 70000);
         bad.forEach((key, value) -> assertThatThrownBy(

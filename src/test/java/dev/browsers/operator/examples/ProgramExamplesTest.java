@@ -3,10 +3,10 @@ package dev.browsers.operator.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.browsers.operator.lifecycle.ActivityObservation;
 import dev.browsers.operator.local.EmbeddedApiServer;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
+import dev.browsers.operator.testing.FakeAgents;
 import dev.browsers.operator.testing.FakeKubelet;
 import dev.browsers.operator.testing.MutableClock;
 import dev.browsers.operator.testing.OperatorHarness;
@@ -38,10 +38,7 @@ class ProgramExamplesTest {
     void start() {
         EmbeddedApiServer.installCrd(client);
         operator = new OperatorHarness(
-                        client,
-                        TestConfigs.operatorConfig(Map.of()),
-                        new MutableClock(),
-                        (endpoint, token, now) -> new ActivityObservation.Reported(null))
+                        client, TestConfigs.operatorConfig(Map.of()), new MutableClock(), new FakeAgents())
                 .start();
         kubelet = FakeKubelet.start(client);
         sessions = new Sessions(client, NS);

@@ -170,6 +170,32 @@ class SessionLifecycleTest {
             assertThat(d.actions()).containsExactly(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD);
         }
 
+        @ParameterizedTest
+        @CsvSource({
+            // waited so far (ms), next look (ms): a tenth of the wait, at least 50 ms, at most 500 ms
+            "100, 50",
+            "800, 80",
+            "3000, 300",
+            "30000, 500",
+        })
+        void aStartingPodWithAnAddressIsLookedAtAgainSoonSoTheAgentCanBeAsked(long waitedMillis, long nextMillis) {
+            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            Decision d = decide(s, PodObservation.notReady(null, ENDPOINT), T0.plusMillis(waitedMillis));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Pending);
+            assertThat(d.transition()).isEmpty();
+            assertThat(d.requeueAfter()).contains(Duration.ofMillis(nextMillis));
+        }
+
+        @Test
+        void theReadyPollNeverGoesPastTheStartupDeadline() {
+            BrowserSession s = pendingSession(new BrowserSessionSpec());
+            Decision d = decide(
+                    s,
+                    PodObservation.notReady(null, ENDPOINT),
+                    T0.plusSeconds(120).minusMillis(100));
+            assertThat(d.requeueAfter()).contains(Duration.ofMillis(100));
+        }
+
         @Test
         void podReadyGoesLiveWithDefaultFiveMinuteTimeout() {
             BrowserSession s = pendingSession(new BrowserSessionSpec());
@@ -307,6 +333,16 @@ class SessionLifecycleTest {
             assertThat(d.status().getExpiresAt()).isEqualTo("2026-11-25T10:05:02.000Z");
             // Billed: the time the session was allowed, not the time the operator was away.
             assertThat(d.status().getDurationSeconds()).isEqualTo(300.0);
+        }
+
+        @Test
+        void aReleaseRequestedWhileTheOperatorWasAwayBillsAtMostTheTimeout() {
+            // A 20 s session released while the operator was away, seen by the new one 58 s after Live.
+            BrowserSession s = liveSession(new BrowserSessionSpec().withTimeout("20s"));
+            s.getSpec().setReleased(true);
+            Decision d = decide(s, PodObservation.ready(ENDPOINT), at(60));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Released);
+            assertThat(d.status().getDurationSeconds()).isEqualTo(20.0);
         }
 
         @Test

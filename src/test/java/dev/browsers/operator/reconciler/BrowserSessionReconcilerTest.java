@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.browsers.operator.dependent.ConnectionSecretDependent;
 import dev.browsers.operator.lifecycle.ActivityObservation;
+import dev.browsers.operator.lifecycle.SessionConditions;
 import dev.browsers.operator.local.EmbeddedApiServer;
 import dev.browsers.operator.local.OwnerReferenceCollector;
 import dev.browsers.operator.model.ConnectionSecret;
@@ -15,6 +16,7 @@ import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
+import dev.browsers.operator.testing.FakeAgents;
 import dev.browsers.operator.testing.MutableClock;
 import dev.browsers.operator.testing.OperatorHarness;
 import dev.browsers.operator.testing.Pods;
@@ -23,6 +25,7 @@ import dev.browsers.operator.testing.TestConfigs;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -69,10 +72,14 @@ class BrowserSessionReconcilerTest {
     }
 
     OperatorHarness harness(Map<String, String> config) {
-        return harness(config, (endpoint, token, now) -> new ActivityObservation.Reported(null));
+        return harness(config, new FakeAgents());
     }
 
-    OperatorHarness harness(Map<String, String> config, AgentActivityClient agents) {
+    OperatorHarness harness(Map<String, String> config, FakeAgents.Activity activity) {
+        return harness(config, new FakeAgents(activity));
+    }
+
+    OperatorHarness harness(Map<String, String> config, FakeAgents agents) {
         return new OperatorHarness(client, TestConfigs.operatorConfig(config), clock, agents);
     }
 
@@ -100,15 +107,16 @@ class BrowserSessionReconcilerTest {
         assertThat(pod.getSpec().getActiveDeadlineSeconds()).isEqualTo(2 * 60 + 24 * 3600 + 60L);
         assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
         assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
-        assertThat(pod.getSpec().getContainers()).extracting(Container::getName).containsExactly("browser", "agent");
+        assertThat(pod.getSpec().getContainers()).extracting(Container::getName).containsExactly("agent", "browser");
+        // One volume: the browser's bounded /tmp; no downward-API file, the agent gets its deadline from the operator.
+        assertThat(pod.getSpec().getVolumes()).extracting(v -> v.getName()).containsExactly("tmp");
         for (Container c : pod.getSpec().getContainers()) {
             assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
-            assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
             assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
             assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
             assertThat(c.getResources().getLimits()).containsKey("memory");
         }
-        Container browser = pod.getSpec().getContainers().get(0);
+        Container browser = pod.getSpec().getContainers().get(1);
         assertThat(browser.getArgs()).contains("--remote-debugging-address=127.0.0.1", "--remote-debugging-port=9223");
 
         Secret secret =
@@ -142,6 +150,75 @@ class BrowserSessionReconcilerTest {
             assertThat(Pods.get(client, ns, "live-browser").getMetadata().getAnnotations())
                     .containsEntry(SessionLabels.EXPIRES_AT_ANNOTATION, status.getExpiresAt());
         });
+    }
+
+    @Test
+    void theAgentAnsweringReadyMakesTheSessionLiveBeforeTheKubeletsProbeDoes() {
+        FakeAgents agents = new FakeAgents();
+        operator = harness(KEEP_FINISHED, agents).start();
+        sessions.create("quick", new BrowserSessionSpec().withTimeout("10m"));
+        awaitPodAndSet("quick", Pods.runningNotReady("10.1.2.9", "containers with unready status: [agent]"));
+        // Asked again and again, with no new event from the pod, while the browser does not answer.
+        await().until(() -> agents.readinessAsked.size() >= 3);
+        assertThat(sessions.status("quick").getPhase()).isEqualTo(Phase.Pending);
+
+        agents.browserAnswers.set(true);
+        BrowserSessionStatus live = sessions.awaitPhase("quick", Phase.Live);
+        assertThat(agents.readinessAsked).containsOnly("10.1.2.9:9222");
+        assertThat(live.getWebsocketUrl()).isEqualTo("ws://10.1.2.9:9222/devtools/browser");
+        assertThat(readyCondition(live)).isEqualTo("True");
+
+        // The kubelet's next status still says not ready: the agent's answer keeps the session Ready.
+        int askedBefore = agents.readinessAsked.size();
+        Pods.setStatus(client, ns, "quick-browser", Pods.runningNotReady("10.1.2.9", "still probing"));
+        await().until(() -> agents.readinessAsked.size() > askedBefore);
+        assertThat(readyCondition(sessions.status("quick"))).isEqualTo("True");
+    }
+
+    @Test
+    void aPodWithoutAnAddressIsNotAskedAbout() {
+        FakeAgents agents = new FakeAgents();
+        agents.browserAnswers.set(true);
+        operator = harness(KEEP_FINISHED, agents).start();
+        sessions.create("no-ip", new BrowserSessionSpec());
+        awaitPodAndSet("no-ip", new PodStatusBuilder().withPhase("Pending").build());
+        sessions.awaitPhase("no-ip", Phase.Pending);
+        awaitPodAndSet("no-ip", Pods.ready("10.1.2.10"));
+        sessions.awaitPhase("no-ip", Phase.Live);
+        assertThat(agents.readinessAsked).isEmpty();
+    }
+
+    @Test
+    void theAgentIsGivenTheDeadlineOnceLiveAndAgainWhenItMoves() {
+        FakeAgents agents = new FakeAgents();
+        operator = harness(KEEP_FINISHED, agents).start();
+        sessions.create("told", new BrowserSessionSpec().withTimeout("10m"));
+        awaitPodAndSet("told", Pods.ready("10.1.2.20"));
+        BrowserSessionStatus live = sessions.awaitPhase("told", Phase.Live);
+        await().until(() -> live.getExpiresAt().equals(deadlineAnnotation("told")));
+        assertThat(agents.deadlines).containsEntry("10.1.2.20:9222", Timestamps.parse(live.getExpiresAt()));
+
+        sessions.editSpec("told", spec -> spec.setTimeout("1h"));
+        String moved = Timestamps.format(Timestamps.parse(live.getLiveTime()).plus(Duration.ofHours(1)));
+        await().until(() -> moved.equals(deadlineAnnotation("told")));
+        assertThat(agents.deadlines).containsEntry("10.1.2.20:9222", Timestamps.parse(moved));
+        assertThat(agents.deadlinesGiven).hasSize(2);
+    }
+
+    @Test
+    void anAgentThatDoesNotTakeTheDeadlineIsAskedAgainAndTheSessionStaysLive() {
+        FakeAgents agents = new FakeAgents();
+        agents.takeDeadlines.set(false);
+        operator = harness(KEEP_FINISHED, agents).start();
+        sessions.create("deaf", new BrowserSessionSpec().withTimeout("10m"));
+        awaitPodAndSet("deaf", Pods.ready("10.1.2.21"));
+        BrowserSessionStatus live = sessions.awaitPhase("deaf", Phase.Live);
+        await().until(() -> agents.deadlinesGiven.size() >= 2);
+        assertThat(deadlineAnnotation("deaf")).isNull();
+        assertThat(sessions.status("deaf").getPhase()).isEqualTo(Phase.Live);
+
+        agents.takeDeadlines.set(true);
+        await().until(() -> live.getExpiresAt().equals(deadlineAnnotation("deaf")));
     }
 
     @Test
@@ -448,6 +525,18 @@ class BrowserSessionReconcilerTest {
     void awaitPodAndSet(String session, io.fabric8.kubernetes.api.model.PodStatus podStatus) {
         await().until(() -> Pods.get(client, ns, session + "-browser") != null);
         Pods.setStatus(client, ns, session + "-browser", podStatus);
+    }
+
+    String deadlineAnnotation(String session) {
+        Map<String, String> annotations =
+                Pods.get(client, ns, session + "-browser").getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(SessionLabels.EXPIRES_AT_ANNOTATION);
+    }
+
+    static String readyCondition(BrowserSessionStatus status) {
+        return SessionConditions.find(status, SessionConditions.READY)
+                .map(c -> c.getStatus())
+                .orElse(null);
     }
 
     List<String> reasonsOfEvents(String session) {

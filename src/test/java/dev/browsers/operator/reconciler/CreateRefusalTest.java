@@ -3,13 +3,13 @@ package dev.browsers.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.browsers.operator.lifecycle.ActivityObservation;
 import dev.browsers.operator.local.EmbeddedApiServer;
 import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
+import dev.browsers.operator.testing.FakeAgents;
 import dev.browsers.operator.testing.KubectlWait;
 import dev.browsers.operator.testing.MutableClock;
 import dev.browsers.operator.testing.OperatorHarness;
@@ -62,11 +62,7 @@ class CreateRefusalTest {
     }
 
     void startOperator(Map<String, String> config) {
-        operator = new OperatorHarness(
-                        client,
-                        TestConfigs.operatorConfig(config),
-                        new MutableClock(),
-                        (endpoint, token, now) -> new ActivityObservation.Reported(null))
+        operator = new OperatorHarness(client, TestConfigs.operatorConfig(config), new MutableClock(), new FakeAgents())
                 .start();
     }
 

@@ -3,13 +3,13 @@ package dev.browsers.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.browsers.operator.lifecycle.ActivityObservation;
 import dev.browsers.operator.local.EmbeddedApiServer;
 import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
+import dev.browsers.operator.testing.FakeAgents;
 import dev.browsers.operator.testing.FakeKubelet;
 import dev.browsers.operator.testing.Leases;
 import dev.browsers.operator.testing.OperatorHarness;
@@ -87,11 +87,8 @@ class LeaderElectionTest {
     OperatorHarness start(Map<String, String> config) {
         KubernetesClient own = server.createClient();
         clients.add(own);
-        OperatorHarness operator = new OperatorHarness(
-                own,
-                TestConfigs.operatorConfig(config),
-                Clock.systemUTC(),
-                (endpoint, token, now) -> new ActivityObservation.Reported(null));
+        OperatorHarness operator =
+                new OperatorHarness(own, TestConfigs.operatorConfig(config), Clock.systemUTC(), new FakeAgents());
         operators.add(operator);
         return operator.start();
     }

@@ -66,6 +66,16 @@ class PodObserverTest {
                 .build());
         assertThat(observation.state()).isEqualTo(State.NOT_READY);
         assertThat(observation.detail()).isEqualTo("containers with unready status: [agent]");
+        // So the reconciler can ask the agent itself before the kubelet's probe does.
+        assertThat(observation.agentEndpoint()).isEqualTo("10.0.0.1:9222");
+    }
+
+    @Test
+    void aStartingPodWithoutAnAddressHasNoAgentEndpoint() {
+        PodObservation observation =
+                observe(new PodStatusBuilder().withPhase("Pending").build());
+        assertThat(observation.state()).isEqualTo(State.NOT_READY);
+        assertThat(observation.agentEndpoint()).isNull();
     }
 
     @Test

@@ -3,12 +3,12 @@ package dev.browsers.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.browsers.operator.lifecycle.ActivityObservation;
 import dev.browsers.operator.local.EmbeddedApiServer;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
+import dev.browsers.operator.testing.FakeAgents;
 import dev.browsers.operator.testing.MutableClock;
 import dev.browsers.operator.testing.OperatorHarness;
 import dev.browsers.operator.testing.Pods;
@@ -37,10 +37,7 @@ class ReleaseBySelectorTest {
         EmbeddedApiServer.installCrd(client);
         Sessions sessions = new Sessions(client, NS);
         try (OperatorHarness operator = new OperatorHarness(
-                        client,
-                        TestConfigs.operatorConfig(),
-                        new MutableClock(),
-                        (e, t, n) -> new ActivityObservation.Reported(null))
+                        client, TestConfigs.operatorConfig(), new MutableClock(), new FakeAgents())
                 .start()) {
             Map<String, String> teams = Map.of("a1", "a", "a2", "a", "a3", "a", "b1", "b");
             teams.forEach((name, team) -> {

@@ -2,7 +2,7 @@ package dev.browsers.operator.testing;
 
 import dev.browsers.operator.config.ConfigBeans;
 import dev.browsers.operator.config.OperatorConfig;
-import dev.browsers.operator.reconciler.AgentActivityClient;
+import dev.browsers.operator.reconciler.AgentClient;
 import dev.browsers.operator.reconciler.BrowserSessionReconciler;
 import dev.browsers.operator.reconciler.LeaderElection;
 import dev.browsers.operator.reconciler.SessionMetrics;
@@ -23,7 +23,7 @@ public final class OperatorHarness implements AutoCloseable {
     private final KubernetesClient client;
     private final OperatorConfig config;
     private final Clock clock;
-    private final AgentActivityClient agents;
+    private final AgentClient agents;
     public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     /** How often this operator lost its Lease while running (where the packaged operator exits). */
     public final AtomicInteger leasesLost = new AtomicInteger();
@@ -33,7 +33,7 @@ public final class OperatorHarness implements AutoCloseable {
     private Operator operator;
     private volatile boolean killed;
 
-    public OperatorHarness(KubernetesClient client, OperatorConfig config, Clock clock, AgentActivityClient agents) {
+    public OperatorHarness(KubernetesClient client, OperatorConfig config, Clock clock, AgentClient agents) {
         this.client = client;
         this.config = config;
         this.clock = clock;

@@ -8,19 +8,22 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The agent container exactly as the operator declares it in a session pod (its command, environment and memory
- * limit), run on the packaged application: the image's /deployments is target/quarkus-app. Needs {@code ./mvnw
- * package}.
+ * limit, its working directory), run on the packaged application: the image's /deployments is target/quarkus-app.
+ * Needs {@code ./mvnw package}.
  *
  * @param environment the container's plain environment (ports, limits, JVM options); the token comes from a Secret
  * @param memoryLimitBytes the container's memory limit, which the kernel would enforce
+ * @param directory where the command runs, as the container's working directory in the image
  */
-public record PodAgentCommand(List<String> command, Map<String, String> environment, long memoryLimitBytes) {
+public record PodAgentCommand(
+        List<String> command, Map<String, String> environment, long memoryLimitBytes, Path directory) {
 
     /** With the default configuration. */
     public static PodAgentCommand of() {
@@ -52,7 +55,8 @@ public record PodAgentCommand(List<String> command, Map<String, String> environm
         }
         long limit = Quantity.getAmountInBytes(agent.getResources().getLimits().get("memory"))
                 .longValueExact();
-        return new PodAgentCommand(command, Map.copyOf(environment), limit);
+        Path directory = Path.of(agent.getWorkingDir().replace("/deployments", "target/quarkus-app"));
+        return new PodAgentCommand(command, Map.copyOf(environment), limit, directory);
     }
 
     /**
@@ -62,13 +66,12 @@ public record PodAgentCommand(List<String> command, Map<String, String> environm
     public ProcessBuilder processBuilder(Map<String, String> env, List<String> extraJvmArgs) {
         List<String> line = new java.util.ArrayList<>(command);
         line.addAll(1, extraJvmArgs);
-        ProcessBuilder builder = new ProcessBuilder(line);
+        ProcessBuilder builder = new ProcessBuilder(line).directory(directory.toFile());
         builder.environment()
                 .keySet()
                 .removeIf(name -> name.equals(AgentContract.ENV_SESSION_TOKEN)
                         || name.startsWith("AGENT_")
                         || name.equals(AgentContract.ENV_BROWSER_CDP_PORT)
-                        || name.equals(AgentContract.ENV_EXPIRES_AT_FILE)
                         || name.startsWith("JDK_JAVA_OPTIONS")
                         || name.startsWith("JAVA_TOOL_OPTIONS"));
         builder.environment().putAll(environment);

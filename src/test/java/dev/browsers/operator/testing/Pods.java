@@ -25,6 +25,23 @@ public final class Pods {
                 .build();
     }
 
+    /** Running with an address, but the kubelet's readiness probe has not passed (yet). */
+    public static PodStatus runningNotReady(String ip, String message) {
+        return new PodStatusBuilder()
+                .withPhase("Running")
+                .withPodIP(ip)
+                .addNewCondition()
+                .withType("PodScheduled")
+                .withStatus("True")
+                .endCondition()
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("False")
+                .withMessage(message)
+                .endCondition()
+                .build();
+    }
+
     public static PodStatus failed(String reason, String message) {
         return new PodStatusBuilder()
                 .withPhase("Failed")

@@ -2,7 +2,9 @@ package dev.browsers.operator.testing;
 
 import dev.browsers.operator.config.ConfigBeans;
 import dev.browsers.operator.config.OperatorConfig;
+import dev.browsers.operator.dependent.SessionPodDependent;
 import dev.browsers.operator.lifecycle.Policy;
+import dev.browsers.operator.model.BrowserFlags;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
@@ -77,8 +79,10 @@ public final class TestConfigs {
         return operatorConfig().local().chromium();
     }
 
-    /** The Chromium flags of the default browser class. */
+    /** The Chromium flags a session browser of the default class gets, except where CDP listens and the profile. */
     public static List<String> chromiumFlags() {
-        return operatorConfig().browser().args();
+        return SessionPodDependent.browserArgs(operatorConfig().browser()).stream()
+                .filter(flag -> !BrowserFlags.ownedByOperator(flag))
+                .toList();
     }
 }
