@@ -27,6 +27,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -44,6 +46,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -287,11 +290,14 @@ public final class LeaderTakeoverBenchmark {
 
     /** Replicas as OperatorHarness instances on an in-process mock API server; a stop is a stop, a kill silent. */
     static final class MockReplicas implements Replicas {
+        /** The expectations (the Lease rights check): the server records them, its dispatcher answers from them. */
+        final Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+
         final KubernetesMockServer server = new KubernetesMockServer(
                 new Context(Serialization.jsonMapper()),
                 new MockWebServer(),
-                new HashMap<>(),
-                new KubernetesMixedDispatcher(new HashMap<>()),
+                responses,
+                new KubernetesMixedDispatcher(responses),
                 false);
         final KubernetesClient client;
         final FakeKubelet kubelet;
