@@ -67,7 +67,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <pre>KUBECONFIG=... ./mvnw -q test-compile exec:java -Dexec.mainClass=dev.browsers.operator.bench.LeaderTakeoverBenchmark \
  *   -Dexec.args=cluster -Dnamespace=browser-bench -Drounds=5</pre>
  *
- * Further -Dbrowser-operator.* properties are passed to the operator processes.
+ * Further -Dbrowser-operator.* properties are passed to the replicas, in both modes (e.g.
+ * -Dbrowser-operator.leader-election.retry-period=500ms).
  */
 public final class LeaderTakeoverBenchmark {
     static final int ROUNDS = Integer.getInteger("rounds", 5);
@@ -285,6 +286,9 @@ public final class LeaderTakeoverBenchmark {
         config.put("browser-operator.leader-election.identity", identity);
         config.put("browser-operator.leader-election.lease-name", LEASE);
         config.put("browser-operator.leader-election.lease-namespace", LEASE_NAMESPACE);
+        System.getProperties().stringPropertyNames().stream()
+                .filter(key -> key.startsWith("browser-operator."))
+                .forEach(key -> config.put(key, System.getProperty(key)));
         return config;
     }
 
@@ -367,9 +371,6 @@ public final class LeaderTakeoverBenchmark {
             List<String> command = new ArrayList<>(
                     List.of(ProcessHandle.current().info().command().orElse("java")));
             replicaConfig(identity).forEach((key, value) -> command.add("-D" + key + "=" + value));
-            System.getProperties().stringPropertyNames().stream()
-                    .filter(key -> key.startsWith("browser-operator."))
-                    .forEach(key -> command.add("-D" + key + "=" + System.getProperty(key)));
             command.addAll(List.of(
                     "-Dquarkus.http.port=" + port,
                     "-Dquarkus.management.port=0",
