@@ -27,6 +27,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -44,6 +46,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -64,7 +67,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <pre>KUBECONFIG=... ./mvnw -q test-compile exec:java -Dexec.mainClass=dev.browsers.operator.bench.LeaderTakeoverBenchmark \
  *   -Dexec.args=cluster -Dnamespace=browser-bench -Drounds=5</pre>
  *
- * Further -Dbrowser-operator.* properties are passed to the operator processes.
+ * Further -Dbrowser-operator.* properties are passed to the replicas, in both modes (e.g.
+ * -Dbrowser-operator.leader-election.retry-period=500ms).
  */
 public final class LeaderTakeoverBenchmark {
     static final int ROUNDS = Integer.getInteger("rounds", 5);
@@ -282,16 +286,22 @@ public final class LeaderTakeoverBenchmark {
         config.put("browser-operator.leader-election.identity", identity);
         config.put("browser-operator.leader-election.lease-name", LEASE);
         config.put("browser-operator.leader-election.lease-namespace", LEASE_NAMESPACE);
+        System.getProperties().stringPropertyNames().stream()
+                .filter(key -> key.startsWith("browser-operator."))
+                .forEach(key -> config.put(key, System.getProperty(key)));
         return config;
     }
 
     /** Replicas as OperatorHarness instances on an in-process mock API server; a stop is a stop, a kill silent. */
     static final class MockReplicas implements Replicas {
+        /** The expectations (the Lease rights check): the server records them, its dispatcher answers from them. */
+        final Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+
         final KubernetesMockServer server = new KubernetesMockServer(
                 new Context(Serialization.jsonMapper()),
                 new MockWebServer(),
-                new HashMap<>(),
-                new KubernetesMixedDispatcher(new HashMap<>()),
+                responses,
+                new KubernetesMixedDispatcher(responses),
                 false);
         final KubernetesClient client;
         final FakeKubelet kubelet;
@@ -361,9 +371,6 @@ public final class LeaderTakeoverBenchmark {
             List<String> command = new ArrayList<>(
                     List.of(ProcessHandle.current().info().command().orElse("java")));
             replicaConfig(identity).forEach((key, value) -> command.add("-D" + key + "=" + value));
-            System.getProperties().stringPropertyNames().stream()
-                    .filter(key -> key.startsWith("browser-operator."))
-                    .forEach(key -> command.add("-D" + key + "=" + System.getProperty(key)));
             command.addAll(List.of(
                     "-Dquarkus.http.port=" + port,
                     "-Dquarkus.management.port=0",

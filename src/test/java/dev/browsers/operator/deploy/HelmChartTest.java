@@ -38,7 +38,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -675,6 +677,192 @@ class HelmChartTest {
                 .call()
                 .getOutput();
         assertThat(withoutApi).contains("kind: BrowserSession").doesNotContain("/v1/sessions");
+    }
+
+    /** With every optional part on, so that the values inside them are rendered too. */
+    static final String EVERYTHING_ON = """
+            watchNamespaces: [qa]
+            restApi: {enabled: true}
+            networkPolicy: {enabled: true}
+            metrics: {serviceMonitor: {enabled: true}, prometheusRule: {enabled: true}, grafanaDashboard: {enabled: true}}
+            """;
+
+    /** For every value in values.yaml, by its path, another valid setting (with what it needs beside it). */
+    static final Map<String, String> OTHER_SETTINGS = Map.ofEntries(
+            Map.entry("nameOverride", "nameOverride: browsers"),
+            Map.entry("fullnameOverride", "fullnameOverride: ops"),
+            Map.entry("image.repository", "image: {repository: example.com/operator}"),
+            Map.entry("image.tag", "image: {tag: 9.9.9}"),
+            Map.entry("image.pullPolicy", "image: {pullPolicy: Always}"),
+            Map.entry("imagePullSecrets", "imagePullSecrets: [{name: registry}]"),
+            Map.entry("replicaCount", "replicaCount: 3"),
+            Map.entry("leaderElection.enabled", "leaderElection: {enabled: false}\nreplicaCount: 1"),
+            Map.entry("leaderElection.leaseDuration", "leaderElection: {leaseDuration: 30s}"),
+            Map.entry("leaderElection.renewDeadline", "leaderElection: {renewDeadline: 20s}"),
+            Map.entry("leaderElection.retryPeriod", "leaderElection: {retryPeriod: 1s}"),
+            Map.entry("podDisruptionBudget.enabled", "podDisruptionBudget: {enabled: false}"),
+            Map.entry("podDisruptionBudget.minAvailable", "podDisruptionBudget: {minAvailable: 2}"),
+            Map.entry("watchNamespaces", "watchNamespaces: [qa, agents]"),
+            Map.entry("resources.requests.cpu", "resources: {requests: {cpu: 200m}}"),
+            Map.entry("resources.requests.memory", "resources: {requests: {memory: 300Mi}}"),
+            Map.entry("resources.limits.memory", "resources: {limits: {memory: 1Gi}}"),
+            Map.entry("nodeSelector", "nodeSelector: {pool: system}"),
+            Map.entry("tolerations", "tolerations: [{key: system, operator: Exists}]"),
+            Map.entry(
+                    "affinity",
+                    "affinity: {nodeAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 1, "
+                            + "preference: {matchExpressions: [{key: pool, operator: In, values: [system]}]}}]}}"),
+            Map.entry("priorityClassName", "priorityClassName: system-cluster-critical"),
+            Map.entry("podAnnotations", "podAnnotations: {example.com/team: platform}"),
+            Map.entry("extraEnv", "extraEnv: [{name: QUARKUS_LOG_CATEGORY__IO_FABRIC8__LEVEL, value: DEBUG}]"),
+            Map.entry("shutdown.delaySeconds", "shutdown: {delaySeconds: 10}"),
+            Map.entry("shutdown.timeoutSeconds", "shutdown: {timeoutSeconds: 200}"),
+            Map.entry("crds.install", "crds: {install: false}"),
+            Map.entry("crds.keep", "crds: {keep: false}"),
+            Map.entry("rbac.aggregateToDefaultRoles", "rbac: {aggregateToDefaultRoles: false}"),
+            Map.entry("sessions.defaultTimeout", "sessions: {defaultTimeout: 10m}"),
+            Map.entry("sessions.maxTimeout", "sessions: {maxTimeout: 2h}"),
+            Map.entry("sessions.startupTimeout", "sessions: {startupTimeout: 3m}"),
+            Map.entry("sessions.ttlAfterFinished", "sessions: {ttlAfterFinished: 2h}"),
+            Map.entry("sessions.agentUnreachableGrace", "sessions: {agentUnreachableGrace: 20s}"),
+            Map.entry("sessions.podLabelsFromSession", "sessions: {podLabelsFromSession: [team]}"),
+            Map.entry("browser.image", "browser: {image: example.com/chromium:2}"),
+            Map.entry("browser.resources.requests.cpu", "browser: {resources: {requests: {cpu: 500m}}}"),
+            Map.entry("browser.resources.limits.cpu", "browser: {resources: {limits: {cpu: '4'}}}"),
+            Map.entry("browser.resources.limits.memory", "browser: {resources: {limits: {memory: 4Gi}}}"),
+            Map.entry("browser.resources.tmpSizeLimit", "browser: {resources: {tmpSizeLimit: 2Gi}}"),
+            Map.entry("browser.pod.nodeSelector", "browser: {pod: {nodeSelector: {pool: browsers}}}"),
+            Map.entry(
+                    "browser.pod.tolerations",
+                    "browser: {pod: {tolerations: [{key: browsers, operator: Exists, effect: NoSchedule}]}}"),
+            Map.entry(
+                    "browser.pod.affinity",
+                    "browser: {pod: {affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: "
+                            + "{nodeSelectorTerms: [{matchExpressions: [{key: pool, operator: In, values: [b]}]}]}}}}}"),
+            Map.entry(
+                    "browser.pod.topologySpreadConstraints",
+                    "browser: {pod: {topologySpreadConstraints: [{maxSkew: 2, topologyKey: kubernetes.io/hostname, "
+                            + "whenUnsatisfiable: ScheduleAnyway}]}}"),
+            Map.entry("browser.pod.priorityClassName", "browser: {pod: {priorityClassName: browser-sessions}}"),
+            Map.entry("browser.pod.runtimeClassName", "browser: {pod: {runtimeClassName: gvisor}}"),
+            Map.entry("browser.pod.imagePullSecrets", "browser: {pod: {imagePullSecrets: [{name: registry}]}}"),
+            Map.entry("browser.pod.labels", "browser: {pod: {labels: {tier: sandboxed}}}"),
+            Map.entry(
+                    "browser.pod.annotations", "browser: {pod: {annotations: {karpenter.sh/do-not-disrupt: 'true'}}}"),
+            Map.entry("browserClasses", "browserClasses: {large: {resources: {limits: {memory: 4Gi}}}}"),
+            Map.entry("agent.port", "agent: {port: 9333}"),
+            Map.entry("agent.resources.requests.cpu", "agent: {resources: {requests: {cpu: 100m}}}"),
+            Map.entry("agent.resources.requests.memory", "agent: {resources: {requests: {memory: 96Mi}}}"),
+            Map.entry("agent.resources.limits.memory", "agent: {resources: {limits: {memory: 256Mi}}}"),
+            Map.entry("restApi.enabled", "restApi: {enabled: false}"),
+            Map.entry("networkPolicy.enabled", "networkPolicy: {enabled: false}"),
+            Map.entry("networkPolicy.sessionNamespaces", "networkPolicy: {sessionNamespaces: [agents]}"),
+            Map.entry(
+                    "networkPolicy.clients",
+                    "networkPolicy: {clients: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ci}}}]}"),
+            Map.entry("networkPolicy.denyEgressCidrs", "networkPolicy: {denyEgressCidrs: [10.0.0.0/8]}"),
+            Map.entry("networkPolicy.dns", "networkPolicy: {dns: [{ipBlock: {cidr: 169.254.20.10/32}}]}"),
+            Map.entry(
+                    "networkPolicy.apiClients",
+                    "networkPolicy: {apiClients: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: "
+                            + "qa}}}]}"),
+            Map.entry(
+                    "networkPolicy.metricsClients",
+                    "networkPolicy: {metricsClients: [{namespaceSelector: {matchLabels: "
+                            + "{kubernetes.io/metadata.name: monitoring}}}]}"),
+            Map.entry("networkPolicy.apiServerCidrs", "networkPolicy: {apiServerCidrs: [192.168.0.10/32]}"),
+            Map.entry("networkPolicy.apiServerPorts", "networkPolicy: {apiServerPorts: [8443]}"),
+            Map.entry("metrics.serviceMonitor.enabled", "metrics: {serviceMonitor: {enabled: false}}"),
+            Map.entry("metrics.serviceMonitor.interval", "metrics: {serviceMonitor: {interval: 60s}}"),
+            Map.entry("metrics.serviceMonitor.labels", "metrics: {serviceMonitor: {labels: {release: kps}}}"),
+            Map.entry("metrics.prometheusRule.enabled", "metrics: {prometheusRule: {enabled: false}}"),
+            Map.entry("metrics.prometheusRule.labels", "metrics: {prometheusRule: {labels: {release: kps}}}"),
+            Map.entry(
+                    "metrics.prometheusRule.startupFailureRatio",
+                    "metrics: {prometheusRule: {startupFailureRatio: 0.2}}"),
+            Map.entry(
+                    "metrics.prometheusRule.releaseLatenessSeconds",
+                    "metrics: {prometheusRule: {releaseLatenessSeconds: 10}}"),
+            Map.entry("metrics.prometheusRule.pendingFor", "metrics: {prometheusRule: {pendingFor: 10m}}"),
+            Map.entry("metrics.grafanaDashboard.enabled", "metrics: {grafanaDashboard: {enabled: false}}"),
+            Map.entry(
+                    "metrics.grafanaDashboard.labels.grafana_dashboard",
+                    "metrics: {grafanaDashboard: {labels: {grafana_dashboard: '2'}}}"),
+            Map.entry("logging.json", "logging: {json: true}"),
+            Map.entry("logging.level", "logging: {level: DEBUG}"));
+
+    /**
+     * Every value in values.yaml is rendered: set otherwise (on top of everything on), it changes the manifests; and
+     * whatever it is set to, the operator's pod and the session pods of the configuration it renders stay restricted.
+     * A value added to values.yaml without an entry in {@link #OTHER_SETTINGS} fails here.
+     */
+    @Test
+    void everyValueChangesWhatIsRenderedAndEveryPodStaysRestricted() throws IOException {
+        Map<String, Object> defaults = yaml(Files.readString(CHART.resolve("values.yaml")));
+        assertThat(OTHER_SETTINGS.keySet())
+                .as("every value in values.yaml, and only those")
+                .containsExactlyInAnyOrderElementsOf(leaves(defaults, ""));
+        Map<String, Object> base = yaml(EVERYTHING_ON);
+        String baseManifests = renderWith(base);
+        OTHER_SETTINGS.forEach((path, setting) -> {
+            Map<String, Object> values = merged(base, yaml(setting));
+            String manifests = renderWith(values);
+            assertThat(manifests).as("%s changes nothing", path).isNotEqualTo(baseManifests);
+            List<HasMetadata> objects = Serialization.unmarshal(manifests);
+            assertThat(PodSecurity.restrictedViolations(operatorPod(objects)))
+                    .as("operator pod with %s", path)
+                    .isEmpty();
+            OperatorConfig config = operatorConfig(objects);
+            List<String> classes = new ArrayList<>(config.browserClasses().keySet());
+            classes.add(OperatorConfig.DEFAULT_BROWSER_CLASS);
+            for (String browserClass : classes) {
+                BrowserSession session =
+                        new BrowserSession("qa", "s", new BrowserSessionSpec().withBrowserClassName(browserClass));
+                assertThat(PodSecurity.restrictedViolations(
+                                SessionPods.desired(config, session).getSpec()))
+                        .as("session pod of class %s with %s", browserClass, path)
+                        .isEmpty();
+            }
+        });
+    }
+
+    static String renderWith(Map<String, Object> values) {
+        return template()
+                .withValuesFile(valuesFile(Serialization.asYaml(values)))
+                .call();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> yaml(String yaml) {
+        return Serialization.unmarshal(yaml, Map.class);
+    }
+
+    /** The dotted paths of values.yaml's leaves: scalars, lists and empty maps. */
+    @SuppressWarnings("unchecked")
+    static List<String> leaves(Map<String, Object> values, String prefix) {
+        List<String> leaves = new ArrayList<>();
+        values.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> map && !map.isEmpty()) {
+                leaves.addAll(leaves((Map<String, Object>) map, prefix + key + "."));
+            } else {
+                leaves.add(prefix + key);
+            }
+        });
+        return leaves;
+    }
+
+    /** Maps merged key by key, as Helm merges values files; anything else in the overlay replaces. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> merged(Map<String, Object> base, Map<String, Object> overlay) {
+        Map<String, Object> result = new LinkedHashMap<>(base);
+        overlay.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> map && result.get(key) instanceof Map<?, ?> existing) {
+                result.put(key, merged((Map<String, Object>) existing, (Map<String, Object>) map));
+            } else {
+                result.put(key, value);
+            }
+        });
+        return result;
     }
 
     /** deploy/operator.yaml is the chart rendered with its defaults; {@code -Ddeploy.update=true} rewrites it. */

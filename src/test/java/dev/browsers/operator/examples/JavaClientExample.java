@@ -44,7 +44,8 @@ final class JavaClientExample {
             GenericKubernetesResource session = sessions.withName(name)
                     .waitUntilCondition(
                             s -> s != null
-                                    && Set.of("Live", "Failed", "Released").contains(s.get("status", "phase")),
+                                    && s.get("status", "phase") instanceof String phase
+                                    && Set.of("Live", "Failed", "Released").contains(phase),
                             3,
                             TimeUnit.MINUTES);
             if (!"Live".equals(session.get("status", "phase"))) {

@@ -2,8 +2,10 @@ package dev.browsers.operator.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.browsers.operator.local.EmbeddedApiServer;
+import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
 import dev.browsers.operator.testing.FakeAgents;
@@ -15,20 +17,28 @@ import dev.browsers.operator.testing.TestConfigs;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** README's program examples: the Java one runs against the real reconciler on the mock API server. */
+/**
+ * README's program examples, each the lines between the markers of a file here and checked to be in README. The Java
+ * one runs against the real reconciler on the mock API server. The Python one is only compiled: its client watches
+ * over a streamed HTTP response, and the mock server serves watches over WebSocket only.
+ */
 @EnableKubernetesMockClient(crud = true)
 class ProgramExamplesTest {
     static final String NS = "qa";
+    static final Path JAVA_EXAMPLE = Path.of("src/test/java/dev/browsers/operator/examples/JavaClientExample.java");
+    static final Path PYTHON_EXAMPLE = Path.of("src/test/python/session_example.py");
     KubernetesClient client;
     OperatorHarness operator;
     FakeKubelet kubelet;
@@ -69,7 +79,7 @@ class ProgramExamplesTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("session doomed-java is Failed: PodFailed: ");
         assertThat(urls).isEmpty();
-        assertThat(client.resources(dev.browsers.operator.model.v1alpha1.BrowserSession.class)
+        assertThat(client.resources(BrowserSession.class)
                         .inNamespace(NS)
                         .withName(FakeKubelet.DOOMED + "java")
                         .get()
@@ -80,13 +90,54 @@ class ProgramExamplesTest {
 
     @Test
     void readmeShowsTheJavaExample() throws IOException {
-        String source =
-                Files.readString(Path.of("src/test/java/dev/browsers/operator/examples/JavaClientExample.java"));
+        assertThat(Files.readString(Path.of("README.md"))).contains(snippet(JAVA_EXAMPLE, "//", 8));
+    }
+
+    @Test
+    void readmeShowsThePythonExample() throws IOException {
+        assertThat(Files.readString(Path.of("README.md"))).contains(snippet(PYTHON_EXAMPLE, "#", 4));
+    }
+
+    /** The lines between the file's README markers, without the indentation they have there. */
+    static String snippet(Path file, String comment, int indent) throws IOException {
+        String source = Files.readString(file);
+        String begin = " ".repeat(indent) + comment + " README:begin\n";
         String snippet = source.substring(
-                source.indexOf("// README:begin\n") + "// README:begin\n".length(),
-                source.indexOf("        // README:end"));
-        String unindented =
-                snippet.lines().map(line -> line.replaceFirst("^ {8}", "")).collect(Collectors.joining("\n"));
-        assertThat(Files.readString(Path.of("README.md"))).contains(unindented);
+                source.indexOf(begin) + begin.length(), source.indexOf(" ".repeat(indent) + comment + " README:end"));
+        return snippet.lines()
+                .map(line -> line.replaceFirst("^ {" + indent + "}", ""))
+                .collect(Collectors.joining("\n"));
+    }
+
+    @Test
+    void thePythonExampleCompiles() throws Exception {
+        String python = python().orElse(null);
+        assumeTrue(python != null, "no python3 on this machine");
+        Path cache = Files.createTempDirectory("pycache");
+        ProcessBuilder compile =
+                new ProcessBuilder(python, "-m", "py_compile", PYTHON_EXAMPLE.toString()).redirectErrorStream(true);
+        // Not next to the source: the byte code goes to a directory of its own.
+        compile.environment().put("PYTHONPYCACHEPREFIX", cache.toString());
+        Process process = compile.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+    }
+
+    /** A python3 on the PATH or Debian's. */
+    static Optional<String> python() throws InterruptedException {
+        for (String candidate : List.of("python3", "/usr/bin/python3")) {
+            try {
+                Process probe = new ProcessBuilder(candidate, "--version")
+                        .redirectErrorStream(true)
+                        .start();
+                probe.getInputStream().readAllBytes();
+                if (probe.waitFor() == 0) {
+                    return Optional.of(candidate);
+                }
+            } catch (IOException e) {
+                // no such program
+            }
+        }
+        return Optional.empty();
     }
 }
