@@ -71,9 +71,15 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
     private final ConnectionSecretDependent secret = new ConnectionSecretDependent();
     private final SessionPodDependent pod;
     private final Set<String> watchNamespaces;
+    private final PoolClaims claims;
 
     public BrowserSessionReconciler(
-            OperatorConfig config, Policy policy, Clock clock, AgentActivityClient agents, SessionMetrics metrics) {
+            OperatorConfig config,
+            Policy policy,
+            Clock clock,
+            AgentActivityClient agents,
+            AgentTokenClient tokens,
+            SessionMetrics metrics) {
         this.watchNamespaces = config.watchNamespaces().orElse(Set.of());
         this.policy = policy;
         this.agentPort = config.agent().port();
@@ -81,6 +87,7 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
         this.agents = agents;
         this.metrics = metrics;
         this.pod = new SessionPodDependent(config);
+        this.claims = new PoolClaims(pod, secret, tokens, agentPort);
     }
 
     /**
@@ -99,6 +106,7 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
         metrics.observe(() -> context.getPrimaryCache().list());
         List<EventSource<?, BrowserSession>> sources =
                 new ArrayList<>(EventSourceUtils.dependentEventSources(context, secret, pod));
+        pod.eventSource().orElseThrow().addIndexers(PoolClaims.indexes());
         sources.add(quotaChanges(context));
         return sources;
     }
@@ -137,6 +145,15 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
         Instant now = clock.instant();
         SpecCheck spec = SpecCheck.of(session, policy);
         Optional<Pod> currentPod = pod.getSecondaryResource(session, context);
+        if (currentPod.isEmpty() && SessionLifecycle.claimDue(session, spec)) {
+            Optional<Pod> claimed = claims.claim(session, context, now);
+            if (claimed.isPresent()) {
+                BrowserSessionStatus withPod = session.getStatus().copy();
+                withPod.setPodName(claimed.get().getMetadata().getName());
+                session.setStatus(withPod);
+                currentPod = claimed;
+            }
+        }
         PodObservation podObservation = PodObserver.observe(currentPod.orElse(null), agentPort);
         ActivityObservation activity = null;
         if (podObservation.state() != PodObservation.State.ABSENT
