@@ -1,0 +1,171 @@
+package dev.browsers.operator.bench;
+
+import dev.browsers.operator.lifecycle.ActivityObservation;
+import dev.browsers.operator.local.EmbeddedApiServer;
+import dev.browsers.operator.model.v1alpha1.BrowserPool;
+import dev.browsers.operator.model.v1alpha1.BrowserPoolSpec;
+import dev.browsers.operator.model.v1alpha1.BrowserSession;
+import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
+import dev.browsers.operator.model.v1alpha1.Phase;
+import dev.browsers.operator.testing.CdpClient;
+import dev.browsers.operator.testing.FakeKubelet;
+import dev.browsers.operator.testing.LocalOperatorProcess;
+import dev.browsers.operator.testing.OperatorHarness;
+import dev.browsers.operator.testing.Sessions;
+import dev.browsers.operator.testing.TestConfigs;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A session from a warm pool against one that starts its own pod. {@code mock}: the real reconcilers against the
+ * embedded (mock) API store, a fake kubelet that takes {@code -Dstart-delay-ms} (1000) from a pod's creation to its
+ * Ready status; create (as {@code kubectl apply} does) -> Live seen by a watch. {@code local}: the packaged jar in local
+ * mode (build it first); create -> the first CDP command answered through the agent. One session at a time; before
+ * each warm one, the pool is full again. Prints p50/p95/p99 and the speed-up; asserts nothing.
+ *
+ * <pre>./mvnw -q package -DskipTests && ./mvnw -q test-compile exec:java -Dexec.classpathScope=test \
+ *   -Dexec.mainClass=dev.browsers.operator.bench.WarmPoolBenchmark -Dexec.args="mock local"</pre>
+ */
+public final class WarmPoolBenchmark {
+    static final int RUNS = Integer.getInteger("runs", 30);
+    static final Duration START_DELAY = Duration.ofMillis(Long.getLong("start-delay-ms", 1000));
+    static final int POOL_SIZE = 3;
+
+    public static void main(String[] args) throws Exception {
+        List<String> modes = args.length == 0 ? List.of("mock", "local") : List.of(args);
+        if (modes.contains("mock")) {
+            mock();
+        }
+        if (modes.contains("local")) {
+            local();
+        }
+        // The mock server leaves non-daemon Vert.x threads behind, which would keep exec:java waiting.
+        System.exit(0);
+    }
+
+    static void mock() throws Exception {
+        String ns = "bench";
+        try (EmbeddedApiServer api = EmbeddedApiServer.start(0, Files.createTempDirectory("warm-pool-"));
+                KubernetesClient client = new KubernetesClientBuilder()
+                        .withConfig(api.clientConfig())
+                        .build();
+                OperatorHarness operator = new OperatorHarness(
+                                client,
+                                TestConfigs.operatorConfig(Map.of("browser-operator.ttl-after-finished", "0")),
+                                Clock.systemUTC(),
+                                (endpoint, token, now) -> new ActivityObservation.Reported(null))
+                        .start();
+                FakeKubelet kubelet = FakeKubelet.start(client, START_DELAY)) {
+            List<Double> cold = new ArrayList<>();
+            List<Double> warm = new ArrayList<>();
+            createPool(client, ns);
+            for (int i = 0; i < RUNS; i++) {
+                // Taking turns, so both see the same machine load.
+                cold.add(createToLive(client, ns, "cold-" + i, new BrowserSessionSpec()));
+                awaitFullPool(client, ns);
+                warm.add(createToLive(client, ns, "warm-" + i, new BrowserSessionSpec().withPoolName("pool")));
+            }
+            report("mock API store, kubelet start " + START_DELAY.toMillis() + " ms: create -> Live", cold, warm, 200);
+        }
+    }
+
+    static void local() throws Exception {
+        String ns = "default";
+        try (LocalOperatorProcess operator = LocalOperatorProcess.start();
+                KubernetesClient client = operator.kubernetesClient()) {
+            List<Double> cold = new ArrayList<>();
+            List<Double> warm = new ArrayList<>();
+            createPool(client, ns);
+            for (int i = 0; i < RUNS; i++) {
+                cold.add(createToCdp(client, ns, "cold-" + i, new BrowserSessionSpec()));
+                awaitFullPool(client, ns);
+                warm.add(createToCdp(client, ns, "warm-" + i, new BrowserSessionSpec().withPoolName("pool")));
+            }
+            report("local mode: create -> first CDP answer", cold, warm, 150);
+        }
+    }
+
+    static void createPool(KubernetesClient client, String ns) {
+        client.resource(new BrowserPool(ns, "pool", new BrowserPoolSpec().withSize(POOL_SIZE)))
+                .create();
+    }
+
+    static void awaitFullPool(KubernetesClient client, String ns) {
+        client.resources(BrowserPool.class)
+                .inNamespace(ns)
+                .withName("pool")
+                .waitUntilCondition(
+                        p -> p != null
+                                && p.getStatus() != null
+                                && p.getStatus().getReady() != null
+                                && p.getStatus().getReady() == POOL_SIZE,
+                        60,
+                        TimeUnit.SECONDS);
+    }
+
+    static double createToLive(KubernetesClient client, String ns, String name, BrowserSessionSpec spec) {
+        long t0 = System.nanoTime();
+        client.resource(new BrowserSession(ns, name, spec.withTimeout("10m"))).create();
+        awaitLive(client, ns, name);
+        double millis = (System.nanoTime() - t0) / 1e6;
+        release(client, ns, name);
+        return millis;
+    }
+
+    static double createToCdp(KubernetesClient client, String ns, String name, BrowserSessionSpec spec)
+            throws Exception {
+        long t0 = System.nanoTime();
+        client.resource(new BrowserSession(ns, name, spec.withTimeout("10m"))).create();
+        awaitLive(client, ns, name);
+        String url = new Sessions(client, ns).awaitConnectionUrl(name);
+        try (CdpClient cdp = CdpClient.connect(URI.create(url), Map.of())) {
+            cdp.call("Browser.getVersion", new JsonObject());
+        }
+        double millis = (System.nanoTime() - t0) / 1e6;
+        release(client, ns, name);
+        return millis;
+    }
+
+    static void awaitLive(KubernetesClient client, String ns, String name) {
+        client.resources(BrowserSession.class)
+                .inNamespace(ns)
+                .withName(name)
+                .waitUntilCondition(
+                        s -> s != null && s.getStatus() != null && s.getStatus().getPhase() == Phase.Live,
+                        60,
+                        TimeUnit.SECONDS);
+    }
+
+    static void release(KubernetesClient client, String ns, String name) {
+        client.resources(BrowserSession.class).inNamespace(ns).withName(name).edit(s -> {
+            s.getSpec().setReleased(true);
+            return s;
+        });
+    }
+
+    static void report(String what, List<Double> cold, List<Double> warm, double goalMillis) {
+        Percentiles c = new Percentiles(cold);
+        Percentiles w = new Percentiles(warm);
+        System.out.println(what);
+        System.out.println(
+                "  own pod (cold):  " + c.summary("ms") + String.format(Locale.ROOT, " p95=%.1fms", c.at(95)));
+        System.out.println(
+                "  warm pool:       " + w.summary("ms") + String.format(Locale.ROOT, " p95=%.1fms", w.at(95)));
+        System.out.printf(
+                Locale.ROOT,
+                "  speed-up at p50: %.1fx; warm p50 goal < %.0f ms: %s%n",
+                c.at(50) / w.at(50),
+                goalMillis,
+                w.at(50) < goalMillis ? "met" : "missed");
+    }
+}
