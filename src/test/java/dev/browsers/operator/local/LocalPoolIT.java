@@ -17,6 +17,7 @@ import dev.browsers.operator.testing.CdpClient;
 import dev.browsers.operator.testing.Sessions;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
@@ -46,6 +47,9 @@ class LocalPoolIT {
 
     @Inject
     LocalMode localMode;
+
+    @TestHTTPResource("/v1/sessions")
+    URI sessionsApi;
 
     @Test
     void pooledSessionIsLiveAtOnceAndAnswersItsOwnTokenOnly() throws Exception {
@@ -103,6 +107,41 @@ class LocalPoolIT {
                 .until(() -> ProcessHandle.of(warmPid).map(p -> !p.isAlive()).orElse(true));
         client.resources(BrowserPool.class).inNamespace(NS).withName(pool).delete();
         await().atMost(Duration.ofSeconds(10)).until(() -> warmPods(pool).isEmpty());
+    }
+
+    /** The REST API names no pool: its sessions take the namespace's default pool. */
+    @Test
+    void restCreateTakesTheNamespacesDefaultPool() throws Exception {
+        client.resource(new BrowserPool(NS, BrowserPool.DEFAULT_POOL, new BrowserPoolSpec().withSize(1)))
+                .create();
+        try {
+            awaitPool(BrowserPool.DEFAULT_POOL, 1, 0);
+            String warm =
+                    warmPods(BrowserPool.DEFAULT_POOL).get(0).getMetadata().getName();
+            HttpResponse<String> created = http.send(
+                    HttpRequest.newBuilder(sessionsApi)
+                            .header("steel-api-key", "local")
+                            .header("content-type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"timeout\": 60000}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).isEqualTo(201);
+            JsonObject session = new JsonObject(created.body());
+            assertThat(new Sessions(client, NS).status(session.getString("id")).getPodName())
+                    .isEqualTo(warm);
+            try (CdpClient cdp = CdpClient.connect(URI.create(session.getString("websocketUrl")), Map.of())) {
+                assertThat(cdp.call("Browser.getVersion", new JsonObject()).getString("product"))
+                        .contains("Chrome");
+            }
+        } finally {
+            // Other tests of this application create sessions in this namespace without a pool.
+            client.resources(BrowserPool.class)
+                    .inNamespace(NS)
+                    .withName(BrowserPool.DEFAULT_POOL)
+                    .delete();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> warmPods(BrowserPool.DEFAULT_POOL).isEmpty());
+        }
     }
 
     int get(String agent, String path, String token) throws Exception {

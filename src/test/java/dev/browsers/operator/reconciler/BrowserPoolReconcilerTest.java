@@ -194,6 +194,10 @@ class BrowserPoolReconcilerTest {
         // The pool refills in the background, and counts the claimed pod.
         awaitPool("warm", 2, 1);
         assertThat(names(warmPods("warm"))).doesNotContain(status.getPodName()).hasSize(2);
+        operator.metrics().refresh();
+        assertThat(gauge("browser.pools.size", "warm")).isEqualTo(2.0);
+        assertThat(gauge("browser.pools.ready", "warm")).isEqualTo(2.0);
+        assertThat(gauge("browser.pools.claimed", "warm")).isEqualTo(1.0);
 
         // The deadline annotation goes on the claimed pod, as on any session pod.
         await().untilAsserted(() -> assertThat(
@@ -343,6 +347,14 @@ class BrowserPoolReconcilerTest {
             assertThat(c.getMessage()).contains("nonesuch");
         });
         assertThat(warmPods("odd")).isEmpty();
+    }
+
+    double gauge(String name, String pool) {
+        return operator.meters
+                .get(name)
+                .tags("namespace", ns, "pool", pool)
+                .gauge()
+                .value();
     }
 
     static Set<String> names(List<Pod> pods) {
