@@ -24,6 +24,8 @@ import dev.browsers.operator.testing.TestConfigs;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -214,6 +216,18 @@ class BrowserPoolReconcilerTest {
         BrowserSessionStatus status = sessions.awaitPhase("plain", Phase.Live);
         assertThat(status.getPodName()).startsWith("default-pool-");
         assertThat(kubelet.podsCreated()).doesNotContainKey("plain");
+    }
+
+    @Test
+    void theExamplePoolIsTheNamespacesDefaultPool() throws Exception {
+        start();
+        BrowserPool example = client.getKubernetesSerialization()
+                .unmarshal(Files.readString(Path.of("deploy/examples/pool.yaml")), BrowserPool.class);
+        example.getMetadata().setNamespace(ns);
+        client.resource(example).create();
+        awaitPool(BrowserPool.DEFAULT_POOL, 2, 0);
+        sessions.create("from-example", new BrowserSessionSpec());
+        assertThat(sessions.awaitPhase("from-example", Phase.Live).getPodName()).startsWith("default-pool-");
     }
 
     @Test
