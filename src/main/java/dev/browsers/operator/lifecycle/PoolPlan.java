@@ -96,6 +96,21 @@ public record PoolPlan(int create, List<String> delete, BrowserPoolStatus status
     }
 
     /**
+     * The status once the API server refused a warm pod (a ResourceQuota, an admission policy): the counts of the plan,
+     * and the refusal in the Ready condition, so the pool says why it is not full.
+     */
+    public static BrowserPoolStatus refused(
+            BrowserPoolStatus planned, String message, Instant now, Long generation, BrowserPoolStatus previous) {
+        BrowserPoolStatus status = new BrowserPoolStatus();
+        status.setReady(planned.getReady());
+        status.setStarting(planned.getStarting());
+        status.setClaimed(planned.getClaimed());
+        status.setObservedGeneration(generation);
+        setCondition(status, previous, READY, false, "CreateRefused", message, generation, now);
+        return status;
+    }
+
+    /**
      * The warm pods a session tries to claim, in order: Ready, unclaimed, not too old. Sessions claiming at once start
      * at different places in the list (by their seed), so they seldom race for the same pod; when they do, the one
      * whose update loses moves on to the next.

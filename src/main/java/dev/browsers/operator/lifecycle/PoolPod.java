@@ -15,6 +15,11 @@ import java.time.Instant;
 public record PoolPod(
         String name, boolean claimed, boolean ready, boolean ended, boolean deleting, Instant claimBefore) {
 
+    /** The same pod, to be replaced like an ended one (it no longer fits the pool). */
+    public PoolPod replaced() {
+        return new PoolPod(name, claimed, ready, true, deleting, claimBefore);
+    }
+
     /** Still counts for the pool: not ended, not on its way out. */
     boolean alive() {
         return !ended && !deleting;

@@ -59,6 +59,8 @@ public class BrowserPoolReconciler implements Reconciler<BrowserPool>, Configura
     private static final Logger LOG = Logger.getLogger(BrowserPoolReconciler.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String SUFFIX_CHARACTERS = "bcdfghjklmnpqrstvwxz2456789";
+    /** A pool whose warm pod was refused asks again after this long. */
+    private static final Duration CREATE_RETRY = Duration.ofSeconds(10);
 
     private final OperatorConfig config;
     private final Clock clock;
@@ -107,8 +109,11 @@ public class BrowserPoolReconciler implements Reconciler<BrowserPool>, Configura
     public UpdateControl<BrowserPool> reconcile(BrowserPool pool, Context<BrowserPool> context) {
         Instant now = clock.instant();
         BrowserPoolSpec spec = pool.specOrEmpty();
+        String browserClass = SessionPodDependent.browserClassName(spec.getBrowserClassName());
         List<PoolPod> pods = context.getSecondaryResources(Pod.class).stream()
-                .map(p -> PoolClaims.poolPod(p, agentPort))
+                .map(p -> stale(p, browserClass)
+                        ? PoolClaims.poolPod(p, agentPort).replaced()
+                        : PoolClaims.poolPod(p, agentPort))
                 .toList();
         Long generation = pool.getMetadata().getGeneration();
         Optional<String> invalid = check(spec);
@@ -136,9 +141,32 @@ public class BrowserPoolReconciler implements Reconciler<BrowserPool>, Configura
                             .withUid(pool.getMetadata().getUid())
                             .withController(true)
                             .build()));
-            context.getClient().resource(pod).create();
+            try {
+                context.getClient().resource(pod).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() < 400 || e.getCode() >= 500) {
+                    throw e;
+                }
+                // Refused (quota, admission): say so, and ask again later rather than at once.
+                return patchIfChanged(
+                        pool,
+                        PoolPlan.refused(
+                                plan.status(),
+                                "the API server refused a warm pod: " + e.getMessage(),
+                                now,
+                                generation,
+                                pool.getStatus()),
+                        Optional.of(CREATE_RETRY));
+            }
         }
         return patchIfChanged(pool, plan.status(), plan.requeueAfter());
+    }
+
+    /** A warm pod of another browser class than the pool's (its class was changed): no session would claim it. */
+    private static boolean stale(Pod pod, String browserClass) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        return !labels.containsKey(SessionLabels.SESSION)
+                && !browserClass.equals(labels.get(SessionLabels.BROWSER_CLASS));
     }
 
     private UpdateControl<BrowserPool> patchIfChanged(

@@ -176,6 +176,27 @@ class PoolPlanTest {
         assertThat(condition(status).getMessage()).contains("unknown browser class x");
     }
 
+    @Test
+    void aReplacedPodIsDeletedAndStartedAfreshLikeAnEndedOne() {
+        PoolPlan plan = plan(1, null, warm("other-class", true).replaced());
+        assertThat(plan.delete()).containsExactly("other-class");
+        assertThat(plan.create()).isEqualTo(1);
+        assertThat(plan.status().getReady()).isZero();
+    }
+
+    @Test
+    void aRefusalKeepsTheCountsAndSaysWhy() {
+        BrowserPoolStatus planned = plan(3, null, warm("a", true), claimed("b")).status();
+        BrowserPoolStatus refused = PoolPlan.refused(planned, "exceeded quota", NOW, 3L, planned);
+        assertThat(refused.getReady()).isEqualTo(1);
+        assertThat(refused.getClaimed()).isEqualTo(1);
+        assertThat(condition(refused).getReason()).isEqualTo("CreateRefused");
+        assertThat(condition(refused).getMessage()).isEqualTo("exceeded quota");
+        // Ready was False already: its transition time stays.
+        assertThat(condition(refused).getLastTransitionTime())
+                .isEqualTo(condition(planned).getLastTransitionTime());
+    }
+
     static Condition condition(BrowserPoolStatus status) {
         return status.getConditions().stream()
                 .filter(c -> PoolPlan.READY.equals(c.getType()))

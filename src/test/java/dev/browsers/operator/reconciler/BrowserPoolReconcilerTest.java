@@ -22,8 +22,10 @@ import dev.browsers.operator.testing.Pods;
 import dev.browsers.operator.testing.Sessions;
 import dev.browsers.operator.testing.TestConfigs;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,6 +49,7 @@ class BrowserPoolReconcilerTest {
     final String ns = "team-a";
     final MutableClock clock = new MutableClock();
     KubernetesClient client;
+    KubernetesMockServer server;
     Sessions sessions;
     OperatorHarness operator;
     FakeKubelet kubelet;
@@ -81,7 +84,11 @@ class BrowserPoolReconcilerTest {
         }
         operator = new OperatorHarness(
                         client,
-                        TestConfigs.operatorConfig(Map.of("browser-operator.ttl-after-finished", "0")),
+                        TestConfigs.operatorConfig(Map.of(
+                                "browser-operator.ttl-after-finished",
+                                "0",
+                                "browser-operator.browser-classes.big.image",
+                                "example.com/big-browser:1")),
                         clock,
                         (endpoint, token, now) -> new ActivityObservation.Reported(null))
                 .withTokens((endpoint, poolToken, sessionToken) -> {
@@ -347,6 +354,61 @@ class BrowserPoolReconcilerTest {
         });
         awaitPool("elastic", 1, 0);
         await().until(() -> warmPods("elastic").size() == 1);
+    }
+
+    @Test
+    void changingThePoolsBrowserClassReplacesItsWarmPods() {
+        start();
+        createPool("switch", new BrowserPoolSpec().withSize(2));
+        awaitPool("switch", 2, 0);
+        Set<String> before = names(warmPods("switch"));
+        client.resources(BrowserPool.class).inNamespace(ns).withName("switch").edit(p -> {
+            p.getSpec().setBrowserClassName("big");
+            return p;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            List<Pod> warm = warmPods("switch");
+            return warm.size() == 2
+                    && warm.stream()
+                            .allMatch(p ->
+                                    "big".equals(p.getMetadata().getLabels().get(SessionLabels.BROWSER_CLASS)));
+        });
+        assertThat(names(warmPods("switch"))).doesNotContainAnyElementsOf(before);
+        assertThat(warmPods("switch").get(0).getSpec().getContainers().get(0).getImage())
+                .isEqualTo("example.com/big-browser:1");
+        // Sessions of the default class no longer claim from it.
+        sessions.create("default-class", new BrowserSessionSpec().withPoolName("switch"));
+        assertThat(sessions.awaitPhase("default-class", Phase.Live).getPodName())
+                .isEqualTo("default-class-browser");
+    }
+
+    @Test
+    void aRefusedWarmPodIsExplainedAndAskedForAgain() {
+        String quota = "pods is forbidden: exceeded quota: no-pods, requested: pods=1, used: pods=0, limited: pods=0";
+        server.expect()
+                .post()
+                .withPath("/api/v1/namespaces/" + ns + "/pods")
+                .andReply(
+                        403,
+                        request -> new StatusBuilder()
+                                .withStatus("Failure")
+                                .withCode(403)
+                                .withReason("Forbidden")
+                                .withMessage(quota)
+                                .build())
+                .once();
+        start();
+        createPool("quota", new BrowserPoolSpec().withSize(1));
+        BrowserPoolStatus refused = await().until(
+                        () -> poolStatus("quota"),
+                        s -> s != null && !s.getConditions().isEmpty());
+        assertThat(refused.getConditions()).singleElement().satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getReason()).isEqualTo("CreateRefused");
+            assertThat(c.getMessage()).contains("exceeded quota");
+        });
+        // Asked again after a while: now the quota lets it through.
+        await().atMost(Duration.ofSeconds(20)).until(() -> poolStatus("quota"), s -> s.getReady() == 1);
     }
 
     @Test
