@@ -146,10 +146,18 @@ are mapped onto the operator's names.
 - apiGroups: [browsers.dev]
   resources: [browsersessions/status]
   verbs: [patch]
-# Session pods: created once, deadline annotation patched, deleted when the session ends.
+# Warm pools: read, and their status written.
+- apiGroups: [browsers.dev]
+  resources: [browserpools]
+  verbs: [get, list, watch]
+- apiGroups: [browsers.dev]
+  resources: [browserpools/status]
+  verbs: [patch]
+# Session pods: created once, deadline annotation patched, deleted when the session ends; a pool's warm pods are
+# relabelled to the session that claims them (update, conditioned on their resourceVersion).
 - apiGroups: [""]
   resources: [pods]
-  verbs: [get, list, watch, create, patch, delete]
+  verbs: [get, list, watch, create, update, patch, delete]
 # Connection secrets (token, URL){{ if .Values.restApi.enabled }}; REST API keys{{ end }}.
 - apiGroups: [""]
   resources: [secrets]
@@ -168,6 +176,6 @@ are mapped onto the operator's names.
 {{- define "browser-operator.crdRule" -}}
 - apiGroups: [apiextensions.k8s.io]
   resources: [customresourcedefinitions]
-  resourceNames: [browsersessions.browsers.dev]
+  resourceNames: [browsersessions.browsers.dev, browserpools.browsers.dev]
   verbs: [get]
 {{- end -}}

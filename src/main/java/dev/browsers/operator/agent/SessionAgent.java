@@ -40,7 +40,7 @@ public final class SessionAgent {
     private final Vertx vertx;
     private final Context context;
     private final AgentOptions options;
-    private final TokenGuard guard;
+    private final TokenRotation tokens;
     private final ActivityClock activity;
     private final BrowserConnection browser;
     private final Backstop backstop;
@@ -85,7 +85,8 @@ public final class SessionAgent {
         this.vertx = context.owner();
         this.context = context;
         this.options = options;
-        this.guard = new TokenGuard(options.token());
+        // A rotated token closes what the previous one opened.
+        this.tokens = new TokenRotation(options.token(), () -> channels.forEach(CdpChannel::close));
         this.activity = new ActivityClock(options.clock());
         this.browser = browser;
         this.backstop = new Backstop(
@@ -153,6 +154,8 @@ public final class SessionAgent {
             if (authenticate(request).isPresent()) {
                 takeDeadline(request);
             }
+        } else if (path.equals(AgentContract.TOKEN_PATH)) {
+            tokens.handle(request);
         } else if (JSON_PAGES.contains(path) || JSON_TARGET_ACTIONS.stream().anyMatch(path::startsWith)) {
             authenticate(request).ifPresent(presented -> proxyDevToolsPage(request, presented));
         } else {
@@ -226,7 +229,7 @@ public final class SessionAgent {
 
     private Optional<TokenGuard.Presented> authenticate(HttpServerRequest request) {
         Optional<TokenGuard.Presented> presented =
-                guard.check(request.getHeader(HttpHeaders.AUTHORIZATION), request.query());
+                tokens.check(request.getHeader(HttpHeaders.AUTHORIZATION), request.query());
         if (presented.isEmpty()) {
             logRefusal(request.remoteAddress(), request.path());
             request.response().putHeader("WWW-Authenticate", "Bearer");
@@ -273,7 +276,7 @@ public final class SessionAgent {
         String authority = Optional.ofNullable(request.getHeader(HttpHeaders.HOST))
                 .orElseGet(() -> request.localAddress().hostAddress() + ":"
                         + request.localAddress().port());
-        String queryToken = presented == TokenGuard.Presented.QUERY ? options.token() : null;
+        String queryToken = presented == TokenGuard.Presented.QUERY ? tokens.token() : null;
         new DevToolsUrls(authority, queryToken).rewrite(json);
         return Json.encodeToBuffer(json);
     }

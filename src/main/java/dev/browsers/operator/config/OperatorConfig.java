@@ -77,6 +77,15 @@ public interface OperatorConfig {
     /** Several replicas: one reconciles (the holder of a Kubernetes Lease), all serve the REST API. */
     LeaderElection leaderElection();
 
+    /** Warm pools (BrowserPool). */
+    Pool pool();
+
+    interface Pool {
+        /** A warm pod not claimed within this long is replaced, unless its pool sets spec.maxPodAge. */
+        @WithDefault("1h")
+        Duration maxPodAge();
+    }
+
     /** A browser class by the name a session gives (null: the default one). */
     default BrowserClass browserClass(String name) {
         if (name == null || DEFAULT_BROWSER_CLASS.equals(name)) {

@@ -63,7 +63,7 @@ public class ConnectionSecretDependent extends SessionOwnedDependent<Secret>
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private static String encode(String value) {
+    static String encode(String value) {
         return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
     }
 }

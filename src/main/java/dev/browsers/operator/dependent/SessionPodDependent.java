@@ -10,6 +10,8 @@ import dev.browsers.operator.model.BrowserFlags;
 import dev.browsers.operator.model.ConnectionSecret;
 import dev.browsers.operator.model.SessionLabels;
 import dev.browsers.operator.model.SessionNames;
+import dev.browsers.operator.model.Timestamps;
+import dev.browsers.operator.model.v1alpha1.BrowserPool;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
@@ -27,6 +29,9 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,6 +75,15 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
         return SessionNames.podName(sessionName);
     }
 
+    /** A session's pod is the one its status names: its own, or the warm pod it claimed from a pool. */
+    @Override
+    protected ResourceID targetSecondaryResourceID(BrowserSession session, Context<BrowserSession> context) {
+        String claimed = session.statusOrEmpty().getPodName();
+        return claimed == null
+                ? super.targetSecondaryResourceID(session, context)
+                : new ResourceID(claimed, session.getMetadata().getNamespace());
+    }
+
     /**
      * One volume, the browser's bounded /tmp. The agent gets the hard deadline from the operator over HTTP
      * ({@link AgentContract#DEADLINE_PATH}), not from a downward-API file that the kubelet would refresh only when it
@@ -78,14 +92,60 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
     @Override
     protected Pod desired(BrowserSession session, Context<BrowserSession> context) {
         String name = session.getMetadata().getName();
-        OperatorConfig.BrowserClass browserClass =
-                config.browserClass(session.specOrEmpty().getBrowserClassName());
+        Map<String, String> annotations = Map.of();
         long activeDeadline = config.startupTimeout().plus(config.maxTimeout()).toSeconds() + BACKSTOP_GRACE_SECONDS;
+        return pod(
+                nameFor(name),
+                session.getMetadata().getNamespace(),
+                SessionLabels.forSession(name),
+                annotations,
+                browserClassName(session.specOrEmpty().getBrowserClassName()),
+                SessionNames.connectionSecretName(name),
+                session.getMetadata().getLabels(),
+                activeDeadline);
+    }
+
+    /**
+     * A warm pod of a pool: the same pod as a session's, with the pool's token and labels instead of a session's. It
+     * may wait up to {@code maxPodAge} before a session claims it, so its active deadline is that much longer.
+     */
+    public Pod poolPod(BrowserPool pool, String suffix, Instant claimBefore, Duration maxPodAge) {
+        String poolName = pool.getMetadata().getName();
+        String className = browserClassName(pool.specOrEmpty().getBrowserClassName());
+        long activeDeadline = maxPodAge
+                        .plus(config.startupTimeout())
+                        .plus(config.maxTimeout())
+                        .toSeconds()
+                + BACKSTOP_GRACE_SECONDS;
+        Map<String, String> annotations = new HashMap<>();
+        annotations.put(SessionLabels.CLAIM_BEFORE_ANNOTATION, Timestamps.format(claimBefore));
+        return pod(
+                SessionNames.poolPodName(poolName, suffix),
+                pool.getMetadata().getNamespace(),
+                SessionLabels.forPool(poolName, className),
+                annotations,
+                className,
+                SessionNames.poolTokenSecretName(poolName),
+                pool.getMetadata().getLabels(),
+                activeDeadline);
+    }
+
+    private Pod pod(
+            String podName,
+            String namespace,
+            Map<String, String> labels,
+            Map<String, String> annotations,
+            String className,
+            String tokenSecretName,
+            Map<String, String> ownerLabels,
+            long activeDeadline) {
+        OperatorConfig.BrowserClass browserClass = config.browserClass(className);
         Pod pod = new PodBuilder()
                 .withNewMetadata()
-                .withName(nameFor(name))
-                .withNamespace(session.getMetadata().getNamespace())
-                .withLabels(SessionLabels.forSession(name))
+                .withName(podName)
+                .withNamespace(namespace)
+                .withLabels(labels)
+                .withAnnotations(annotations)
                 .endMetadata()
                 .withNewSpec()
                 .withRestartPolicy("Never")
@@ -103,7 +163,7 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .endSecurityContext()
                 // The kubelet starts containers one after the other, in this order: the agent's JVM takes longer to
                 // listen than Chromium, so it goes first.
-                .withContainers(agentContainer(name), browserContainer(browserClass))
+                .withContainers(agentContainer(tokenSecretName), browserContainer(browserClass))
                 // No in-memory /dev/shm: the browser runs with --disable-dev-shm-usage and keeps its shared memory
                 // in /tmp, bounded here, rather than in RAM outside its memory limit's view until it is too late.
                 .addNewVolume()
@@ -114,21 +174,21 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .endVolume()
                 .endSpec()
                 .build();
-        applyPodOverlay(pod, overlays.get(browserClassName(session)), session);
+        applyPodOverlay(pod, overlays.get(className), ownerLabels);
         return pod;
     }
 
-    private static String browserClassName(BrowserSession session) {
-        String name = session.specOrEmpty().getBrowserClassName();
+    public static String browserClassName(String name) {
         return name == null ? OperatorConfig.DEFAULT_BROWSER_CLASS : name;
     }
 
     /**
      * Where the pod may run and what it carries for other tools: the class's scheduling settings, runtime class and
-     * pull secrets, its extra labels and annotations, and the session's labels named in pod-labels-from-session. The
+     * pull secrets, its extra labels and annotations, and the session's (or pool's) labels named in
+     * pod-labels-from-session. The
      * operator's own labels and annotations win over both; nothing here touches the containers or their security.
      */
-    private void applyPodOverlay(Pod pod, PodOverlay overlay, BrowserSession session) {
+    private void applyPodOverlay(Pod pod, PodOverlay overlay, Map<String, String> sessionLabels) {
         PodSpec spec = pod.getSpec();
         spec.setNodeSelector(overlay.nodeSelector().isEmpty() ? null : new HashMap<>(overlay.nodeSelector()));
         spec.setTolerations(overlay.tolerations().isEmpty() ? null : new ArrayList<>(overlay.tolerations()));
@@ -143,7 +203,6 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 overlay.imagePullSecrets().isEmpty() ? null : new ArrayList<>(overlay.imagePullSecrets()));
 
         Map<String, String> labels = new HashMap<>(overlay.labels());
-        Map<String, String> sessionLabels = session.getMetadata().getLabels();
         if (sessionLabels != null) {
             sessionLabels.forEach((key, value) -> {
                 if (labelsFromSession.contains(key)) {
@@ -200,7 +259,7 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .build();
     }
 
-    private Container agentContainer(String sessionName) {
+    private Container agentContainer(String tokenSecretName) {
         OperatorConfig.Agent agent = config.agent();
         return new ContainerBuilder()
                 .withName(AGENT_CONTAINER)
@@ -226,7 +285,7 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                                 .withName(AgentContract.ENV_SESSION_TOKEN)
                                 .withNewValueFrom()
                                 .withNewSecretKeyRef()
-                                .withName(SessionNames.connectionSecretName(sessionName))
+                                .withName(tokenSecretName)
                                 .withKey(ConnectionSecret.TOKEN_KEY)
                                 .endSecretKeyRef()
                                 .endValueFrom()

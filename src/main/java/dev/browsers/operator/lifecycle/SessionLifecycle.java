@@ -64,6 +64,19 @@ public final class SessionLifecycle {
     }
 
     /**
+     * True when a session may take a warm pod from a pool instead of getting its own: it is Pending, recorded (its
+     * start time set), valid, not released, and no pod has been asked for yet. The reconciler tries the claim before
+     * calling {@link #decide}; a claimed pod is then the session's pod (status.podName) and, Ready, makes it Live.
+     */
+    public static boolean claimDue(BrowserSession session, SpecCheck spec) {
+        BrowserSessionStatus status = session.statusOrEmpty();
+        return status.getPhase() == Phase.Pending
+                && status.getPodName() == null
+                && !session.specOrEmpty().isReleased()
+                && spec instanceof SpecCheck.Valid;
+    }
+
+    /**
      * Decides the next state of a session.
      *
      * @param activity the agent's answer, when {@link #activityProbeDue} asked for one; else null
@@ -104,7 +117,10 @@ public final class SessionLifecycle {
             this.activity = activity;
             this.now = now;
             this.policy = policy;
-            this.podName = SessionNames.podName(session.getMetadata().getName());
+            // A claimed warm pod has the pool's name for it; any other pod is named after the session.
+            this.podName = previous.getPodName() != null
+                    ? previous.getPodName()
+                    : SessionNames.podName(session.getMetadata().getName());
             this.keepFinishedFor = SpecCheck.keepFinishedFor(session.specOrEmpty(), policy);
             next.setObservedGeneration(session.getMetadata().getGeneration());
         }

@@ -26,6 +26,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * sessions outlive the process, {@code kill -9} included. One process at a time uses a data directory.
  */
 public final class EmbeddedApiServer implements AutoCloseable {
-    static final String CRD_RESOURCE = "/crds/browsersessions.browsers.dev-v1.yml";
+    static final List<String> CRD_RESOURCES =
+            List.of("/crds/browsersessions.browsers.dev-v1.yml", "/crds/browserpools.browsers.dev-v1.yml");
     /** Files in the data directory. */
     static final String KUBECONFIG = "kubeconfig";
 
@@ -139,14 +141,16 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
     /** Registers the committed CRD (packaged under /crds), or updates it, as an admin would. */
     public static void installCrd(KubernetesClient client) {
-        try (InputStream crd = EmbeddedApiServer.class.getResourceAsStream(CRD_RESOURCE)) {
-            client.apiextensions()
-                    .v1()
-                    .customResourceDefinitions()
-                    .resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class))
-                    .createOr(existing -> existing.update());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (String resource : CRD_RESOURCES) {
+            try (InputStream crd = EmbeddedApiServer.class.getResourceAsStream(resource)) {
+                client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class))
+                        .createOr(existing -> existing.update());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

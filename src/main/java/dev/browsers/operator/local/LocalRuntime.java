@@ -4,9 +4,7 @@ import dev.browsers.operator.agent.AgentOptions;
 import dev.browsers.operator.agent.SessionAgent;
 import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.model.AgentContract;
-import dev.browsers.operator.model.ConnectionSecret;
 import dev.browsers.operator.model.SessionLabels;
-import dev.browsers.operator.model.SessionNames;
 import dev.browsers.operator.model.Timestamps;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -15,15 +13,18 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -186,13 +187,26 @@ public final class LocalRuntime implements AutoCloseable {
                 || "Failed".equals(pod.getStatus().getPhase());
     }
 
+    /**
+     * The token the agent starts with, from the Secret its container's environment names, as a kubelet resolves a
+     * secretKeyRef: the session's, or for a pool's warm pod the pool's.
+     */
     private String sessionToken(Pod pod) {
-        String session = pod.getMetadata().getLabels().get(SessionLabels.SESSION);
+        SecretKeySelector ref = pod.getSpec().getContainers().stream()
+                .filter(c -> AgentContract.AGENT_CONTAINER.equals(c.getName()))
+                .flatMap(c -> c.getEnv().stream())
+                .filter(e -> AgentContract.ENV_SESSION_TOKEN.equals(e.getName()))
+                .map(e -> e.getValueFrom().getSecretKeyRef())
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no " + AgentContract.ENV_SESSION_TOKEN + " in the pod"));
         Secret secret = client.secrets()
                 .inNamespace(pod.getMetadata().getNamespace())
-                .withName(SessionNames.connectionSecretName(session))
+                .withName(ref.getName())
                 .waitUntilCondition(Objects::nonNull, SECRET_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        return ConnectionSecret.token(secret.getData()).orElseThrow(() -> new IllegalStateException("no token"));
+        return Optional.ofNullable(secret.getData())
+                .map(data -> data.get(ref.getKey()))
+                .map(v -> new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8))
+                .orElseThrow(() -> new IllegalStateException("no " + ref.getKey() + " in Secret " + ref.getName()));
     }
 
     private static List<String> browserArgs(Pod pod) {

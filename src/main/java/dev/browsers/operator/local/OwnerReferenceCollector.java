@@ -1,6 +1,7 @@
 package dev.browsers.operator.local;
 
 import dev.browsers.operator.model.SessionLabels;
+import dev.browsers.operator.model.v1alpha1.BrowserPool;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -8,35 +9,43 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.function.Consumer;
 
 /**
  * The garbage collection a real API server has and the embedded store lacks: when a session is deleted,
  * delete the pod and secret it owns, as owner references promise, and its Events, which a real API server
- * would expire after an hour; so a long-running local process keeps nothing of sessions that are gone.
+ * would expire after an hour; so a long-running local process keeps nothing of sessions that are gone. A deleted
+ * pool takes its warm pods and its token Secret with it; the pods its sessions claimed are theirs.
  */
 public final class OwnerReferenceCollector implements AutoCloseable {
     private final KubernetesClient client;
-    private final SharedIndexInformer<BrowserSession> informer;
+    private final SharedIndexInformer<BrowserSession> sessions;
+    private final SharedIndexInformer<BrowserPool> pools;
 
     public OwnerReferenceCollector(KubernetesClient client) {
         this.client = client;
-        this.informer = client.resources(BrowserSession.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+        this.sessions = client.resources(BrowserSession.class).inAnyNamespace().inform(onDelete(this::collect));
+        this.pools = client.resources(BrowserPool.class).inAnyNamespace().inform(onDelete(this::collect));
+    }
+
+    private static <T> ResourceEventHandler<T> onDelete(Consumer<T> collect) {
+        return new ResourceEventHandler<>() {
             @Override
-            public void onAdd(BrowserSession session) {}
+            public void onAdd(T owner) {}
 
             @Override
-            public void onUpdate(BrowserSession old, BrowserSession session) {}
+            public void onUpdate(T old, T owner) {}
 
             @Override
-            public void onDelete(BrowserSession session, boolean unknownFinalState) {
-                collect(session);
+            public void onDelete(T owner, boolean unknownFinalState) {
+                collect.accept(owner);
             }
-        });
+        };
     }
 
     private void collect(BrowserSession owner) {
-        deleteOwned(Pod.class, owner);
-        deleteOwned(Secret.class, owner);
+        deleteOwned(Pod.class, owner, SessionLabels.SESSION);
+        deleteOwned(Secret.class, owner, SessionLabels.SESSION);
         client.v1().events().inNamespace(owner.getMetadata().getNamespace()).list().getItems().stream()
                 .filter(e -> owner.getMetadata()
                         .getUid()
@@ -44,11 +53,17 @@ public final class OwnerReferenceCollector implements AutoCloseable {
                 .forEach(e -> client.resource(e).delete());
     }
 
-    private <T extends HasMetadata> void deleteOwned(Class<T> kind, BrowserSession owner) {
+    private void collect(BrowserPool owner) {
+        deleteOwned(Pod.class, owner, SessionLabels.POOL);
+        deleteOwned(Secret.class, owner, SessionLabels.POOL);
+    }
+
+    /** What the owner owns among the objects whose label (the owner's kind's) names it. */
+    private <T extends HasMetadata> void deleteOwned(Class<T> kind, HasMetadata owner, String ownerLabel) {
         client
                 .resources(kind)
                 .inNamespace(owner.getMetadata().getNamespace())
-                .withLabel(SessionLabels.SESSION, owner.getMetadata().getName())
+                .withLabel(ownerLabel, owner.getMetadata().getName())
                 .list()
                 .getItems()
                 .stream()
@@ -59,6 +74,7 @@ public final class OwnerReferenceCollector implements AutoCloseable {
 
     @Override
     public void close() {
-        informer.close();
+        sessions.close();
+        pools.close();
     }
 }

@@ -61,6 +61,19 @@ public final class AgentContract {
     /** The largest deadline request body: an RFC 3339 timestamp in a small JSON object. */
     public static final int DEADLINE_MAX_BYTES = 256;
 
+    /**
+     * The operator hands a claimed warm pod's agent its session's token here ({@code PUT}, authorized by the pool's
+     * token, a JSON object with {@link #TOKEN_FIELD}). The pool token stops working at once; the session token cannot
+     * be replaced (409), only confirmed by presenting it (200), so a client holding it cannot lock the operator out.
+     */
+    public static final String TOKEN_PATH = "/token";
+    /** Field of the token request: the session's token. */
+    public static final String TOKEN_FIELD = "token";
+    /** The largest token request body: a token of at most {@link #MAX_TOKEN_LENGTH} characters in a JSON object. */
+    public static final int TOKEN_MAX_BYTES = 512;
+
+    public static final int MAX_TOKEN_LENGTH = 256;
+
     private AgentContract() {}
 
     /** The CDP endpoint clients connect to, given where the agent listens (host:port). */

@@ -13,10 +13,21 @@ public final class SessionLabels {
     public static final String SESSION = GROUP + "/session";
     /** On the pod: the hard deadline the agent took from the operator (PUT /deadline), so it is given again only when it moves. */
     public static final String EXPIRES_AT_ANNOTATION = GROUP + "/expires-at";
+    /** On a pool's pods, warm or claimed: the pool that started it. */
+    public static final String POOL = GROUP + "/pool";
+    /** On a pool's pods: the browser class it runs, which a claiming session's class must equal. */
+    public static final String BROWSER_CLASS = GROUP + "/browser-class";
+    /** On a warm pod: no session may claim it from this time on (RFC 3339); the pool replaces it then. */
+    public static final String CLAIM_BEFORE_ANNOTATION = GROUP + "/claim-before";
 
     private SessionLabels() {}
 
     public static Map<String, String> forSession(String sessionName) {
         return Map.of(MANAGED_BY, MANAGED_BY_VALUE, SESSION, sessionName);
+    }
+
+    /** A warm pod of a pool: no session label until a session claims it. */
+    public static Map<String, String> forPool(String poolName, String browserClass) {
+        return Map.of(MANAGED_BY, MANAGED_BY_VALUE, POOL, poolName, BROWSER_CLASS, browserClass);
     }
 }

@@ -14,4 +14,14 @@ public final class SessionNames {
     public static String connectionSecretName(String sessionName) {
         return sessionName + "-connection";
     }
+
+    /** The pool token every warm pod of a pool starts with, replaced by its session's token at the claim. */
+    public static String poolTokenSecretName(String poolName) {
+        return poolName + "-pool-token";
+    }
+
+    /** A warm pod of a pool; the suffix tells its pods apart (they come and go). */
+    public static String poolPodName(String poolName, String suffix) {
+        return poolName + "-pool-" + suffix;
+    }
 }

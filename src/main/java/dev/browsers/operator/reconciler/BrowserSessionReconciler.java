@@ -71,9 +71,15 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
     private final ConnectionSecretDependent secret = new ConnectionSecretDependent();
     private final SessionPodDependent pod;
     private final Set<String> watchNamespaces;
+    private final PoolClaims claims;
 
     public BrowserSessionReconciler(
-            OperatorConfig config, Policy policy, Clock clock, AgentClient agents, SessionMetrics metrics) {
+            OperatorConfig config,
+            Policy policy,
+            Clock clock,
+            AgentClient agents,
+            AgentTokenClient tokens,
+            SessionMetrics metrics) {
         this.watchNamespaces = config.watchNamespaces().orElse(Set.of());
         this.policy = policy;
         this.agentPort = config.agent().port();
@@ -82,6 +88,7 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
         this.deadlines = new AgentDeadlines(agents, agentPort, policy.agentRetryInterval());
         this.metrics = metrics;
         this.pod = new SessionPodDependent(config);
+        this.claims = new PoolClaims(pod, secret, tokens, agentPort);
     }
 
     /**
@@ -100,6 +107,7 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
         metrics.observe(() -> context.getPrimaryCache().list());
         List<EventSource<?, BrowserSession>> sources =
                 new ArrayList<>(EventSourceUtils.dependentEventSources(context, secret, pod));
+        pod.eventSource().orElseThrow().addIndexers(PoolClaims.indexes());
         sources.add(quotaChanges(context));
         return sources;
     }
@@ -138,6 +146,15 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
         Instant now = clock.instant();
         SpecCheck spec = SpecCheck.of(session, policy);
         Optional<Pod> currentPod = pod.getSecondaryResource(session, context);
+        if (currentPod.isEmpty() && SessionLifecycle.claimDue(session, spec)) {
+            Optional<Pod> claimed = claims.claim(session, context, now);
+            if (claimed.isPresent()) {
+                BrowserSessionStatus withPod = session.getStatus().copy();
+                withPod.setPodName(claimed.get().getMetadata().getName());
+                session.setStatus(withPod);
+                currentPod = claimed;
+            }
+        }
         PodObservation podObservation =
                 askAgentIfStarting(session, PodObserver.observe(currentPod.orElse(null), agentPort));
         ActivityObservation activity = null;

@@ -23,6 +23,12 @@ public class ReconcilerBeans {
         return new HttpAgentClient();
     }
 
+    @Produces
+    @Singleton
+    AgentTokenClient agentTokenClient() {
+        return new HttpAgentTokenClient();
+    }
+
     /** Gauges and the Live-seconds meter follow the sessions this often; Prometheus scrapes every 15 s or more. */
     static final long METRICS_REFRESH_MILLIS = 5_000;
 

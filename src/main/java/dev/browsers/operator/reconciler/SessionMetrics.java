@@ -2,6 +2,7 @@ package dev.browsers.operator.reconciler;
 
 import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.model.Timestamps;
+import dev.browsers.operator.model.v1alpha1.BrowserPool;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
@@ -18,7 +19,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -26,7 +29,7 @@ import java.util.stream.Stream;
 /**
  * The operator's Prometheus metrics (README, "Observability"): sessions by namespace, phase and browser class;
  * transitions; Live seconds accruing per namespace (the billing meter); histograms with SLO buckets for start-up,
- * release lateness and reconcile duration.
+ * release lateness and reconcile duration; each warm pool's size, Ready and claimed pods.
  *
  * <p>Gauges and the Live-seconds counter are brought up to date by {@link #refresh}, from the reconciler's cache of
  * sessions: no API call, and nothing per session is kept beyond how far its Live time has been counted.
@@ -42,6 +45,9 @@ public class SessionMetrics {
     private final Timer lateness;
     private final Timer reconcile;
     private final MultiGauge sessions;
+    private final MultiGauge poolSize;
+    private final MultiGauge poolReady;
+    private final MultiGauge poolClaimed;
     /** How far each Live session's time has been counted into the Live-seconds counter. */
     private final Map<ResourceID, Instant> countedUntil = new HashMap<>();
     /**
@@ -52,6 +58,7 @@ public class SessionMetrics {
     private volatile Instant countingSince;
 
     private volatile Supplier<Stream<BrowserSession>> cache = Stream::empty;
+    private volatile Supplier<Stream<BrowserPool>> pools = Stream::empty;
 
     public SessionMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
@@ -72,6 +79,15 @@ public class SessionMetrics {
         this.sessions = MultiGauge.builder("browser.sessions")
                 .description("Sessions the operator knows, by namespace, phase and browser class")
                 .register(registry);
+        this.poolSize = MultiGauge.builder("browser.pools.size")
+                .description("Warm pods each pool keeps (spec.size), by namespace and pool")
+                .register(registry);
+        this.poolReady = MultiGauge.builder("browser.pools.ready")
+                .description("Warm pods Ready to be claimed, by namespace and pool")
+                .register(registry);
+        this.poolClaimed = MultiGauge.builder("browser.pools.claimed")
+                .description("Pods sessions claimed from each pool and still running, by namespace and pool")
+                .register(registry);
     }
 
     /** Whether this replica leads: only a leader counts and reports sessions. */
@@ -82,12 +98,20 @@ public class SessionMetrics {
         }
         if (!leading) {
             sessions.register(List.of(), true);
+            poolSize.register(List.of(), true);
+            poolReady.register(List.of(), true);
+            poolClaimed.register(List.of(), true);
         }
     }
 
     /** Where {@link #refresh} reads the sessions from: the reconciler's informer cache. */
     void observe(Supplier<Stream<BrowserSession>> cache) {
         this.cache = cache;
+    }
+
+    /** Where {@link #refresh} reads the pools from: the pool reconciler's informer cache. */
+    void observePools(Supplier<Stream<BrowserPool>> pools) {
+        this.pools = pools;
     }
 
     Timer reconcileTimer() {
@@ -163,6 +187,7 @@ public class SessionMetrics {
                         .map(e -> MultiGauge.Row.of(e.getKey(), e.getValue()))
                         .toList(),
                 true);
+        refreshPools();
         synchronized (countedUntil) {
             Map<ResourceID, Instant> stillLive = new HashMap<>();
             for (BrowserSession s : known) {
@@ -175,6 +200,38 @@ public class SessionMetrics {
             countedUntil.clear();
             countedUntil.putAll(stillLive);
         }
+    }
+
+    private void refreshPools() {
+        List<BrowserPool> known = pools.get().toList();
+        poolSize.register(poolRows(known, p -> p.specOrEmpty().getSize()), true);
+        poolReady.register(
+                poolRows(
+                        known, p -> p.getStatus() == null ? null : p.getStatus().getReady()),
+                true);
+        poolClaimed.register(
+                poolRows(
+                        known, p -> p.getStatus() == null ? null : p.getStatus().getClaimed()),
+                true);
+    }
+
+    private static List<MultiGauge.Row<?>> poolRows(List<BrowserPool> pools, Function<BrowserPool, Integer> value) {
+        return pools.stream()
+                .map(p -> {
+                    Integer v = value.apply(p);
+                    return v == null
+                            ? null
+                            : MultiGauge.Row.of(
+                                    Tags.of(
+                                            "namespace",
+                                            p.getMetadata().getNamespace(),
+                                            "pool",
+                                            p.getMetadata().getName()),
+                                    v);
+                })
+                .filter(Objects::nonNull)
+                .<MultiGauge.Row<?>>map(r -> r)
+                .toList();
     }
 
     /** Adds the session's Live time from {@code from} to {@code to}, capped at its deadline; returns the new mark. */

@@ -52,7 +52,9 @@ class HelmChartTest {
     static final Path CHART = Path.of("helm/browser-operator");
     static final Path PLAIN_MANIFESTS = Path.of("deploy/operator.yaml");
     static final Path PRODUCTION_VALUES = Path.of("deploy/examples/production-values.yaml");
-    static final Path CRD_FILE = CHART.resolve("files/crds/browsersessions.browsers.dev-v1.yml");
+    static final List<Path> CRD_FILES = List.of(
+            CHART.resolve("files/crds/browsersessions.browsers.dev-v1.yml"),
+            CHART.resolve("files/crds/browserpools.browsers.dev-v1.yml"));
     /** The oldest Kubernetes the chart accepts; helm-java's template defaults to an older one (1.20). */
     static final String KUBE_VERSION = "1.25.0";
 
@@ -432,11 +434,12 @@ class HelmChartTest {
                 .filteredOn(b -> b.getMetadata().getName().equals("browser-operator"))
                 .extracting(b -> b.getMetadata().getNamespace())
                 .containsExactlyInAnyOrder("team-a", "team-b");
-        // The one cluster-scoped right: reading the one CRD, which the operator SDK checks at start-up.
+        // The one cluster-scoped right: reading the CRDs, which the operator SDK checks at start-up.
         ClusterRole operatorRole = named(objects, ClusterRole.class, "browser-operator");
         assertThat(operatorRole.getRules()).singleElement().satisfies(r -> {
             assertThat(r.getResources()).containsExactly("customresourcedefinitions");
-            assertThat(r.getResourceNames()).containsExactly("browsersessions.browsers.dev");
+            assertThat(r.getResourceNames())
+                    .containsExactly("browsersessions.browsers.dev", "browserpools.browsers.dev");
             assertThat(r.getVerbs()).containsExactly("get");
         });
 
@@ -444,7 +447,7 @@ class HelmChartTest {
         ClusterRole everywhere = named(render(Map.of()), ClusterRole.class, "browser-operator");
         assertThat(everywhere.getRules())
                 .flatExtracting(PolicyRule::getResources)
-                .contains("browsersessions", "pods", "secrets", "customresourcedefinitions");
+                .contains("browsersessions", "browserpools", "pods", "secrets", "customresourcedefinitions");
     }
 
     @Test
@@ -455,7 +458,7 @@ class HelmChartTest {
                 .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true")
                 .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true");
         assertThat(edit.getRules()).singleElement().satisfies(r -> {
-            assertThat(r.getResources()).containsExactly("browsersessions");
+            assertThat(r.getResources()).containsExactly("browsersessions", "browserpools");
             assertThat(r.getVerbs()).contains("create", "patch", "delete", "get", "list", "watch");
         });
         ClusterRole view = named(objects, ClusterRole.class, "browser-operator-view");
@@ -482,7 +485,8 @@ class HelmChartTest {
                         "browser-operator",
                         "browser-operator-edit",
                         "browser-operator-view",
-                        "browsersessions.browsers.dev");
+                        "browsersessions.browsers.dev",
+                        "browserpools.browsers.dev");
         List<HasMetadata> overridden = Serialization.unmarshal(
                 template("x", "team-a").set("fullnameOverride", "browsers").call());
         assertThat(only(overridden, Deployment.class).getMetadata().getName()).isEqualTo("browsers");
@@ -503,21 +507,26 @@ class HelmChartTest {
                 .collect(Collectors.toSet());
     }
 
-    /** The CRD is a template, so upgrades reach it; it is the committed generated one, kept on uninstall. */
+    /** The CRDs are templates, so upgrades reach them; they are the committed generated ones, kept on uninstall. */
     @Test
-    void theCrdIsTheCommittedGeneratedOneAndSurvivesUninstall() throws IOException {
-        CustomResourceDefinition committed =
-                Serialization.unmarshal(Files.readString(CRD_FILE), CustomResourceDefinition.class);
-        CustomResourceDefinition rendered = only(render(Map.of()), CustomResourceDefinition.class);
-        assertThat(rendered.getSpec()).isEqualTo(committed.getSpec());
-        assertThat(rendered.getMetadata().getName())
-                .isEqualTo(committed.getMetadata().getName());
-        assertThat(rendered.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
-        assertThat(rendered.getMetadata().getLabels()).containsEntry("app.kubernetes.io/instance", "browser-operator");
-        assertThat(only(render(Map.of("crds.keep", false)), CustomResourceDefinition.class)
-                        .getMetadata()
-                        .getAnnotations())
-                .isNullOrEmpty();
+    void theCrdsAreTheCommittedGeneratedOnesAndSurviveUninstall() throws IOException {
+        List<CustomResourceDefinition> rendered = all(render(Map.of()), CustomResourceDefinition.class);
+        assertThat(rendered).hasSize(CRD_FILES.size());
+        for (Path file : CRD_FILES) {
+            CustomResourceDefinition committed =
+                    Serialization.unmarshal(Files.readString(file), CustomResourceDefinition.class);
+            CustomResourceDefinition crd = rendered.stream()
+                    .filter(c -> c.getMetadata()
+                            .getName()
+                            .equals(committed.getMetadata().getName()))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(crd.getSpec()).isEqualTo(committed.getSpec());
+            assertThat(crd.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
+            assertThat(crd.getMetadata().getLabels()).containsEntry("app.kubernetes.io/instance", "browser-operator");
+        }
+        assertThat(all(render(Map.of("crds.keep", false)), CustomResourceDefinition.class))
+                .allSatisfy(c -> assertThat(c.getMetadata().getAnnotations()).isNullOrEmpty());
         assertThat(all(render(Map.of("crds.install", false)), CustomResourceDefinition.class))
                 .isEmpty();
         assertThat(CHART.resolve("crds"))

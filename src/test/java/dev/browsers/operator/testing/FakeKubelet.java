@@ -5,38 +5,49 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Plays the kubelet for every new session pod, as soon as it appears: Ready, or Failed for sessions whose
- * name starts with {@link #DOOMED}. Records when it made each session's pod Ready and when the pod went away.
+ * name starts with {@link #DOOMED}. Records when it made each session's pod Ready and when the pod went away. A pool's
+ * warm pods (no session yet) are made Ready too, and counted by pool.
  */
 public final class FakeKubelet implements AutoCloseable {
     public static final String DOOMED = "doomed-";
     public static final String POD_IP = "10.1.2.3";
 
     private final KubernetesClient client;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor();
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor();
+    private final Duration startDelay;
     private final SharedIndexInformer<Pod> informer;
     private final Map<String, Instant> readyAt = new ConcurrentHashMap<>();
     private final Map<String, Instant> goneAt = new ConcurrentHashMap<>();
     private final Map<String, Integer> podsCreated = new ConcurrentHashMap<>();
+    private final Map<String, Integer> poolPodsCreated = new ConcurrentHashMap<>();
 
-    private FakeKubelet(KubernetesClient client) {
+    private FakeKubelet(KubernetesClient client, Duration startDelay) {
         this.client = client;
+        this.startDelay = startDelay;
         this.informer = client.pods()
                 .inAnyNamespace()
                 .withLabel(SessionLabels.MANAGED_BY, SessionLabels.MANAGED_BY_VALUE)
                 .inform(new ResourceEventHandler<>() {
                     @Override
                     public void onAdd(Pod pod) {
-                        podsCreated.merge(pod.getMetadata().getLabels().get(SessionLabels.SESSION), 1, Integer::sum);
+                        Map<String, String> labels = pod.getMetadata().getLabels();
+                        if (labels.containsKey(SessionLabels.SESSION)) {
+                            podsCreated.merge(labels.get(SessionLabels.SESSION), 1, Integer::sum);
+                        } else if (labels.containsKey(SessionLabels.POOL)) {
+                            poolPodsCreated.merge(labels.get(SessionLabels.POOL), 1, Integer::sum);
+                        }
                         // Off the informer's thread: it must not block on API calls.
-                        worker.execute(() -> start(pod));
+                        worker.schedule(() -> start(pod), startDelay.toMillis(), TimeUnit.MILLISECONDS);
                     }
 
                     @Override
@@ -44,13 +55,21 @@ public final class FakeKubelet implements AutoCloseable {
 
                     @Override
                     public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
-                        goneAt.put(pod.getMetadata().getLabels().get(SessionLabels.SESSION), Instant.now());
+                        String session = pod.getMetadata().getLabels().get(SessionLabels.SESSION);
+                        if (session != null) {
+                            goneAt.put(session, Instant.now());
+                        }
                     }
                 });
     }
 
     public static FakeKubelet start(KubernetesClient client) {
-        return new FakeKubelet(client);
+        return new FakeKubelet(client, Duration.ZERO);
+    }
+
+    /** A kubelet that takes this long from a pod's creation to its Ready status (a node pulling, starting, probing). */
+    public static FakeKubelet start(KubernetesClient client, Duration startDelay) {
+        return new FakeKubelet(client, startDelay);
     }
 
     /** When each session's pod was made Ready (the API server had accepted the status), by session name. */
@@ -63,6 +82,11 @@ public final class FakeKubelet implements AutoCloseable {
         return podsCreated;
     }
 
+    /** How many warm pods each pool was given, by pool name. */
+    public Map<String, Integer> poolPodsCreated() {
+        return poolPodsCreated;
+    }
+
     /** When each session's pod was seen deleted, by session name. */
     public Map<String, Instant> goneAt() {
         return goneAt;
@@ -73,13 +97,13 @@ public final class FakeKubelet implements AutoCloseable {
             return;
         }
         String session = pod.getMetadata().getLabels().get(SessionLabels.SESSION);
-        boolean doomed = session.startsWith(DOOMED);
+        boolean doomed = session != null && session.startsWith(DOOMED);
         Pods.setStatus(
                 client,
                 pod.getMetadata().getNamespace(),
                 pod.getMetadata().getName(),
                 doomed ? Pods.failed("Evicted", "the node ran out of memory") : Pods.ready(POD_IP));
-        if (!doomed) {
+        if (!doomed && session != null) {
             readyAt.put(session, Instant.now());
         }
     }

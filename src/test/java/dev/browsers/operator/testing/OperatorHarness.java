@@ -3,6 +3,8 @@ package dev.browsers.operator.testing;
 import dev.browsers.operator.config.ConfigBeans;
 import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.reconciler.AgentClient;
+import dev.browsers.operator.reconciler.AgentTokenClient;
+import dev.browsers.operator.reconciler.BrowserPoolReconciler;
 import dev.browsers.operator.reconciler.BrowserSessionReconciler;
 import dev.browsers.operator.reconciler.LeaderElection;
 import dev.browsers.operator.reconciler.SessionMetrics;
@@ -24,6 +26,7 @@ public final class OperatorHarness implements AutoCloseable {
     private final OperatorConfig config;
     private final Clock clock;
     private final AgentClient agents;
+    private volatile AgentTokenClient tokens = (endpoint, poolToken, sessionToken) -> true;
     public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     /** How often this operator lost its Lease while running (where the packaged operator exits). */
     public final AtomicInteger leasesLost = new AtomicInteger();
@@ -38,6 +41,12 @@ public final class OperatorHarness implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.agents = agents;
+    }
+
+    /** How the operator hands a claimed warm pod's agent its session token; by default every agent takes it. */
+    public OperatorHarness withTokens(AgentTokenClient tokens) {
+        this.tokens = tokens;
+        return this;
     }
 
     public OperatorHarness start() {
@@ -57,11 +66,17 @@ public final class OperatorHarness implements AutoCloseable {
                     .withSSABasedCreateUpdateMatchForDependentResources(false);
             election.configuration(client).ifPresent(o::withLeaderElectionConfiguration);
         });
-        var reconciler = new BrowserSessionReconciler(config, ConfigBeans.policyOf(config), clock, agents, metrics);
+        var reconciler =
+                new BrowserSessionReconciler(config, ConfigBeans.policyOf(config), clock, agents, tokens, metrics);
         var configuration = ControllerConfigurationOverrider.override(
                 operator.getConfigurationService().getConfigurationFor(reconciler));
         reconciler.updateConfigurationFrom(configuration);
         operator.register(reconciler, configuration.build());
+        var pools = new BrowserPoolReconciler(config, clock, metrics);
+        var poolConfiguration = ControllerConfigurationOverrider.override(
+                operator.getConfigurationService().getConfigurationFor(pools));
+        pools.updateConfigurationFrom(poolConfiguration);
+        operator.register(pools, poolConfiguration.build());
         operator.start();
         return this;
     }

@@ -55,6 +55,13 @@ public class BrowserSessionSpec {
             message = "spec.ttlAfterFinished must be a duration from 0s to 8760h (a year), such as 0s, 10m or 24h")
     private String ttlAfterFinished;
 
+    @JsonPropertyDescription("The BrowserPool of this namespace to take a warm browser from. Unset: the namespace's"
+            + " pool named 'default', if there is one. With no Ready pod of the browser class (or no such pool) the"
+            + " session gets a pod of its own. Read once, when the session starts.")
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    @Size(max = 63)
+    private String poolName;
+
     public BrowserSessionSpec() {}
 
     public String getTimeout() {
@@ -119,6 +126,19 @@ public class BrowserSessionSpec {
 
     public BrowserSessionSpec withTtlAfterFinished(String ttl) {
         this.ttlAfterFinished = ttl;
+        return this;
+    }
+
+    public String getPoolName() {
+        return poolName;
+    }
+
+    public void setPoolName(String poolName) {
+        this.poolName = poolName;
+    }
+
+    public BrowserSessionSpec withPoolName(String poolName) {
+        this.poolName = poolName;
         return this;
     }
 
