@@ -2,7 +2,6 @@ package dev.browsers.operator.bench;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.browsers.operator.lifecycle.ActivityObservation;
 import dev.browsers.operator.local.EmbeddedApiServer;
 import dev.browsers.operator.model.ConnectionSecret;
 import dev.browsers.operator.model.SessionLabels;
@@ -13,6 +12,7 @@ import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.testing.CdpClient;
+import dev.browsers.operator.testing.FakeAgents;
 import dev.browsers.operator.testing.FakeKubelet;
 import dev.browsers.operator.testing.LocalOperatorProcess;
 import dev.browsers.operator.testing.OperatorHarness;
@@ -90,7 +90,7 @@ public final class WarmPoolBenchmark {
                                 client,
                                 TestConfigs.operatorConfig(Map.of("browser-operator.ttl-after-finished", "0")),
                                 Clock.systemUTC(),
-                                (endpoint, token, now) -> new ActivityObservation.Reported(null))
+                                new FakeAgents())
                         .start();
                 FakeKubelet kubelet = FakeKubelet.start(client, START_DELAY)) {
             List<Double> cold = new ArrayList<>();

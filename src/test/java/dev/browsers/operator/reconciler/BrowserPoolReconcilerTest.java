@@ -3,7 +3,6 @@ package dev.browsers.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.browsers.operator.lifecycle.ActivityObservation;
 import dev.browsers.operator.local.EmbeddedApiServer;
 import dev.browsers.operator.local.OwnerReferenceCollector;
 import dev.browsers.operator.model.ConnectionSecret;
@@ -15,6 +14,7 @@ import dev.browsers.operator.model.v1alpha1.BrowserPoolStatus;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
+import dev.browsers.operator.testing.FakeAgents;
 import dev.browsers.operator.testing.FakeKubelet;
 import dev.browsers.operator.testing.MutableClock;
 import dev.browsers.operator.testing.OperatorHarness;
@@ -90,7 +90,7 @@ class BrowserPoolReconcilerTest {
                                 "browser-operator.browser-classes.big.image",
                                 "example.com/big-browser:1")),
                         clock,
-                        (endpoint, token, now) -> new ActivityObservation.Reported(null))
+                        new FakeAgents())
                 .withTokens((endpoint, poolToken, sessionToken) -> {
                     handedOver.add(List.of(poolToken, sessionToken));
                     return agentsTakeTokens;
