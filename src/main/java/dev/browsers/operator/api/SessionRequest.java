@@ -29,6 +29,7 @@ record SessionRequest(
                     + ApiErrors.quoted(body.unknownFields().get(0))
                     + ": not a field of Steel's SessionCreateParams; accepted: " + CreateSessionBody.acceptedFields());
         }
+        RefusedOptions.check(body.refusedOptions());
         return new SessionRequest(
                 present(body.sessionId).map(SessionRequest::sessionId),
                 present(body.timeout)

@@ -31,7 +31,7 @@ class CreateValidationTest extends ApiTestBase {
                 "{\"sessionId\": 42}                | sessionId: 42 is not a string; allowed: a DNS-1123 label",
                 "{\"dimensions\": {\"width\": 800}} | dimensions.height: missing; allowed: a whole number of pixels from 1 to 10000",
                 "{\"dimensions\": [800, 600]}       | dimensions: [800,600] is not an object",
-                "{\"timeoutMs\": 1000}              | unknown field \"timeoutMs\": not a field of Steel's SessionCreateParams; accepted: blockAds,",
+                "{\"timeoutMs\": 1000}              | unknown field \"timeoutMs\": not a field of Steel's SessionCreateParams; accepted: blockAds, concurrency,",
                 "[]                                 | request body must be a JSON object",
                 "`{\"timeout\": 1000`               | request body is not valid JSON",
             })

@@ -101,37 +101,6 @@ class SessionsApiTest extends ApiTestBase {
     }
 
     @Test
-    void createAcceptsAndIgnoresSteelCloudFields() {
-        api.request()
-                .contentType(ContentType.JSON)
-                .body(Map.of(
-                        "useProxy",
-                        true,
-                        "solveCaptcha",
-                        true,
-                        "blockAds",
-                        true,
-                        "isSelenium",
-                        false,
-                        "region",
-                        "lax",
-                        "sessionContext",
-                        Map.of("cookies", List.of()),
-                        "userAgent",
-                        "test/1.0",
-                        "optimizeBandwidth",
-                        Map.of("blockImages", true),
-                        "concurrency",
-                        1,
-                        "namespace",
-                        "default"))
-                .post("/v1/sessions")
-                .then()
-                .statusCode(201)
-                .body("status", equalTo("live"));
-    }
-
-    @Test
     void repeatedCreateWithTheSameSessionIdJoinsTheSessionInsteadOfStartingAnother() {
         Map<String, Object> body = Map.of("sessionId", "retried-1", "timeout", 60000);
         List<Response> answers = Stream.of(1, 2)
