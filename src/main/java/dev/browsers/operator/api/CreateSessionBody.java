@@ -14,14 +14,19 @@ import java.util.TreeSet;
  * are kept as raw JSON so that a wrong type gets a message naming the field rather than a parser error.
  */
 public class CreateSessionBody {
-    static final Set<String> HONORED = Set.of("sessionId", "timeout", "inactivityTimeout", "dimensions");
+    static final Set<String> HONORED =
+            Set.of("sessionId", "timeout", "inactivityTimeout", "dimensions", "userAgent", "blockAds");
 
     public JsonNode sessionId;
     public JsonNode timeout;
     /** Not in the SDK's type (Steel has no such field): this operator's inactivity release, in milliseconds. */
     public JsonNode inactivityTimeout;
-    /** Echoed in the Session so clients can size their viewport; the browser window itself is not resized. */
+    /** The browser window's size: spec.dimensions. */
     public JsonNode dimensions;
+    /** spec.userAgent. */
+    public JsonNode userAgent;
+    /** spec.blockAds. */
+    public JsonNode blockAds;
 
     private final List<String> unknown = new ArrayList<>();
     private final List<Map.Entry<String, JsonNode>> refused = new ArrayList<>();

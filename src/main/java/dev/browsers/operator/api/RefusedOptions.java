@@ -50,7 +50,6 @@ final class RefusedOptions {
     private static final Neutral EMPTY_ARRAY = Neutral.of("[]", JSON.arrayNode());
 
     private static final Map<String, Neutral> NEUTRAL = Map.ofEntries(
-            Map.entry("blockAds", FALSE),
             Map.entry("concurrency", Neutral.of("1", JSON.numberNode(1))),
             Map.entry("credentials", NOTHING),
             Map.entry("debugConfig", Neutral.of("{}", JSON.objectNode())),
@@ -93,8 +92,7 @@ final class RefusedOptions {
                                     // Fingerprints are never injected here: skipping them is what happens anyway.
                                     "skipFingerprintInjection",
                                     Neutral.of("true or false", JSON.booleanNode(true), JSON.booleanNode(false))))),
-            Map.entry("useProxy", FALSE),
-            Map.entry("userAgent", NOTHING));
+            Map.entry("useProxy", FALSE));
 
     private RefusedOptions() {}
 

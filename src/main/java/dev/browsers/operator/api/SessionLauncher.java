@@ -14,7 +14,6 @@ import jakarta.ws.rs.core.Response.Status;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * Creates a session and waits, with a watch, until it is Live. The SDK retries failed creates with no
@@ -117,11 +116,11 @@ class SessionLauncher {
     private static BrowserSession newSession(String namespace, String name, SessionRequest request) {
         BrowserSessionSpec spec = new BrowserSessionSpec().withTimeout(GoDuration.format(request.timeout()));
         request.inactivityTimeout().ifPresent(idle -> spec.withInactivityTimeout(GoDuration.format(idle)));
-        BrowserSession session = new BrowserSession(namespace, name, spec);
-        request.dimensions()
-                .ifPresent(d -> session.getMetadata()
-                        .setAnnotations(
-                                Map.of(SessionViews.DIMENSIONS_ANNOTATION, SessionViews.dimensionsAnnotation(d))));
-        return session;
+        request.dimensions().ifPresent(spec::withDimensions);
+        request.userAgent().ifPresent(spec::withUserAgent);
+        if (request.blockAds()) {
+            spec.withBlockAds(true);
+        }
+        return new BrowserSession(namespace, name, spec);
     }
 }

@@ -39,7 +39,9 @@ public record SteelSession(
         boolean solveCaptcha) {
 
     public record Dimensions(int width, int height) {
-        static final Dimensions DEFAULT = new Dimensions(1920, 1080);
+        static final Dimensions DEFAULT = new Dimensions(
+                dev.browsers.operator.model.v1alpha1.Dimensions.DEFAULT_WIDTH,
+                dev.browsers.operator.model.v1alpha1.Dimensions.DEFAULT_HEIGHT);
     }
 
     public record DeviceConfig(String device) {}

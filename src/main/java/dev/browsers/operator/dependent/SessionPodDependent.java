@@ -12,6 +12,8 @@ import dev.browsers.operator.model.ConnectionSecret;
 import dev.browsers.operator.model.SessionLabels;
 import dev.browsers.operator.model.SessionNames;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
+import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
+import dev.browsers.operator.model.v1alpha1.SessionProxy;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -104,7 +106,9 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .withType("RuntimeDefault")
                 .endSeccompProfile()
                 .endSecurityContext()
-                .withContainers(browserContainer(browserClass), agentContainer(name))
+                .withContainers(
+                        browserContainer(browserClass, session.specOrEmpty()),
+                        agentContainer(name, session.specOrEmpty()))
                 // No in-memory /dev/shm: the browser runs with --disable-dev-shm-usage and keeps its shared memory
                 // in /tmp, bounded here, rather than in RAM outside its memory limit's view until it is too late.
                 .addNewVolume()
@@ -171,20 +175,21 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
     }
 
     /** The full Chromium command line of a browser class, minus the binary. */
-    private static List<String> browserArgs(OperatorConfig.BrowserClass browserClass) {
+    private static List<String> browserArgs(OperatorConfig.BrowserClass browserClass, BrowserSessionSpec spec) {
         List<String> args = new ArrayList<>(browserClass.args());
+        args.addAll(SessionBrowserFlags.of(spec, browserClass.args()));
         args.add("--remote-debugging-address=127.0.0.1");
         args.add("--remote-debugging-port=" + BROWSER_CDP_PORT);
         args.add("--user-data-dir=" + PROFILE_DIR);
         return args;
     }
 
-    private Container browserContainer(OperatorConfig.BrowserClass browserClass) {
+    private Container browserContainer(OperatorConfig.BrowserClass browserClass, BrowserSessionSpec spec) {
         return new ContainerBuilder()
                 .withName(BROWSER_CONTAINER)
                 .withImage(browserClass.image())
                 .withCommand(browserClass.command())
-                .withArgs(browserArgs(browserClass))
+                .withArgs(browserArgs(browserClass, spec))
                 // Chromium writes caches under HOME; the root filesystem is read-only.
                 .withEnv(env("HOME", "/tmp"))
                 .withResources(resources(
@@ -203,8 +208,21 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .build();
     }
 
-    private Container agentContainer(String sessionName) {
+    private Container agentContainer(String sessionName, BrowserSessionSpec spec) {
         OperatorConfig.Agent agent = config.agent();
+        List<EnvVar> sessionEnv = new ArrayList<>();
+        if (spec.blocksAds()) {
+            sessionEnv.add(env(AgentContract.ENV_BLOCK_ADS, "true"));
+        }
+        SessionProxy proxy = spec.getProxy();
+        if (proxy != null) {
+            sessionEnv.add(env(AgentContract.ENV_PROXY_SERVER, proxy.getServer()));
+            if (proxy.getCredentialsSecretRef() != null) {
+                String secret = proxy.getCredentialsSecretRef().getName();
+                sessionEnv.add(secretEnv(AgentContract.ENV_PROXY_USERNAME, secret, SessionProxy.USERNAME_KEY));
+                sessionEnv.add(secretEnv(AgentContract.ENV_PROXY_PASSWORD, secret, SessionProxy.PASSWORD_KEY));
+            }
+        }
         return new ContainerBuilder()
                 .withName(AGENT_CONTAINER)
                 .withImage(agent.image())
@@ -234,6 +252,9 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                                 .endSecretKeyRef()
                                 .endValueFrom()
                                 .build())
+                .addAllToEnv(sessionEnv)
+                // Why the agent could not start (an unreachable proxy) reaches the pod's status, and so the session's.
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .addNewPort()
                 .withName("cdp")
                 .withContainerPort(agent.port())
@@ -268,6 +289,18 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
 
     private static EnvVar env(String name, String value) {
         return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+
+    private static EnvVar secretEnv(String name, String secret, String key) {
+        return new EnvVarBuilder()
+                .withName(name)
+                .withNewValueFrom()
+                .withNewSecretKeyRef()
+                .withName(secret)
+                .withKey(key)
+                .endSecretKeyRef()
+                .endValueFrom()
+                .build();
     }
 
     private static SecurityContext restricted() {

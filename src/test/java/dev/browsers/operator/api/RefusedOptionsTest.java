@@ -26,7 +26,6 @@ class RefusedOptionsTest extends ApiTestBase {
             delimiter = '|',
             quoteCharacter = '`',
             value = {
-                "blockAds             | true",
                 "concurrency          | 2",
                 "credentials          | {}",
                 "debugConfig          | {\"interactive\": false}",
@@ -49,7 +48,6 @@ class RefusedOptionsTest extends ApiTestBase {
                 "stealthConfig        | {\"somethingElse\": false}",
                 "useProxy             | true",
                 "useProxy             | {\"server\": \"http://p:1\"}",
-                "userAgent            | \"test/1.0\"",
                 "proxyUrl             | \"http://proxy.example:3128\"",
                 "sessionContext       | {\"cookies\": []}",
             })

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.matchesPattern;
 
 import dev.browsers.operator.model.SessionLabels;
+import dev.browsers.operator.model.SessionNames;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.testing.FakeKubelet;
@@ -75,7 +76,7 @@ class SessionsApiTest extends ApiTestBase {
     }
 
     @Test
-    void createHonoursTimeoutInactivityTimeoutSessionIdAndDimensions() {
+    void createHonoursTimeoutInactivityTimeoutSessionIdDimensionsUserAgentAndBlockAds() {
         api.request()
                 .contentType(ContentType.JSON)
                 .body(Map.of(
@@ -86,7 +87,11 @@ class SessionsApiTest extends ApiTestBase {
                         "inactivityTimeout",
                         30000,
                         "dimensions",
-                        Map.of("width", 1280, "height", 720)))
+                        Map.of("width", 1280, "height", 720),
+                        "userAgent",
+                        "Checkout-Bot/1.0 (+https://example.com)",
+                        "blockAds",
+                        true))
                 .post("/v1/sessions")
                 .then()
                 .statusCode(201)
@@ -98,6 +103,19 @@ class SessionsApiTest extends ApiTestBase {
         BrowserSession session = session("checkout-1");
         assertThat(session.getSpec().getTimeout()).isEqualTo("1m30s");
         assertThat(session.getSpec().getInactivityTimeout()).isEqualTo("30s");
+        assertThat(session.getSpec().getDimensions().getWidth()).isEqualTo(1280);
+        assertThat(session.getSpec().getDimensions().getHeight()).isEqualTo(720);
+        assertThat(session.getSpec().getUserAgent()).isEqualTo("Checkout-Bot/1.0 (+https://example.com)");
+        assertThat(session.getSpec().blocksAds()).isTrue();
+        assertThat(client.pods()
+                        .inNamespace(api.namespace)
+                        .withName(SessionNames.podName("checkout-1"))
+                        .get()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getArgs())
+                .contains("--window-size=1280,720", "--user-agent=Checkout-Bot/1.0 (+https://example.com)");
     }
 
     @Test
