@@ -15,7 +15,7 @@ import java.util.TreeSet;
  */
 public class CreateSessionBody {
     static final Set<String> HONORED =
-            Set.of("sessionId", "timeout", "inactivityTimeout", "dimensions", "userAgent", "blockAds");
+            Set.of("sessionId", "timeout", "inactivityTimeout", "dimensions", "userAgent", "blockAds", "proxyUrl");
 
     public JsonNode sessionId;
     public JsonNode timeout;
@@ -27,6 +27,8 @@ public class CreateSessionBody {
     public JsonNode userAgent;
     /** spec.blockAds. */
     public JsonNode blockAds;
+    /** spec.proxy.server; its credentials go to a Secret of the session's. */
+    public JsonNode proxyUrl;
 
     private final List<String> unknown = new ArrayList<>();
     private final List<Map.Entry<String, JsonNode>> refused = new ArrayList<>();

@@ -76,7 +76,6 @@ final class RefusedOptions {
                             JSON.booleanNode(false))),
             Map.entry("persistProfile", FALSE),
             Map.entry("profileId", NOTHING),
-            Map.entry("proxyUrl", NOTHING),
             Map.entry("region", NOTHING),
             Map.entry("sessionContext", Neutral.of("{}", JSON.objectNode())),
             Map.entry("solveCaptcha", FALSE),

@@ -15,7 +15,8 @@ record SessionRequest(
         Optional<Duration> inactivityTimeout,
         Optional<Dimensions> dimensions,
         Optional<String> userAgent,
-        boolean blockAds) {
+        boolean blockAds,
+        Optional<ProxyUrl> proxy) {
 
     /**
      * @param parsed empty for an empty body
@@ -24,7 +25,13 @@ record SessionRequest(
     static SessionRequest validate(Optional<CreateSessionBody> parsed, Duration defaultTimeout, Duration maxTimeout) {
         if (parsed.isEmpty()) {
             return new SessionRequest(
-                    Optional.empty(), defaultTimeout, Optional.empty(), Optional.empty(), Optional.empty(), false);
+                    Optional.empty(),
+                    defaultTimeout,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    false,
+                    Optional.empty());
         }
         CreateSessionBody body = parsed.get();
         if (!body.unknownFields().isEmpty()) {
@@ -41,7 +48,8 @@ record SessionRequest(
                 present(body.inactivityTimeout).map(v -> milliseconds("inactivityTimeout", v, maxTimeout)),
                 present(body.dimensions).map(SessionRequest::dimensions),
                 present(body.userAgent).map(SessionRequest::userAgent),
-                present(body.blockAds).map(v -> bool("blockAds", v)).orElse(false));
+                present(body.blockAds).map(v -> bool("blockAds", v)).orElse(false),
+                present(body.proxyUrl).map(ProxyUrl::parse));
     }
 
     private static Optional<JsonNode> present(JsonNode node) {

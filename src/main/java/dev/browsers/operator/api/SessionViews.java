@@ -52,7 +52,7 @@ class SessionViews {
                 0,
                 0,
                 0,
-                null,
+                session.specOrEmpty().getProxy() == null ? null : "external",
                 dimensions(session),
                 Map.of(),
                 new SteelSession.DeviceConfig("desktop"),

@@ -14,7 +14,7 @@ import java.util.Map;
  *     frontend URLs, the nearest thing to a debugger this operator offers; empty until Live
  * @param sessionViewerUrl the same as debugUrl: there is no session viewer
  * @param optimizeBandwidth empty: no bandwidth optimisation is applied
- * @param proxySource always null: sessions use no proxy
+ * @param proxySource "external" for a session with a proxy of its own (proxyUrl), else null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SteelSession(

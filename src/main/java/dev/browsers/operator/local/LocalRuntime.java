@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -226,10 +227,17 @@ public final class LocalRuntime implements AutoCloseable {
             } else if (variable.getValueFrom() != null
                     && variable.getValueFrom().getSecretKeyRef() != null) {
                 SecretKeySelector ref = variable.getValueFrom().getSecretKeyRef();
-                Secret secret = client.secrets()
-                        .inNamespace(pod.getMetadata().getNamespace())
-                        .withName(ref.getName())
-                        .get();
+                // As a kubelet retries a container whose Secret is missing: the REST API writes it just after the
+                // session.
+                Secret secret;
+                try {
+                    secret = client.secrets()
+                            .inNamespace(pod.getMetadata().getNamespace())
+                            .withName(ref.getName())
+                            .waitUntilCondition(Objects::nonNull, SECRET_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (KubernetesClientTimeoutException e) {
+                    secret = null;
+                }
                 String value = secret == null || secret.getData() == null
                         ? null
                         : secret.getData().get(ref.getKey());

@@ -14,4 +14,9 @@ public final class SessionNames {
     public static String connectionSecretName(String sessionName) {
         return sessionName + "-connection";
     }
+
+    /** The proxy credentials of a session created through the REST API with a proxyUrl holding them. */
+    public static String proxySecretName(String sessionName) {
+        return sessionName + "-proxy";
+    }
 }

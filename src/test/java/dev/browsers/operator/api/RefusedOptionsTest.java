@@ -48,7 +48,6 @@ class RefusedOptionsTest extends ApiTestBase {
                 "stealthConfig        | {\"somethingElse\": false}",
                 "useProxy             | true",
                 "useProxy             | {\"server\": \"http://p:1\"}",
-                "proxyUrl             | \"http://proxy.example:3128\"",
                 "sessionContext       | {\"cookies\": []}",
             })
     void anOptionThisServerDoesNotOfferIsRefused(String option, String value) {
@@ -74,7 +73,7 @@ class RefusedOptionsTest extends ApiTestBase {
         api.request()
                 .contentType(ContentType.JSON)
                 .body("""
-                        {"blockAds": false, "concurrency": 1, "credentials": null, "userAgent": null, "proxyUrl": null, "debugConfig": {}, "deviceConfig": {"device": "desktop"},
+                        {"blockAds": false, "concurrency": 1, "credentials": null, "userAgent": null, "proxyUrl": null, "dimensions": null, "debugConfig": {}, "deviceConfig": {"device": "desktop"},
                          "experimentalFeatures": [], "extensionIds": [], "headless": true, "isSelenium": false,
                          "namespace": "default", "optimizeBandwidth": {"blockImages": false, "blockHosts": []},
                          "persistProfile": false, "profileId": null, "region": null, "sessionContext": {},
