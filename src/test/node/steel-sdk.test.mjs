@@ -150,6 +150,9 @@ async function main() {
   } finally {
     await sizedBrowser.disconnect();
   }
+  // Session contexts are not offered: said plainly, never an empty context.
+  await expectError(client.sessions.context(sized.id), Steel.InternalServerError, 501,
+    'session contexts (cookies and local storage) are not supported', 'context');
   await client.sessions.release(sized.id);
 
   // An option this server does not offer is refused with a 400 the SDK does not retry.

@@ -88,6 +88,19 @@ class RefusedOptionsTest extends ApiTestBase {
     }
 
     @Test
+    void aSessionsContextIsNotOfferedEither() {
+        String id =
+                api.request().contentType(ContentType.JSON).post("/v1/sessions").path("id");
+        api.request()
+                .get("/v1/sessions/" + id + "/context")
+                .then()
+                .statusCode(501)
+                .header(ApiErrors.SHOULD_RETRY, "false")
+                .body("message", startsWith("session contexts (cookies and local storage) are not supported"));
+        api.request().get("/v1/sessions/no-such-session/context").then().statusCode(404);
+    }
+
+    @Test
     void optimizeBandwidthFalseIsNeutralToo() {
         api.request()
                 .contentType(ContentType.JSON)
