@@ -888,7 +888,7 @@ class SessionLifecycleTest {
                             "spec.dimensions.height: 5000 is out of range"),
                     Arguments.of(
                             new BrowserSessionSpec().withUserAgent("bot\u0007"),
-                            "spec.userAgent: \"bot\u0007\" is not allowed; allowed: 1 to 512 printable ASCII"),
+                            "spec.userAgent: \"bot?\" is not allowed; allowed: 1 to 512 printable ASCII"),
                     Arguments.of(
                             new BrowserSessionSpec().withUserAgent("x".repeat(513)), "(513 characters) is not allowed"),
                     Arguments.of(
