@@ -138,6 +138,34 @@ async function main() {
   }
   check(created.every((id) => releasedIds.includes(id)), `list status=released lacks some of ${show(created)}`);
 
+  // Session options: the window size and user agent the page sees.
+  const sized = await create(client, { timeout: 60000, dimensions: { width: 1024, height: 700 }, userAgent: 'SteelCompat/1.0 (test)' });
+  check(sized.dimensions.width === 1024 && sized.dimensions.height === 700, `create dimensions: ${show(sized.dimensions)}`);
+  const sizedBrowser = await puppeteer.connect({ browserWSEndpoint: sized.websocketUrl, defaultViewport: null });
+  try {
+    const page = await sizedBrowser.newPage();
+    const seen = await page.evaluate(() => [innerWidth, innerHeight, navigator.userAgent]);
+    check(show(seen) === show([1024, 700, 'SteelCompat/1.0 (test)']),
+      `dimensions and userAgent: the page sees ${show(seen)}, expected [1024,700,"SteelCompat/1.0 (test)"]`);
+  } finally {
+    await sizedBrowser.disconnect();
+  }
+  // Session contexts are not offered: said plainly, never an empty context.
+  await expectError(client.sessions.context(sized.id), Steel.InternalServerError, 501,
+    'session contexts (cookies and local storage) are not supported', 'context');
+  await client.sessions.release(sized.id);
+
+  // An option this server does not offer is refused with a 400 the SDK does not retry.
+  let requests = 0;
+  const counting = new Steel({
+    baseURL: env('BASE_URL'),
+    steelAPIKey: env('STEEL_API_KEY'),
+    fetch: (...args) => { requests += 1; return fetch(...args); },
+  });
+  await expectError(counting.sessions.create({ solveCaptcha: true }), Steel.BadRequestError, 400,
+    'solveCaptcha: true is not supported by this server', 'create solveCaptcha');
+  check(requests === 1, `create solveCaptcha: the SDK sent ${requests} requests, expected 1 (no retry)`);
+
   // Errors come back as the SDK's typed errors, with the server's message.
   await expectError(client.sessions.retrieve('no-such-session'), Steel.NotFoundError, 404, 'not found', 'retrieve unknown');
   await expectError(client.sessions.create({ timeout: -1 }), Steel.BadRequestError, 400, 'timeout', 'create timeout -1');

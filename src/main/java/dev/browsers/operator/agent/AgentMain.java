@@ -7,8 +7,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -16,7 +16,8 @@ import java.util.logging.Logger;
  * (required), {@code AGENT_PORT} (default 9222), {@code BROWSER_CDP_PORT} (default 9223), and the limits
  * {@code AGENT_MAX_CONNECTIONS}, {@code AGENT_MAX_MESSAGE_BYTES} and {@code AGENT_CLIENT_TIMEOUT_MILLIS} (defaults in
  * {@link AgentContract}). The operator gives it the hard deadline once the session is Live
- * ({@link AgentContract#DEADLINE_PATH}).
+ * ({@link AgentContract#DEADLINE_PATH}), and the
+ * session's browser rules ({@code AGENT_BLOCK_ADS}, {@code AGENT_PROXY_*}: see {@link BrowserRules}).
  */
 public final class AgentMain {
     private static final int EXIT_USAGE = 2;
@@ -28,8 +29,10 @@ public final class AgentMain {
         configureRuntime();
         Logger log = Logger.getLogger(AgentMain.class.getName());
         AgentOptions options;
+        BrowserRules rules;
         try {
             options = fromEnvironment();
+            rules = BrowserRules.fromEnvironment(System.getenv(), List.of());
         } catch (IllegalArgumentException e) {
             System.err.println("agent: " + e.getMessage());
             System.exit(EXIT_USAGE);
@@ -43,8 +46,9 @@ public final class AgentMain {
                 .setFileSystemOptions(new FileSystemOptions()
                         .setClassPathResolvingEnabled(false)
                         .setFileCachingEnabled(false)));
-        new SessionAgent(vertx, options)
+        new SessionAgent(vertx, options, rules)
                 .start()
+                .compose(port -> rules.checkProxy(vertx).map(port))
                 .onSuccess(port -> log.info(() -> "agent listening on port " + port + " for the browser on port "
                         + options.browserPort() + "; started in "
                         + Duration.ofNanos(System.nanoTime() - startNanos).toMillis() + " ms; at most "
@@ -52,7 +56,8 @@ public final class AgentMain {
                         + " bytes, clients silent for "
                         + options.clientTimeout().toMillis() + " ms disconnected"))
                 .onFailure(e -> {
-                    log.log(Level.SEVERE, e, () -> "agent failed to start");
+                    // One line without a stack trace: it becomes the pod's termination message, and the session's.
+                    log.severe(() -> "agent failed to start: " + e.getMessage());
                     System.exit(1);
                 });
     }

@@ -13,8 +13,10 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Chromium's DevTools port as the agent reaches it in a session pod: its DevTools HTTP pages and its WebSockets,
@@ -33,9 +35,16 @@ final class BrowserEndpoint implements BrowserConnection {
     private final HttpClient http;
     private final HttpClient upgrades;
     private final WebSocketClient webSockets;
+    private final BrowserRules rules;
+    private final WebSocketClient rulesSocketClient;
+    /** The agent's own browser-level connection that applies the rules, once it is in place; null before. */
+    private Future<Void> ruling;
 
-    /** @param maxConnections the most client WebSockets the agent relays at once, each with its own to the browser */
-    BrowserEndpoint(Vertx vertx, String host, int port, int maxConnections, long maxMessageBytes) {
+    /**
+     * @param maxConnections the most client WebSockets the agent relays at once, each with its own to the browser
+     * @param rules applied before the browser counts as ready, over a browser WebSocket of the agent's own
+     */
+    BrowserEndpoint(Vertx vertx, String host, int port, int maxConnections, long maxMessageBytes, BrowserRules rules) {
         this.vertx = vertx;
         this.host = host;
         this.port = port;
@@ -50,6 +59,13 @@ final class BrowserEndpoint implements BrowserConnection {
                 new HttpClientOptions().setMaxPoolSize(maxConnections).setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
         this.webSockets =
                 vertx.createWebSocketClient(new WebSocketClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
+        this.rules = rules;
+        // A paused request's event carries its headers and body: as large as any message the agent relays.
+        int largest = (int) Math.min(Integer.MAX_VALUE, maxMessageBytes);
+        this.rulesSocketClient = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
+                .setMaxFrameSize(largest)
+                .setMaxMessageSize(largest));
     }
 
     @Override
@@ -57,7 +73,64 @@ final class BrowserEndpoint implements BrowserConnection {
         return devTools(HttpMethod.GET, "/json/version")
                 .compose(response -> response.status() == 200
                         ? Future.succeededFuture()
-                        : Future.failedFuture("browser answered HTTP " + response.status()));
+                        : Future.failedFuture("browser answered HTTP " + response.status()))
+                .compose(v -> rules.intercepts() ? ruling() : Future.succeededFuture());
+    }
+
+    /** The rules' connection, opened on the first readiness check and again after it was lost. */
+    private synchronized Future<Void> ruling() {
+        if (ruling == null || ruling.failed()) {
+            ruling = browserPath()
+                    .compose(path -> rulesSocketClient.connect(new WebSocketConnectOptions()
+                            .setHost(host)
+                            .setPort(port)
+                            .setURI(path)))
+                    .compose(this::applyRules);
+        }
+        return ruling;
+    }
+
+    private Future<Void> applyRules(WebSocket socket) {
+        Promise<Void> enabled = Promise.promise();
+        AtomicLong ids = new AtomicLong();
+        long enableId = ids.incrementAndGet();
+        socket.textMessageHandler(text -> {
+            JsonObject message = new JsonObject(text);
+            String method = message.getString("method");
+            BrowserRules.Command answer = BrowserRules.REQUEST_PAUSED.equals(method)
+                    ? rules.answerPaused(message.getJsonObject("params"))
+                    : BrowserRules.AUTH_REQUIRED.equals(method)
+                            ? rules.answerAuth(message.getJsonObject("params"))
+                            : null;
+            if (answer != null) {
+                socket.writeTextMessage(new JsonObject()
+                        .put("id", ids.incrementAndGet())
+                        .put("method", answer.method())
+                        .put("params", answer.params())
+                        .encode());
+            } else if (Long.valueOf(enableId).equals(message.getLong("id"))) {
+                if (message.containsKey("error")) {
+                    enabled.tryFail("browser refused Fetch.enable: " + message.getJsonObject("error"));
+                } else {
+                    enabled.tryComplete();
+                }
+            }
+        });
+        socket.closeHandler(v -> {
+            enabled.tryFail("browser closed the agent's own connection");
+            forgetRuling();
+        });
+        socket.writeTextMessage(new JsonObject()
+                .put("id", enableId)
+                .put("method", "Fetch.enable")
+                .put("params", rules.fetchEnable())
+                .encode());
+        return enabled.future().onFailure(e -> socket.close());
+    }
+
+    /** Lost with the browser, or by accident: the next readiness check opens it again. */
+    private synchronized void forgetRuling() {
+        ruling = null;
     }
 
     /** Sends a body-less request; Chromium's Host check passes because the client addresses the browser directly. */
@@ -146,7 +219,8 @@ final class BrowserEndpoint implements BrowserConnection {
 
     @Override
     public Future<Void> close() {
-        return Future.all(http.close(), upgrades.close(), webSockets.close()).mapEmpty();
+        return Future.all(http.close(), upgrades.close(), webSockets.close(), rulesSocketClient.close())
+                .mapEmpty();
     }
 
     /** A client's own WebSocket to the browser, paused until the client is spliced on. */

@@ -6,7 +6,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,10 +35,11 @@ import java.util.regex.Pattern;
  * from one of its own ({@code Target.attachedToTarget} seen there) are the client's too; anything else a client
  * names is refused as Chromium refuses an unknown session, so clients never see or steer each other's sessions.
  *
- * <p>URLs the agent is told to block are blocked browser-wide by the pipe's root session, the agent's own, which no
+ * <p>The agent's {@link BrowserRules} are applied browser-wide by the pipe's root session, the agent's own, which no
  * client can address: CDP Fetch interception there pauses every matching request of every page, navigations
- * included, and the agent fails it ({@code net::ERR_BLOCKED_BY_CLIENT}); a client's own interception comes on top
- * and cannot let such a request through. Clients are attached only once the interception is in place.
+ * included, and the agent fails a blocked one ({@code net::ERR_BLOCKED_BY_CLIENT}) and answers the proxy's
+ * challenges; a client's own interception comes on top and cannot let a blocked request through. Clients are
+ * attached only once the interception is in place.
  *
  * <p>Routing state lives on one Vert.x context. A reader thread splits the pipe at NUL bytes, a writer thread writes
  * to it, so neither blocks an event loop. Memory is bounded: a message from the browser larger than
@@ -61,8 +61,6 @@ final class PipeConnection implements BrowserConnection {
     private static final String PAGE_SOCKET = "/devtools/page/";
     private static final String ATTACHED = "Target.attachedToTarget";
     private static final String DETACHED = "Target.detachedFromTarget";
-    private static final String REQUEST_PAUSED = "Fetch.requestPaused";
-    private static final int MAX_LOGGED_URL = 200;
     /** Chromium's own answer to a command naming a session the connection does not have. */
     private static final int SESSION_NOT_FOUND = -32001;
 
@@ -81,6 +79,8 @@ final class PipeConnection implements BrowserConnection {
     /** Completes once the blocked URLs are intercepted; nothing is attached for a client before. */
     private final Future<Void> blocking;
 
+    private final BrowserRules rules;
+
     // Routing state: on the context only.
     private final Map<String, Client> owners = new HashMap<>();
     private final Map<Long, Promise<JsonObject>> commands = new HashMap<>();
@@ -97,9 +97,9 @@ final class PipeConnection implements BrowserConnection {
 
     /**
      * @param context where routing happens; clients served on the same context reach the pipe without a hop
-     * @param blockedUrls URL patterns (CDP Fetch's) the browser must not load, for any client
+     * @param rules what the browser must not load, for any client, and how its proxy's challenges are answered
      */
-    PipeConnection(Context context, DevToolsPipe pipe, long maxMessageBytes, List<String> blockedUrls) {
+    PipeConnection(Context context, DevToolsPipe pipe, long maxMessageBytes, BrowserRules rules) {
         this.vertx = context.owner();
         this.context = context;
         this.pipe = pipe;
@@ -108,17 +108,10 @@ final class PipeConnection implements BrowserConnection {
         this.writer = Executors.newSingleThreadExecutor(r -> daemon(r, "devtools-pipe-writer"));
         context.runOnContext(v -> contextThread = Thread.currentThread());
         daemon(this::readLoop, "devtools-pipe-reader").start();
-        this.blocking = blockedUrls.isEmpty()
-                ? Future.succeededFuture()
-                : command(
-                                "Fetch.enable",
-                                new JsonObject()
-                                        .put(
-                                                "patterns",
-                                                new JsonArray(blockedUrls.stream()
-                                                        .map(url -> new JsonObject().put("urlPattern", url))
-                                                        .toList())))
-                        .mapEmpty();
+        this.rules = rules;
+        this.blocking = rules.intercepts()
+                ? command("Fetch.enable", rules.fetchEnable()).mapEmpty()
+                : Future.succeededFuture();
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -402,21 +395,21 @@ final class PipeConnection implements BrowserConnection {
             if (client != null && client.session.equals(paramsSessionId(message))) {
                 client.end(null, null, false);
             }
-        } else if (REQUEST_PAUSED.equals(envelope.method())) {
-            block(new JsonObject(Buffer.buffer(message)).getJsonObject("params", new JsonObject()));
+        } else if (BrowserRules.REQUEST_PAUSED.equals(envelope.method())) {
+            answer(rules.answerPaused(params(message)));
+        } else if (BrowserRules.AUTH_REQUIRED.equals(envelope.method())) {
+            answer(rules.answerAuth(params(message)));
         }
     }
 
-    /** Fails a request the root session paused: only blocked URLs are intercepted there. */
-    private void block(JsonObject paused) {
-        String url = paused.getJsonObject("request", new JsonObject()).getString("url", "");
-        LOG.info(() -> "blocked " + (url.length() > MAX_LOGGED_URL ? url.substring(0, MAX_LOGGED_URL) + "…" : url));
-        command(
-                        "Fetch.failRequest",
-                        new JsonObject()
-                                .put("requestId", paused.getString("requestId"))
-                                .put("errorReason", "BlockedByClient"))
-                .onFailure(e -> LOG.log(Level.FINE, e, () -> "could not fail a blocked request"));
+    private static JsonObject params(byte[] message) {
+        return new JsonObject(Buffer.buffer(message)).getJsonObject("params", new JsonObject());
+    }
+
+    /** The agent's answer to a request its rules paused. */
+    private void answer(BrowserRules.Command answer) {
+        command(answer.method(), answer.params())
+                .onFailure(e -> LOG.log(Level.FINE, e, () -> "could not answer a paused request"));
     }
 
     private static String paramsSessionId(byte[] message) {

@@ -55,6 +55,11 @@ public final class SessionAgent {
 
     /** An agent in front of the browser's DevTools port, {@code options.browserHost():options.browserPort()}. */
     public SessionAgent(Vertx vertx, AgentOptions options) {
+        this(vertx, options, BrowserRules.NONE);
+    }
+
+    /** @param rules enforced browser-wide over a CDP connection of the agent's own: see {@link BrowserRules} */
+    public SessionAgent(Vertx vertx, AgentOptions options, BrowserRules rules) {
         this(
                 vertx.getOrCreateContext(),
                 options,
@@ -63,22 +68,23 @@ public final class SessionAgent {
                         options.browserHost(),
                         requirePort(options.browserPort()),
                         options.maxConnections(),
-                        options.maxMessageBytes()));
+                        options.maxMessageBytes(),
+                        rules));
     }
 
     /**
      * An agent that reaches its browser over the browser's DevTools pipe, the only CDP channel such a browser has;
      * {@code options.browserHost()} and {@code browserPort()} are not used. The pipe stays its owner's to close.
      *
-     * @param blockedUrls URL patterns (CDP Fetch's, with {@code *} and {@code ?}) the browser must not load, whatever
-     *     its clients do: see {@link PipeConnection}
+     * @param rules what the browser must not load, whatever its clients do, and its proxy's credentials: see
+     *     {@link PipeConnection}
      */
-    public SessionAgent(Vertx vertx, AgentOptions options, DevToolsPipe pipe, List<String> blockedUrls) {
-        this(vertx.getOrCreateContext(), options, pipe, blockedUrls);
+    public SessionAgent(Vertx vertx, AgentOptions options, DevToolsPipe pipe, BrowserRules rules) {
+        this(vertx.getOrCreateContext(), options, pipe, rules);
     }
 
-    private SessionAgent(Context context, AgentOptions options, DevToolsPipe pipe, List<String> blockedUrls) {
-        this(context, options, new PipeConnection(context, pipe, options.maxMessageBytes(), blockedUrls));
+    private SessionAgent(Context context, AgentOptions options, DevToolsPipe pipe, BrowserRules rules) {
+        this(context, options, new PipeConnection(context, pipe, options.maxMessageBytes(), rules));
     }
 
     private SessionAgent(Context context, AgentOptions options, BrowserConnection browser) {

@@ -4,8 +4,10 @@ import dev.browsers.operator.model.ConnectionSecret;
 import dev.browsers.operator.model.SessionLabels;
 import dev.browsers.operator.model.SessionNames;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
+import dev.browsers.operator.model.v1alpha1.SessionProxy;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
@@ -14,7 +16,9 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,9 +51,43 @@ class BrowserSessions {
         return sessions().inNamespace(namespace).list().getItems();
     }
 
-    /** @throws KubernetesClientException with code 409 when a session of that name exists */
-    void create(BrowserSession session) {
-        sessions().resource(session).create();
+    /**
+     * @return the session as created, with its uid
+     * @throws KubernetesClientException with code 409 when a session of that name exists
+     */
+    BrowserSession create(BrowserSession session) {
+        return sessions().resource(session).create();
+    }
+
+    /**
+     * The Secret spec.proxy.credentialsSecretRef of a session created with a proxyUrl holding credentials names; owned
+     * by the session, so it goes when the session does.
+     */
+    void createProxySecret(BrowserSession session, String username, String password) {
+        client.secrets()
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName(SessionNames.proxySecretName(
+                                session.getMetadata().getName()))
+                        .withNamespace(session.getMetadata().getNamespace())
+                        .addNewOwnerReference()
+                        .withApiVersion(session.getApiVersion())
+                        .withKind(session.getKind())
+                        .withName(session.getMetadata().getName())
+                        .withUid(session.getMetadata().getUid())
+                        .withController(false)
+                        .endOwnerReference()
+                        .endMetadata()
+                        .withType("kubernetes.io/basic-auth")
+                        .withData(Map.of(
+                                SessionProxy.USERNAME_KEY, base64(username),
+                                SessionProxy.PASSWORD_KEY, base64(password)))
+                        .build())
+                .create();
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /**

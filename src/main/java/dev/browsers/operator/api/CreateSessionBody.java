@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -13,43 +14,24 @@ import java.util.TreeSet;
  * are kept as raw JSON so that a wrong type gets a message naming the field rather than a parser error.
  */
 public class CreateSessionBody {
-    /**
-     * Fields the SDK may send that are accepted and deliberately have no effect: they configure Steel's
-     * cloud features (proxies, captcha solving, stealth, profiles, extensions, credentials, regions, a
-     * headful viewer, Selenium), which the operator's browser classes do not offer per session.
-     */
-    static final Set<String> IGNORED = Set.of(
-            "blockAds",
-            "concurrency",
-            "credentials",
-            "debugConfig",
-            "deviceConfig",
-            "experimentalFeatures",
-            "extensionIds",
-            "headless",
-            "isSelenium",
-            "namespace",
-            "optimizeBandwidth",
-            "persistProfile",
-            "profileId",
-            "proxyUrl",
-            "region",
-            "sessionContext",
-            "solveCaptcha",
-            "stealthConfig",
-            "useProxy",
-            "userAgent");
-
-    static final Set<String> HONORED = Set.of("sessionId", "timeout", "inactivityTimeout", "dimensions");
+    static final Set<String> HONORED =
+            Set.of("sessionId", "timeout", "inactivityTimeout", "dimensions", "userAgent", "blockAds", "proxyUrl");
 
     public JsonNode sessionId;
     public JsonNode timeout;
     /** Not in the SDK's type (Steel has no such field): this operator's inactivity release, in milliseconds. */
     public JsonNode inactivityTimeout;
-    /** Echoed in the Session so clients can size their viewport; the browser window itself is not resized. */
+    /** The browser window's size: spec.dimensions. */
     public JsonNode dimensions;
+    /** spec.userAgent. */
+    public JsonNode userAgent;
+    /** spec.blockAds. */
+    public JsonNode blockAds;
+    /** spec.proxy.server; its credentials go to a Secret of the session's. */
+    public JsonNode proxyUrl;
 
     private final List<String> unknown = new ArrayList<>();
+    private final List<Map.Entry<String, JsonNode>> refused = new ArrayList<>();
 
     /** @return empty for an empty body, which takes every default */
     static Optional<CreateSessionBody> parse(byte[] json) {
@@ -58,7 +40,9 @@ public class CreateSessionBody {
 
     @JsonAnySetter
     void other(String name, JsonNode value) {
-        if (!IGNORED.contains(name)) {
+        if (RefusedOptions.names().contains(name)) {
+            refused.add(Map.entry(name, value));
+        } else {
             unknown.add(name);
         }
     }
@@ -67,8 +51,13 @@ public class CreateSessionBody {
         return unknown;
     }
 
+    /** Steel options this server does not offer, as sent: each must have its neutral value. */
+    List<Map.Entry<String, JsonNode>> refusedOptions() {
+        return refused;
+    }
+
     static String acceptedFields() {
-        TreeSet<String> all = new TreeSet<>(IGNORED);
+        TreeSet<String> all = new TreeSet<>(RefusedOptions.names());
         all.addAll(HONORED);
         return String.join(", ", all);
     }

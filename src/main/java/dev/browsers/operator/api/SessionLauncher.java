@@ -2,11 +2,14 @@ package dev.browsers.operator.api;
 
 import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.model.GoDuration;
+import dev.browsers.operator.model.SessionNames;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
+import dev.browsers.operator.model.v1alpha1.SecretReference;
+import dev.browsers.operator.model.v1alpha1.SessionProxy;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +17,7 @@ import jakarta.ws.rs.core.Response.Status;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * Creates a session and waits, with a watch, until it is Live. The SDK retries failed creates with no
@@ -40,13 +43,24 @@ class SessionLauncher {
 
     Launched launch(String namespace, SessionRequest request) {
         String name = request.sessionId().orElseGet(() -> SessionIds.newId(clock));
+        BrowserSession created;
         try {
-            sessions.create(newSession(namespace, name, request));
+            created = sessions.create(newSession(namespace, name, request));
         } catch (KubernetesClientException e) {
             if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
                 throw e;
             }
             return join(namespace, name);
+        }
+        Optional<ProxyUrl.Credentials> credentials = request.proxy().flatMap(ProxyUrl::credentials);
+        if (credentials.isPresent()) {
+            try {
+                sessions.createProxySecret(
+                        created, credentials.get().username(), credentials.get().password());
+            } catch (KubernetesClientException e) {
+                sessions.requestRelease(namespace, name);
+                throw e;
+            }
         }
         return new Launched(awaitLive(namespace, name), true);
     }
@@ -117,11 +131,17 @@ class SessionLauncher {
     private static BrowserSession newSession(String namespace, String name, SessionRequest request) {
         BrowserSessionSpec spec = new BrowserSessionSpec().withTimeout(GoDuration.format(request.timeout()));
         request.inactivityTimeout().ifPresent(idle -> spec.withInactivityTimeout(GoDuration.format(idle)));
-        BrowserSession session = new BrowserSession(namespace, name, spec);
-        request.dimensions()
-                .ifPresent(d -> session.getMetadata()
-                        .setAnnotations(
-                                Map.of(SessionViews.DIMENSIONS_ANNOTATION, SessionViews.dimensionsAnnotation(d))));
-        return session;
+        request.dimensions().ifPresent(spec::withDimensions);
+        request.userAgent().ifPresent(spec::withUserAgent);
+        if (request.blockAds()) {
+            spec.withBlockAds(true);
+        }
+        request.proxy()
+                .ifPresent(proxy -> spec.withProxy(new SessionProxy(
+                        proxy.server(),
+                        proxy.credentials().isPresent()
+                                ? new SecretReference(SessionNames.proxySecretName(name))
+                                : null)));
+        return new BrowserSession(namespace, name, spec);
     }
 }

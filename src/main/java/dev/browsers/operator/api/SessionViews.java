@@ -5,6 +5,7 @@ import dev.browsers.operator.model.GoDuration;
 import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
+import dev.browsers.operator.model.v1alpha1.Dimensions;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
@@ -17,8 +18,6 @@ import java.util.Optional;
 /** A BrowserSession as Steel's Session. */
 @ApplicationScoped
 class SessionViews {
-    /** On sessions created through the API: the requested dimensions, as {@code <width>x<height>}. */
-    static final String DIMENSIONS_ANNOTATION = "browsers.dev/steel-dimensions";
 
     private final Duration defaultTimeout;
     private final Clock clock;
@@ -53,7 +52,7 @@ class SessionViews {
                 0,
                 0,
                 0,
-                null,
+                session.specOrEmpty().getProxy() == null ? null : "external",
                 dimensions(session),
                 Map.of(),
                 new SteelSession.DeviceConfig("desktop"),
@@ -86,17 +85,10 @@ class SessionViews {
     }
 
     private static SteelSession.Dimensions dimensions(BrowserSession session) {
-        Map<String, String> annotations = session.getMetadata().getAnnotations();
-        String value = annotations == null ? null : annotations.get(DIMENSIONS_ANNOTATION);
-        if (value == null || !value.matches("[0-9]{1,5}x[0-9]{1,5}")) {
-            return SteelSession.Dimensions.DEFAULT;
-        }
-        String[] parts = value.split("x");
-        return new SteelSession.Dimensions(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
-    }
-
-    static String dimensionsAnnotation(SteelSession.Dimensions dimensions) {
-        return dimensions.width() + "x" + dimensions.height();
+        Dimensions dimensions = session.specOrEmpty().getDimensions();
+        return dimensions == null || dimensions.getWidth() == null || dimensions.getHeight() == null
+                ? SteelSession.Dimensions.DEFAULT
+                : new SteelSession.Dimensions(dimensions.getWidth(), dimensions.getHeight());
     }
 
     /** ws://agent/devtools/browser?token=t -> http://agent/json/list?token=t: the agent's list of targets. */

@@ -71,6 +71,22 @@ public class SessionsResource {
         return view(session);
     }
 
+    /**
+     * Steel's session context (cookies, local storage) is not offered here: answered plainly, never with an empty
+     * context a caller would take for a browser without cookies.
+     */
+    @GET
+    @Path("{id}/context")
+    public SteelSession context(@PathParam("id") String id) {
+        if (sessions.get(caller.namespace(), SessionIds.require("session id", id)) == null) {
+            throw ApiException.notFound(id);
+        }
+        throw new ApiException(
+                Response.Status.NOT_IMPLEMENTED,
+                "session contexts (cookies and local storage) are not supported by this server:"
+                        + " sessionContext is refused at create, and there is no context to return");
+    }
+
     @GET
     public SessionPage list(
             @QueryParam("status") String status,

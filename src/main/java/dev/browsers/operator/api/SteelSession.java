@@ -14,7 +14,7 @@ import java.util.Map;
  *     frontend URLs, the nearest thing to a debugger this operator offers; empty until Live
  * @param sessionViewerUrl the same as debugUrl: there is no session viewer
  * @param optimizeBandwidth empty: no bandwidth optimisation is applied
- * @param proxySource always null: sessions use no proxy
+ * @param proxySource "external" for a session with a proxy of its own (proxyUrl), else null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SteelSession(
@@ -39,7 +39,9 @@ public record SteelSession(
         boolean solveCaptcha) {
 
     public record Dimensions(int width, int height) {
-        static final Dimensions DEFAULT = new Dimensions(1920, 1080);
+        static final Dimensions DEFAULT = new Dimensions(
+                dev.browsers.operator.model.v1alpha1.Dimensions.DEFAULT_WIDTH,
+                dev.browsers.operator.model.v1alpha1.Dimensions.DEFAULT_HEIGHT);
     }
 
     public record DeviceConfig(String device) {}

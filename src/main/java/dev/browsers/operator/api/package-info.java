@@ -6,10 +6,11 @@
  * <ul>
  *   <li>{@code POST /v1/sessions}: creates a BrowserSession in the API key's namespace and answers 201 once it
  *       is Live. Honoured fields: {@code sessionId} (the object's name), {@code timeout} and
- *       {@code inactivityTimeout} (milliseconds, written to the spec as Go durations), {@code dimensions}
- *       (echoed in the Session for clients that size their viewport from it; the browser window is not
- *       resized). Accepted and ignored, as {@link CreateSessionBody#IGNORED} lists: Steel's cloud features.
- *       Any other field is a 400. A create naming an unfinished session answers that session with 200, so
+ *       {@code inactivityTimeout} (milliseconds, written to the spec as Go durations), {@code dimensions},
+ *       {@code userAgent}, {@code blockAds} and {@code proxyUrl} (onto the spec; a proxy's credentials into a
+ *       Secret owned by the session, {@link ProxyUrl}). Steel's cloud features are
+ *       refused with a 400 unless their value asks for nothing ({@link RefusedOptions}); any other field is a
+ *       400 too. A create naming an unfinished session answers that session with 200, so
  *       the SDK's retries never start a second browser; a failed start answers 500 with
  *       {@code x-should-retry: false}.</li>
  *   <li>{@code GET /v1/sessions/{id}}, {@code GET /v1/sessions?status=&limit=&cursorId=}: see

@@ -13,6 +13,8 @@ import dev.browsers.operator.model.SessionNames;
 import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.model.v1alpha1.BrowserPool;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
+import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
+import dev.browsers.operator.model.v1alpha1.SessionProxy;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -102,7 +104,8 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 browserClassName(session.specOrEmpty().getBrowserClassName()),
                 SessionNames.connectionSecretName(name),
                 session.getMetadata().getLabels(),
-                activeDeadline);
+                activeDeadline,
+                session.specOrEmpty());
     }
 
     /**
@@ -127,7 +130,9 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 className,
                 SessionNames.poolTokenSecretName(poolName),
                 pool.getMetadata().getLabels(),
-                activeDeadline);
+                activeDeadline,
+                // Started before any session: the browser options of no session, which only sessions without any claim.
+                new BrowserSessionSpec());
     }
 
     private Pod pod(
@@ -138,7 +143,8 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
             String className,
             String tokenSecretName,
             Map<String, String> ownerLabels,
-            long activeDeadline) {
+            long activeDeadline,
+            BrowserSessionSpec spec) {
         OperatorConfig.BrowserClass browserClass = config.browserClass(className);
         Pod pod = new PodBuilder()
                 .withNewMetadata()
@@ -163,7 +169,7 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .endSecurityContext()
                 // The kubelet starts containers one after the other, in this order: the agent's JVM takes longer to
                 // listen than Chromium, so it goes first.
-                .withContainers(agentContainer(tokenSecretName), browserContainer(browserClass))
+                .withContainers(agentContainer(tokenSecretName, spec), browserContainer(browserClass, spec))
                 // No in-memory /dev/shm: the browser runs with --disable-dev-shm-usage and keeps its shared memory
                 // in /tmp, bounded here, rather than in RAM outside its memory limit's view until it is too late.
                 .addNewVolume()
@@ -222,16 +228,17 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
     }
 
     /**
-     * The Chromium command line of a browser class after the binary: the flags the pod needs, then the class's own.
-     * Start-up has refused classes that set flags the operator owns.
+     * The Chromium command line of a browser class after the binary: the flags the pod needs, then the class's own,
+     * then those of the session's options. Start-up has refused classes that set flags the operator owns.
      */
-    public static List<String> browserArgs(OperatorConfig.BrowserClass browserClass) {
+    public static List<String> browserArgs(OperatorConfig.BrowserClass browserClass, BrowserSessionSpec spec) {
         List<String> args = new ArrayList<>(BrowserFlags.required());
         args.addAll(browserClass.args());
+        args.addAll(SessionBrowserFlags.of(spec, browserClass.args()));
         return args;
     }
 
-    private Container browserContainer(OperatorConfig.BrowserClass browserClass) {
+    private Container browserContainer(OperatorConfig.BrowserClass browserClass, BrowserSessionSpec spec) {
         OperatorConfig.BrowserImage browserImage = browserClass
                 .browserImage()
                 .orElseThrow(() -> new IllegalStateException("a browser class sets an image or a command without "
@@ -240,7 +247,7 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .withName(BROWSER_CONTAINER)
                 .withImage(browserImage.image())
                 .withCommand(browserImage.command())
-                .withArgs(browserArgs(browserClass))
+                .withArgs(browserArgs(browserClass, spec))
                 // Chromium writes caches under HOME; the root filesystem is read-only.
                 .withEnv(env("HOME", "/tmp"))
                 .withResources(resources(
@@ -259,8 +266,21 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 .build();
     }
 
-    private Container agentContainer(String tokenSecretName) {
+    private Container agentContainer(String tokenSecretName, BrowserSessionSpec spec) {
         OperatorConfig.Agent agent = config.agent();
+        List<EnvVar> sessionEnv = new ArrayList<>();
+        if (spec.blocksAds()) {
+            sessionEnv.add(env(AgentContract.ENV_BLOCK_ADS, "true"));
+        }
+        SessionProxy proxy = spec.getProxy();
+        if (proxy != null) {
+            sessionEnv.add(env(AgentContract.ENV_PROXY_SERVER, proxy.getServer()));
+            if (proxy.getCredentialsSecretRef() != null) {
+                String secret = proxy.getCredentialsSecretRef().getName();
+                sessionEnv.add(secretEnv(AgentContract.ENV_PROXY_USERNAME, secret, SessionProxy.USERNAME_KEY));
+                sessionEnv.add(secretEnv(AgentContract.ENV_PROXY_PASSWORD, secret, SessionProxy.PASSWORD_KEY));
+            }
+        }
         return new ContainerBuilder()
                 .withName(AGENT_CONTAINER)
                 .withImage(agent.image())
@@ -290,6 +310,9 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                                 .endSecretKeyRef()
                                 .endValueFrom()
                                 .build())
+                .addAllToEnv(sessionEnv)
+                // Why the agent could not start (an unreachable proxy) reaches the pod's status, and so the session's.
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .addNewPort()
                 .withName("cdp")
                 .withContainerPort(agent.port())
@@ -319,6 +342,18 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
 
     private static EnvVar env(String name, String value) {
         return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+
+    private static EnvVar secretEnv(String name, String secret, String key) {
+        return new EnvVarBuilder()
+                .withName(name)
+                .withNewValueFrom()
+                .withNewSecretKeyRef()
+                .withName(secret)
+                .withKey(key)
+                .endSecretKeyRef()
+                .endValueFrom()
+                .build();
     }
 
     private static SecurityContext restricted() {

@@ -8,6 +8,7 @@ import dev.browsers.operator.model.GoDuration;
 import dev.browsers.operator.model.SessionNames;
 import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
+import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
@@ -65,7 +66,7 @@ public final class SessionLifecycle {
 
     /**
      * True when a session may take a warm pod from a pool instead of getting its own: it is Pending, recorded (its
-     * start time set), valid, not released, and no pod has been asked for yet. The reconciler tries the claim before
+     * start time set), valid, not released, asks for no browser options, and no pod has been asked for yet. The reconciler tries the claim before
      * calling {@link #decide}; a claimed pod is then the session's pod (status.podName) and, Ready, makes it Live.
      */
     public static boolean claimDue(BrowserSession session, SpecCheck spec) {
@@ -73,7 +74,19 @@ public final class SessionLifecycle {
         return status.getPhase() == Phase.Pending
                 && status.getPodName() == null
                 && !session.specOrEmpty().isReleased()
-                && spec instanceof SpecCheck.Valid;
+                && spec instanceof SpecCheck.Valid
+                && !hasBrowserOptions(session.specOrEmpty());
+    }
+
+    /**
+     * Whether the session asks for a browser started differently (window size, user agent, proxy, ad blocking): a warm
+     * pod's browser was started before any session, with none, so such a session gets a pod of its own.
+     */
+    static boolean hasBrowserOptions(BrowserSessionSpec spec) {
+        return spec.getDimensions() != null
+                || spec.getUserAgent() != null
+                || spec.getProxy() != null
+                || spec.blocksAds();
     }
 
     /**

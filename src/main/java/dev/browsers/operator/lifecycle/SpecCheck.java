@@ -49,6 +49,7 @@ public sealed interface SpecCheck {
             throw new IllegalArgumentException("spec.browserClassName: unknown browser class \"" + className
                     + "\"; allowed: " + String.join(", ", new TreeSet<>(policy.browserClasses())));
         }
+        BrowserOptionsCheck.check(spec);
         Optional<String> ignoredBecause = inactivity
                 .filter(i -> i.compareTo(timeout) >= 0)
                 .map(i -> "inactivityTimeout " + GoDuration.format(i) + " is not shorter than timeout "

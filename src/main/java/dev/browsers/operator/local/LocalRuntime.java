@@ -1,6 +1,7 @@
 package dev.browsers.operator.local;
 
 import dev.browsers.operator.agent.AgentOptions;
+import dev.browsers.operator.agent.BrowserRules;
 import dev.browsers.operator.agent.SessionAgent;
 import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.model.AgentContract;
@@ -9,6 +10,7 @@ import dev.browsers.operator.model.Timestamps;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
@@ -16,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -25,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -133,6 +137,15 @@ public final class LocalRuntime implements AutoCloseable {
         ChromiumProcess browser = null;
         try {
             String token = sessionToken(pod);
+            BrowserRules rules = BrowserRules.fromEnvironment(agentEnvironment(pod), blockedUrls);
+            try {
+                rules.checkProxy(vertx)
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            }
             // CDP only over the pipe this process holds: no port for anyone to reach the browser without the token,
             // and the browser ends when this process does, even on SIGKILL.
             browser = ChromiumProcess.start(chromium.binary(), chromium.flags(browserArgs(pod)));
@@ -153,7 +166,7 @@ public final class LocalRuntime implements AutoCloseable {
                             agentConfig.maxMessageSize().asLongValue(),
                             agentConfig.clientTimeout()),
                     browser.pipe(),
-                    blockedUrls);
+                    rules);
             running.put(key, new LocalPod(browser, agent, ip));
             agent.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             agent.browserReady()
@@ -207,6 +220,46 @@ public final class LocalRuntime implements AutoCloseable {
                 .map(data -> data.get(ref.getKey()))
                 .map(v -> new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8))
                 .orElseThrow(() -> new IllegalStateException("no " + ref.getKey() + " in Secret " + ref.getName()));
+    }
+
+    /**
+     * The agent container's environment as a kubelet would give it: values, and values from the session's
+     * Secrets (the proxy's credentials), read here. A missing Secret or key fails the pod's start, naming it.
+     */
+    private Map<String, String> agentEnvironment(Pod pod) {
+        Container agent = pod.getSpec().getContainers().stream()
+                .filter(c -> AgentContract.AGENT_CONTAINER.equals(c.getName()))
+                .findFirst()
+                .orElseThrow();
+        Map<String, String> env = new HashMap<>();
+        for (EnvVar variable : agent.getEnv()) {
+            if (variable.getValue() != null) {
+                env.put(variable.getName(), variable.getValue());
+            } else if (variable.getValueFrom() != null
+                    && variable.getValueFrom().getSecretKeyRef() != null) {
+                SecretKeySelector ref = variable.getValueFrom().getSecretKeyRef();
+                // As a kubelet retries a container whose Secret is missing: the REST API writes it just after the
+                // session.
+                Secret secret;
+                try {
+                    secret = client.secrets()
+                            .inNamespace(pod.getMetadata().getNamespace())
+                            .withName(ref.getName())
+                            .waitUntilCondition(Objects::nonNull, SECRET_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (KubernetesClientTimeoutException e) {
+                    secret = null;
+                }
+                String value = secret == null || secret.getData() == null
+                        ? null
+                        : secret.getData().get(ref.getKey());
+                if (value == null) {
+                    throw new IllegalStateException(
+                            "Secret " + ref.getName() + " or its key " + ref.getKey() + " not found");
+                }
+                env.put(variable.getName(), new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8));
+            }
+        }
+        return env;
     }
 
     private static List<String> browserArgs(Pod pod) {

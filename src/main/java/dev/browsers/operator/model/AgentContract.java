@@ -21,6 +21,14 @@ public final class AgentContract {
     public static final String ENV_MAX_CONNECTIONS = "AGENT_MAX_CONNECTIONS";
     public static final String ENV_MAX_MESSAGE_BYTES = "AGENT_MAX_MESSAGE_BYTES";
     public static final String ENV_CLIENT_TIMEOUT_MILLIS = "AGENT_CLIENT_TIMEOUT_MILLIS";
+    /** "true": the agent blocks the hosts of {@link AdBlocklist} for every page. */
+    public static final String ENV_BLOCK_ADS = "AGENT_BLOCK_ADS";
+    /** The session's proxy (scheme://host:port): the agent checks it answers before the session is ready. */
+    public static final String ENV_PROXY_SERVER = "AGENT_PROXY_SERVER";
+    /** The proxy's credentials, from the session's Secret: the agent answers proxy authentication with them. */
+    public static final String ENV_PROXY_USERNAME = "AGENT_PROXY_USERNAME";
+
+    public static final String ENV_PROXY_PASSWORD = "AGENT_PROXY_PASSWORD";
 
     /** CDP WebSockets one session's agent serves at once; one more is refused with HTTP 429. */
     public static final int DEFAULT_MAX_CONNECTIONS = 32;

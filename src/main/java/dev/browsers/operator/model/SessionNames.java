@@ -24,4 +24,9 @@ public final class SessionNames {
     public static String poolPodName(String poolName, String suffix) {
         return poolName + "-pool-" + suffix;
     }
+
+    /** The proxy credentials of a session created through the REST API with a proxyUrl holding them. */
+    public static String proxySecretName(String sessionName) {
+        return sessionName + "-proxy";
+    }
 }

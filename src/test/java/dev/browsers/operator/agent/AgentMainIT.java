@@ -54,6 +54,29 @@ class AgentMainIT {
     }
 
     @Test
+    void exitsSayingSoWhenTheSessionsProxyDoesNotAcceptConnections() throws Exception {
+        int closed = Processes.freePort();
+        agent = start(Map.of(
+                "SESSION_TOKEN",
+                "t",
+                "AGENT_PORT",
+                String.valueOf(Processes.freePort()),
+                "AGENT_PROXY_SERVER",
+                "http://127.0.0.1:" + closed,
+                "AGENT_PROXY_USERNAME",
+                "alice",
+                "AGENT_PROXY_PASSWORD",
+                "pa55word"));
+
+        assertThat(agent.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(agent.exitValue()).isEqualTo(1);
+        // The last line becomes the pod's termination message (FallbackToLogsOnError), and so the session's.
+        assertThat(output())
+                .contains("agent failed to start: proxy 127.0.0.1:" + closed + " does not accept connections")
+                .doesNotContain("pa55word");
+    }
+
+    @Test
     void refusesAPortThatIsNoPort() throws Exception {
         agent = start(Map.of("SESSION_TOKEN", "t", "AGENT_PORT", "http"));
 

@@ -57,7 +57,7 @@ class AgentPipeIT {
         chromium = ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags());
         vertx = Vertx.vertx();
         agent = new SessionAgent(
-                vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), chromium.pipe(), List.of());
+                vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), chromium.pipe(), BrowserRules.NONE);
         port = result(agent.start());
     }
 
@@ -312,7 +312,10 @@ class AgentPipeIT {
         ChromiumProcess guarded = ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags());
         cleanup.add(guarded);
         SessionAgent guardedAgent = new SessionAgent(
-                vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), guarded.pipe(), List.of("file:*"));
+                vertx,
+                AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN),
+                guarded.pipe(),
+                BrowserRules.fromEnvironment(Map.of(), List.of("file:*")));
         int guardedPort = result(guardedAgent.start());
         cleanup.add(() -> result(guardedAgent.stop()));
         result(guardedAgent.browserReady());
@@ -364,7 +367,7 @@ class AgentPipeIT {
         ChromiumProcess doomed = ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags());
         cleanup.add(doomed);
         SessionAgent doomedAgent = new SessionAgent(
-                vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), doomed.pipe(), List.of());
+                vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), doomed.pipe(), BrowserRules.NONE);
         int doomedPort = result(doomedAgent.start());
         cleanup.add(() -> result(doomedAgent.stop()));
         await().atMost(WAIT).until(() -> getFrom(doomedPort, "/ready", null).statusCode() == 200);
@@ -395,7 +398,7 @@ class AgentPipeIT {
                 AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN)
                         .withBackstop(deadline::get, Duration.ofSeconds(1), backstops::incrementAndGet),
                 overdue.pipe(),
-                List.of());
+                BrowserRules.NONE);
         result(guard.start());
         cleanup.add(() -> result(guard.stop()));
         result(guard.browserReady());

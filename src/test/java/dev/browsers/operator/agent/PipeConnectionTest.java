@@ -13,7 +13,6 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +49,7 @@ class PipeConnectionTest {
             }
         };
         pipe = new PipeConnection(
-                vertx.getOrCreateContext(), new DevToolsPipe(fromBrowser, toBrowser), LIMIT, List.of());
+                vertx.getOrCreateContext(), new DevToolsPipe(fromBrowser, toBrowser), LIMIT, BrowserRules.NONE);
     }
 
     @AfterEach

@@ -1,6 +1,8 @@
 package dev.browsers.operator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
@@ -29,9 +31,21 @@ class CreateValidationTest extends ApiTestBase {
                 "{\"inactivityTimeout\": 0}         | inactivityTimeout: 0 is out of range; allowed: a whole number of milliseconds from 1 to 86400000 (24h)",
                 "{\"sessionId\": \"Not_A_Name\"}    | sessionId: \"Not_A_Name\" is not a valid session id; allowed: a DNS-1123 label",
                 "{\"sessionId\": 42}                | sessionId: 42 is not a string; allowed: a DNS-1123 label",
-                "{\"dimensions\": {\"width\": 800}} | dimensions.height: missing; allowed: a whole number of pixels from 1 to 10000",
+                "{\"dimensions\": {\"width\": 800}} | dimensions.height: missing; allowed: a whole number of pixels from 100 to 4320",
+                "`{\"dimensions\": {\"width\": 99, \"height\": 600}}` | dimensions.width: 99 is out of range; allowed: a whole number of pixels from 100 to 7680",
+                "`{\"dimensions\": {\"width\": 800, \"height\": 4321}}` | dimensions.height: 4321 is out of range; allowed: a whole number of pixels from 100 to 4320",
+                "{\"userAgent\": \"\"}             | userAgent: \"\" is not allowed; allowed: 1 to 512 printable ASCII characters",
+                "{\"userAgent\": \"Mozilla é\"}    | userAgent: \"Mozilla é\" is not allowed; allowed: 1 to 512 printable ASCII characters",
+                "{\"userAgent\": 42}             | userAgent: 42 is not a string",
+                "{\"proxyUrl\": \"ftp://u:hunter2@proxy.example:21\"} | proxyUrl: scheme not supported (32 characters); allowed: http://",
+                "{\"proxyUrl\": \"http://u:hunter2@proxy.example:3128/path\"} | proxyUrl: a path, query or fragment (",
+                "{\"proxyUrl\": \"http://:hunter2@proxy.example:3128\"} | proxyUrl: credentials without a username (",
+                "{\"proxyUrl\": \"proxy.example:3128\"} | proxyUrl: scheme not supported (",
+                "{\"proxyUrl\": \"http://u:hun ter2@proxy\"} | proxyUrl: not a URL (",
+                "{\"proxyUrl\": 3128}             | proxyUrl: not a string",
+                "{\"blockAds\": \"yes\"}          | blockAds: \"yes\" is not a boolean; allowed: true or false",
                 "{\"dimensions\": [800, 600]}       | dimensions: [800,600] is not an object",
-                "{\"timeoutMs\": 1000}              | unknown field \"timeoutMs\": not a field of Steel's SessionCreateParams; accepted: blockAds,",
+                "{\"timeoutMs\": 1000}              | unknown field \"timeoutMs\": not a field of Steel's SessionCreateParams; accepted: blockAds, concurrency,",
                 "[]                                 | request body must be a JSON object",
                 "`{\"timeout\": 1000`               | request body is not valid JSON",
             })
@@ -43,7 +57,8 @@ class CreateValidationTest extends ApiTestBase {
                 .then()
                 .statusCode(400)
                 .header(ApiErrors.SHOULD_RETRY, "false")
-                .body("message", startsWith(message));
+                .body("message", startsWith(message))
+                .body("message", not(containsString("hunter2")));
 
         assertThat(client.resources(BrowserSession.class)
                         .inNamespace(api.namespace)

@@ -7,9 +7,12 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.matchesPattern;
 
 import dev.browsers.operator.model.SessionLabels;
+import dev.browsers.operator.model.SessionNames;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.testing.FakeKubelet;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.http.ContentType;
@@ -75,7 +78,7 @@ class SessionsApiTest extends ApiTestBase {
     }
 
     @Test
-    void createHonoursTimeoutInactivityTimeoutSessionIdAndDimensions() {
+    void createHonoursTimeoutInactivityTimeoutSessionIdDimensionsUserAgentAndBlockAds() {
         api.request()
                 .contentType(ContentType.JSON)
                 .body(Map.of(
@@ -86,7 +89,11 @@ class SessionsApiTest extends ApiTestBase {
                         "inactivityTimeout",
                         30000,
                         "dimensions",
-                        Map.of("width", 1280, "height", 720)))
+                        Map.of("width", 1280, "height", 720),
+                        "userAgent",
+                        "Checkout-Bot/1.0 (+https://example.com)",
+                        "blockAds",
+                        true))
                 .post("/v1/sessions")
                 .then()
                 .statusCode(201)
@@ -98,37 +105,68 @@ class SessionsApiTest extends ApiTestBase {
         BrowserSession session = session("checkout-1");
         assertThat(session.getSpec().getTimeout()).isEqualTo("1m30s");
         assertThat(session.getSpec().getInactivityTimeout()).isEqualTo("30s");
+        assertThat(session.getSpec().getDimensions().getWidth()).isEqualTo(1280);
+        assertThat(session.getSpec().getDimensions().getHeight()).isEqualTo(720);
+        assertThat(session.getSpec().getUserAgent()).isEqualTo("Checkout-Bot/1.0 (+https://example.com)");
+        assertThat(session.getSpec().blocksAds()).isTrue();
+        assertThat(client.pods()
+                        .inNamespace(api.namespace)
+                        .withName(SessionNames.podName("checkout-1"))
+                        .get()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getArgs())
+                .contains("--window-size=1280,720", "--user-agent=Checkout-Bot/1.0 (+https://example.com)");
     }
 
     @Test
-    void createAcceptsAndIgnoresSteelCloudFields() {
+    void proxyUrlCredentialsGoToASecretOwnedByTheSessionAndNowhereElse() {
+        Response created = api.request()
+                .contentType(ContentType.JSON)
+                .body(Map.of("sessionId", "proxied-1", "proxyUrl", "http://al%40ice:pa%3Ass@proxy.example:3128"))
+                .post("/v1/sessions");
+
+        created.then().statusCode(201).body("proxySource", equalTo("external"));
+        assertThat(created.asString()).doesNotContain("pa%3Ass").doesNotContain("pa:ss");
+        BrowserSession session = session("proxied-1");
+        assertThat(session.getSpec().getProxy().getServer()).isEqualTo("http://proxy.example:3128");
+        assertThat(session.getSpec().getProxy().getCredentialsSecretRef().getName())
+                .isEqualTo("proxied-1-proxy");
+        assertThat(Serialization.asJson(session)).doesNotContain("pa:ss");
+        Secret secret = client.secrets()
+                .inNamespace(api.namespace)
+                .withName("proxied-1-proxy")
+                .get();
+        assertThat(secret.getData())
+                .containsEntry("username", base64("al@ice"))
+                .containsEntry("password", base64("pa:ss"));
+        assertThat(secret.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(owner -> assertThat(owner.getUid())
+                        .isEqualTo(session.getMetadata().getUid()));
+    }
+
+    @Test
+    void proxyUrlWithoutCredentialsNeedsNoSecretAndGetsTheSchemesPort() {
         api.request()
                 .contentType(ContentType.JSON)
-                .body(Map.of(
-                        "useProxy",
-                        true,
-                        "solveCaptcha",
-                        true,
-                        "blockAds",
-                        true,
-                        "isSelenium",
-                        false,
-                        "region",
-                        "lax",
-                        "sessionContext",
-                        Map.of("cookies", List.of()),
-                        "userAgent",
-                        "test/1.0",
-                        "optimizeBandwidth",
-                        Map.of("blockImages", true),
-                        "concurrency",
-                        1,
-                        "namespace",
-                        "default"))
+                .body(Map.of("sessionId", "proxied-2", "proxyUrl", "socks5://[::1]"))
                 .post("/v1/sessions")
                 .then()
-                .statusCode(201)
-                .body("status", equalTo("live"));
+                .statusCode(201);
+        assertThat(session("proxied-2").getSpec().getProxy().getServer()).isEqualTo("socks5://[::1]:1080");
+        assertThat(session("proxied-2").getSpec().getProxy().getCredentialsSecretRef())
+                .isNull();
+        assertThat(client.secrets()
+                        .inNamespace(api.namespace)
+                        .withName("proxied-2-proxy")
+                        .get())
+                .isNull();
+    }
+
+    static String base64(String text) {
+        return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test

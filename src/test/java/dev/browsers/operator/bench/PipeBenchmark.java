@@ -1,6 +1,7 @@
 package dev.browsers.operator.bench;
 
 import dev.browsers.operator.agent.AgentOptions;
+import dev.browsers.operator.agent.BrowserRules;
 import dev.browsers.operator.agent.SessionAgent;
 import dev.browsers.operator.local.ChromiumProcess;
 import dev.browsers.operator.testing.CdpClient;
@@ -71,7 +72,10 @@ public final class PipeBenchmark {
                         ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags());
                 browser = piped;
                 agent = new SessionAgent(
-                        vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), piped.pipe(), List.of());
+                        vertx,
+                        AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN),
+                        piped.pipe(),
+                        BrowserRules.NONE);
             } else {
                 ChromiumOnPort onPort = ChromiumOnPort.start();
                 browser = onPort;

@@ -7,6 +7,9 @@ import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
+import dev.browsers.operator.model.v1alpha1.Dimensions;
+import dev.browsers.operator.model.v1alpha1.SecretReference;
+import dev.browsers.operator.model.v1alpha1.SessionProxy;
 import dev.browsers.operator.testing.PodSecurity;
 import dev.browsers.operator.testing.TestConfigs;
 import io.fabric8.kubernetes.api.model.Container;
@@ -37,6 +40,60 @@ class SessionPodDependentTest {
                 .filter(c -> c.getName().equals(name))
                 .findFirst()
                 .orElseThrow();
+    }
+
+    @Test
+    void aSessionsBrowserOptionsBecomeFlagsAndItsProxyCredentialsComeFromItsSecretOnly() {
+        BrowserSessionSpec spec = new BrowserSessionSpec()
+                .withDimensions(new Dimensions(1280, 720))
+                .withUserAgent("Checkout-Bot/1.0 (like Gecko)")
+                .withBlockAds(true)
+                .withProxy(new SessionProxy("http://proxy.example:3128", new SecretReference("proxy-login")));
+        Pod pod = desired(session(spec), Map.of());
+
+        assertThat(container(pod, "browser").getArgs())
+                .contains(
+                        "--window-size=1280,720",
+                        "--user-agent=Checkout-Bot/1.0 (like Gecko)",
+                        "--proxy-server=http://proxy.example:3128")
+                .noneMatch(a -> a.startsWith("--window-size=1920"));
+        Container agent = container(pod, "agent");
+        Map<String, EnvVar> env = new HashMap<>();
+        agent.getEnv().forEach(e -> env.put(e.getName(), e));
+        assertThat(env.get("AGENT_BLOCK_ADS").getValue()).isEqualTo("true");
+        assertThat(env.get("AGENT_PROXY_SERVER").getValue()).isEqualTo("http://proxy.example:3128");
+        assertThat(env.get("AGENT_PROXY_USERNAME")
+                        .getValueFrom()
+                        .getSecretKeyRef()
+                        .getName())
+                .isEqualTo("proxy-login");
+        assertThat(env.get("AGENT_PROXY_USERNAME")
+                        .getValueFrom()
+                        .getSecretKeyRef()
+                        .getKey())
+                .isEqualTo("username");
+        assertThat(env.get("AGENT_PROXY_PASSWORD")
+                        .getValueFrom()
+                        .getSecretKeyRef()
+                        .getKey())
+                .isEqualTo("password");
+        assertThat(agent.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+    }
+
+    @Test
+    void withoutDimensionsTheWindowIsTheDefaultUnlessTheBrowserClassSetsOne() {
+        assertThat(container(desired(session(new BrowserSessionSpec()), Map.of()), "browser")
+                        .getArgs())
+                .contains("--window-size=1920,1080");
+        Pod classSized = desired(
+                session(new BrowserSessionSpec()),
+                Map.of("browser-operator.browser.args", "--headless,--window-size=800\\,600"));
+        assertThat(container(classSized, "browser").getArgs())
+                .contains("--window-size=800,600")
+                .doesNotContain("--window-size=1920,1080");
+        assertThat(container(classSized, "agent").getEnv())
+                .extracting(EnvVar::getName)
+                .doesNotContain("AGENT_BLOCK_ADS", "AGENT_PROXY_SERVER", "AGENT_PROXY_USERNAME");
     }
 
     @Test

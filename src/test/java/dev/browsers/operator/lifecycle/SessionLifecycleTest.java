@@ -14,18 +14,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
+import dev.browsers.operator.model.v1alpha1.Dimensions;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
+import dev.browsers.operator.model.v1alpha1.SecretReference;
+import dev.browsers.operator.model.v1alpha1.SessionProxy;
 import dev.browsers.operator.testing.TestConfigs;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SessionLifecycleTest {
@@ -908,6 +914,59 @@ class SessionLifecycleTest {
                     .hasValueSatisfying(t -> assertThat(t.warning()).isTrue());
         }
 
+        static Stream<Arguments> badBrowserOptions() {
+            return Stream.of(
+                    Arguments.of(
+                            new BrowserSessionSpec().withDimensions(new Dimensions(99, 600)),
+                            "spec.dimensions.width: 99 is out of range; allowed: a whole number of pixels from 100 to 7680"),
+                    Arguments.of(
+                            new BrowserSessionSpec().withDimensions(new Dimensions(800, 5000)),
+                            "spec.dimensions.height: 5000 is out of range"),
+                    Arguments.of(
+                            new BrowserSessionSpec().withUserAgent("bot\u0007"),
+                            "spec.userAgent: \"bot?\" is not allowed; allowed: 1 to 512 printable ASCII"),
+                    Arguments.of(
+                            new BrowserSessionSpec().withUserAgent("x".repeat(513)), "(513 characters) is not allowed"),
+                    Arguments.of(
+                            new BrowserSessionSpec().withProxy(new SessionProxy("proxy.example:3128", null)),
+                            "spec.proxy.server: not a proxy address (18 characters); allowed: scheme://host:port"),
+                    Arguments.of(
+                            new BrowserSessionSpec()
+                                    .withProxy(new SessionProxy("http://user:secret@proxy.example:3128", null)),
+                            "spec.proxy.server: holds credentials"),
+                    Arguments.of(
+                            new BrowserSessionSpec().withProxy(new SessionProxy("http://proxy.example:70000", null)),
+                            "spec.proxy.server: not a proxy address"),
+                    Arguments.of(
+                            new BrowserSessionSpec()
+                                    .withProxy(new SessionProxy(
+                                            "http://proxy.example:3128", new SecretReference("Not_A_Name"))),
+                            "spec.proxy.credentialsSecretRef.name: \"Not_A_Name\" is not a Secret name"));
+        }
+
+        @ParameterizedTest
+        @MethodSource("badBrowserOptions")
+        void badBrowserOptionsFailWithAMessageNamingTheField(BrowserSessionSpec spec, String message) {
+            Decision d = decide(session(spec), PodObservation.absent(), T0);
+            assertThat(d.status().getReason()).isEqualTo(Reason.InvalidSpec);
+            assertThat(d.status().getMessage()).contains(message).doesNotContain("secret@");
+            assertThat(d.actions()).doesNotContain(Action.ENSURE_POD);
+        }
+
+        @Test
+        void validBrowserOptionsStartThePod() {
+            BrowserSessionSpec spec = new BrowserSessionSpec()
+                    .withDimensions(new Dimensions(7680, 100))
+                    .withUserAgent("Mozilla/5.0 (X11; Linux x86_64) Test/1.0")
+                    .withBlockAds(true)
+                    .withProxy(new SessionProxy("socks5://[::1]:1080", new SecretReference("proxy-login")));
+            BrowserSession s = session(spec);
+            apply(s, decide(s, PodObservation.absent(), T0));
+            Decision d = decide(s, PodObservation.absent(), T0.plusMillis(5));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Pending);
+            assertThat(d.actions()).contains(Action.ENSURE_POD);
+        }
+
         @Test
         void unknownBrowserClassNamesTheAllowedOnes() {
             Decision d =
@@ -943,6 +1002,36 @@ class SessionLifecycleTest {
         void exactlyTheMaximumIsAllowed() {
             Decision d = decide(session(new BrowserSessionSpec().withTimeout("24h")), PodObservation.absent(), T0);
             assertThat(d.status().getPhase()).isEqualTo(Phase.Pending);
+        }
+    }
+
+    @Nested
+    class WarmPoolClaims {
+        /** A session recorded Pending, as the reconciler's first pass leaves it. */
+        BrowserSession recorded(BrowserSessionSpec spec) {
+            BrowserSession s = session(spec);
+            return apply(s, decide(s, PodObservation.absent(), T0));
+        }
+
+        @Test
+        void aRecordedSessionWithoutBrowserOptionsMayClaim() {
+            BrowserSession s = recorded(new BrowserSessionSpec());
+            assertThat(SessionLifecycle.claimDue(s, SpecCheck.of(s, POLICY))).isTrue();
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"dimensions", "userAgent", "blockAds"})
+        void aSessionWithBrowserOptionsGetsAPodOfItsOwn(String option) {
+            BrowserSessionSpec spec = new BrowserSessionSpec();
+            switch (option) {
+                case "dimensions" -> spec.setDimensions(new Dimensions(800, 600));
+                case "userAgent" -> spec.setUserAgent("Bot/1.0");
+                default -> spec.setBlockAds(true);
+            }
+            BrowserSession s = recorded(spec);
+            assertThat(SessionLifecycle.claimDue(s, SpecCheck.of(s, POLICY)))
+                    .as("a warm browser was started without %s", option)
+                    .isFalse();
         }
     }
 }

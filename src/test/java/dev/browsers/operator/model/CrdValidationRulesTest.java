@@ -6,6 +6,8 @@ import static org.assertj.core.groups.Tuple.tuple;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
+import dev.browsers.operator.model.v1alpha1.Dimensions;
+import dev.browsers.operator.model.v1alpha1.SessionProxy;
 import dev.browsers.operator.testing.CrdValidationRules;
 import dev.browsers.operator.testing.CrdValidationRules.Rule;
 import java.io.IOException;
@@ -53,6 +55,10 @@ class CrdValidationRulesTest {
                                 .withBrowserClassName(session.getSpec().getBrowserClassName()));
         if (copy.getSpec() != null) {
             copy.getSpec().setReleased(session.getSpec().getReleased());
+            copy.getSpec().setDimensions(session.getSpec().getDimensions());
+            copy.getSpec().setUserAgent(session.getSpec().getUserAgent());
+            copy.getSpec().setBlockAds(session.getSpec().getBlockAds());
+            copy.getSpec().setProxy(session.getSpec().getProxy());
         }
         edit.accept(copy);
         return copy;
@@ -66,6 +72,10 @@ class CrdValidationRulesTest {
                         tuple("", NAME, false),
                         tuple("", RELEASED, true),
                         tuple("", CLASS, true),
+                        tuple("", immutable("dimensions"), true),
+                        tuple("", immutable("userAgent"), true),
+                        tuple("", immutable("blockAds"), true),
+                        tuple("", immutable("proxy"), true),
                         tuple(".spec.timeout", TIMEOUT, false),
                         tuple(".spec.inactivityTimeout", INACTIVITY, false),
                         tuple(".spec.ttlAfterFinished", TTL, false));
@@ -207,6 +217,37 @@ class CrdValidationRulesTest {
                         withoutClass, edited(withoutClass, s -> s.getSpec().setBrowserClassName("default"))))
                 .containsExactly(CLASS);
         assertThat(rules.onUpdate(session(null), withClass)).containsExactly(CLASS);
+    }
+
+    static String immutable(String field) {
+        return "spec." + field
+                + " is immutable: the browser starts with it; it can be neither set, changed nor removed after creation";
+    }
+
+    @Test
+    void browserOptionsAreImmutable() {
+        BrowserSession sized = session(new BrowserSessionSpec()
+                .withDimensions(new Dimensions(1280, 720))
+                .withUserAgent("a")
+                .withBlockAds(true)
+                .withProxy(new SessionProxy("http://proxy.example:3128", null)));
+        BrowserSession plain = session(new BrowserSessionSpec().withTimeout("10m"));
+        assertThat(rules.onUpdate(sized, edited(sized, s -> s.getSpec().setTimeout("20m"))))
+                .isEmpty();
+        assertThat(rules.onUpdate(sized, edited(sized, s -> s.getSpec().setDimensions(new Dimensions(1280, 720)))))
+                .isEmpty();
+        assertThat(rules.onUpdate(sized, edited(sized, s -> s.getSpec().setDimensions(new Dimensions(800, 600)))))
+                .containsExactly(immutable("dimensions"));
+        assertThat(rules.onUpdate(sized, edited(sized, s -> s.getSpec().setUserAgent("b"))))
+                .containsExactly(immutable("userAgent"));
+        assertThat(rules.onUpdate(sized, edited(sized, s -> s.getSpec().setBlockAds(null))))
+                .containsExactly(immutable("blockAds"));
+        assertThat(rules.onUpdate(
+                        sized,
+                        edited(sized, s -> s.getSpec().setProxy(new SessionProxy("http://other.example:3128", null)))))
+                .containsExactly(immutable("proxy"));
+        assertThat(rules.onUpdate(plain, edited(plain, s -> s.getSpec().setUserAgent("a"))))
+                .containsExactly(immutable("userAgent"));
     }
 
     @Test

@@ -40,9 +40,15 @@ public final class ChromiumOnPort implements AutoCloseable {
 
     /** The configured binary with the default class's flags; returns once it listens for CDP. */
     public static ChromiumOnPort start() throws Exception {
+        return start(List.of());
+    }
+
+    /** With these flags after the class's, as a session's own options add them. */
+    public static ChromiumOnPort start(List<String> sessionFlags) throws Exception {
         Path profile = Files.createTempDirectory("browser-session-");
         List<String> command = new ArrayList<>(List.of(TestConfigs.chromiumBinary()));
         command.addAll(TestConfigs.chromiumFlags());
+        command.addAll(sessionFlags);
         command.addAll(List.of(
                 "--user-data-dir=" + profile, "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0"));
         Process process = new ProcessBuilder(command)

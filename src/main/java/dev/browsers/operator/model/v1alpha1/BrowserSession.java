@@ -50,6 +50,28 @@ import io.fabric8.kubernetes.model.annotation.Version;
         value = "(has(self.spec) && has(self.spec.browserClassName) ? self.spec.browserClassName : '')"
                 + " == (has(oldSelf.spec) && has(oldSelf.spec.browserClassName) ? oldSelf.spec.browserClassName : '')",
         message = "spec.browserClassName is immutable: it can be neither set, changed nor removed after creation")
+@ValidationRule(
+        value =
+                "(has(self.spec) && has(self.spec.dimensions)) == (has(oldSelf.spec) && has(oldSelf.spec.dimensions))"
+                        + " && (!(has(self.spec) && has(self.spec.dimensions)) || self.spec.dimensions == oldSelf.spec.dimensions)",
+        message = "spec.dimensions is immutable: the browser starts with it; it can be neither set, changed nor removed"
+                + " after creation")
+@ValidationRule(
+        value =
+                "(has(self.spec) && has(self.spec.userAgent)) == (has(oldSelf.spec) && has(oldSelf.spec.userAgent))"
+                        + " && (!(has(self.spec) && has(self.spec.userAgent)) || self.spec.userAgent == oldSelf.spec.userAgent)",
+        message = "spec.userAgent is immutable: the browser starts with it; it can be neither set, changed nor removed"
+                + " after creation")
+@ValidationRule(
+        value = "(has(self.spec) && has(self.spec.blockAds)) == (has(oldSelf.spec) && has(oldSelf.spec.blockAds))"
+                + " && (!(has(self.spec) && has(self.spec.blockAds)) || self.spec.blockAds == oldSelf.spec.blockAds)",
+        message = "spec.blockAds is immutable: the browser starts with it; it can be neither set, changed nor removed"
+                + " after creation")
+@ValidationRule(
+        value = "(has(self.spec) && has(self.spec.proxy)) == (has(oldSelf.spec) && has(oldSelf.spec.proxy))"
+                + " && (!(has(self.spec) && has(self.spec.proxy)) || self.spec.proxy == oldSelf.spec.proxy)",
+        message = "spec.proxy is immutable: the browser starts with it; it can be neither set, changed nor removed"
+                + " after creation")
 public class BrowserSession extends CustomResource<BrowserSessionSpec, BrowserSessionStatus> implements Namespaced {
     public static final String GROUP = SessionLabels.GROUP;
     public static final String VERSION = "v1alpha1";

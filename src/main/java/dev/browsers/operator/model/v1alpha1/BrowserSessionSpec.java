@@ -14,6 +14,11 @@ public class BrowserSessionSpec {
      * The documented maximum, enforced at admission. CEL's duration() parses Go duration strings (1h30m, 1.5h);
      * the operator checks its own, possibly lower, configured maximum as well.
      */
+    /** Printable ASCII: a user agent is a header value, and it goes on the browser's command line. */
+    public static final String USER_AGENT_PATTERN = "^[ -~]+$";
+
+    public static final int MAX_USER_AGENT_LENGTH = 512;
+
     static final String DURATION_RULE = "duration(self) > duration('0s') && duration(self) <= duration('24h')";
 
     @JsonPropertyDescription("Hard cap on the session's Live time, as a duration (90s, 10m, 1h30m). "
@@ -62,7 +67,80 @@ public class BrowserSessionSpec {
     @Size(max = 63)
     private String poolName;
 
+    @JsonPropertyDescription("The browser window's size, which is every tab's viewport. Unset: 1920x1080, unless"
+            + " the browser class sets a window size. Immutable after creation.")
+    private Dimensions dimensions;
+
+    @JsonPropertyDescription("The user agent every tab of the browser sends and reports (navigator.userAgent):"
+            + " printable ASCII, at most 512 characters. Unset: the browser's own. Immutable after creation.")
+    @Pattern(USER_AGENT_PATTERN)
+    @Size(min = 1, max = MAX_USER_AGENT_LENGTH)
+    private String userAgent;
+
+    @JsonPropertyDescription("Block requests to the hosts of the operator's ad and tracker blocklist (they fail with"
+            + " net::ERR_BLOCKED_BY_CLIENT). Immutable after creation.")
+    private Boolean blockAds;
+
+    @JsonPropertyDescription("Send all of the browser's traffic through this proxy. Immutable after creation.")
+    private SessionProxy proxy;
+
     public BrowserSessionSpec() {}
+
+    public Dimensions getDimensions() {
+        return dimensions;
+    }
+
+    public void setDimensions(Dimensions dimensions) {
+        this.dimensions = dimensions;
+    }
+
+    public BrowserSessionSpec withDimensions(Dimensions dimensions) {
+        this.dimensions = dimensions;
+        return this;
+    }
+
+    public String getUserAgent() {
+        return userAgent;
+    }
+
+    public void setUserAgent(String userAgent) {
+        this.userAgent = userAgent;
+    }
+
+    public BrowserSessionSpec withUserAgent(String userAgent) {
+        this.userAgent = userAgent;
+        return this;
+    }
+
+    public Boolean getBlockAds() {
+        return blockAds;
+    }
+
+    public void setBlockAds(Boolean blockAds) {
+        this.blockAds = blockAds;
+    }
+
+    public BrowserSessionSpec withBlockAds(boolean blockAds) {
+        this.blockAds = blockAds;
+        return this;
+    }
+
+    public boolean blocksAds() {
+        return Boolean.TRUE.equals(blockAds);
+    }
+
+    public SessionProxy getProxy() {
+        return proxy;
+    }
+
+    public void setProxy(SessionProxy proxy) {
+        this.proxy = proxy;
+    }
+
+    public BrowserSessionSpec withProxy(SessionProxy proxy) {
+        this.proxy = proxy;
+        return this;
+    }
 
     public String getTimeout() {
         return timeout;
