@@ -5,6 +5,7 @@ import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.dependent.SessionPodDependent;
 import dev.browsers.operator.lifecycle.Policy;
 import dev.browsers.operator.model.BrowserFlags;
+import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
@@ -81,7 +82,7 @@ public final class TestConfigs {
 
     /** The Chromium flags a session browser of the default class gets, except where CDP listens and the profile. */
     public static List<String> chromiumFlags() {
-        return SessionPodDependent.browserArgs(operatorConfig().browser()).stream()
+        return SessionPodDependent.browserArgs(operatorConfig().browser(), new BrowserSessionSpec()).stream()
                 .filter(flag -> !BrowserFlags.ownedByOperator(flag))
                 .toList();
     }
