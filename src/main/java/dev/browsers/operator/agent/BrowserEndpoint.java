@@ -3,6 +3,7 @@ package dev.browsers.operator.agent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -13,8 +14,10 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Chromium's DevTools port as the agent reaches it in a session pod: its DevTools HTTP pages and its WebSockets,
@@ -48,8 +51,12 @@ final class BrowserEndpoint implements BrowserConnection {
         // since without it the client sends "Connection: close" instead of "Connection: Upgrade".
         this.upgrades = vertx.createHttpClient(
                 new HttpClientOptions().setMaxPoolSize(maxConnections).setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
-        this.webSockets =
-                vertx.createWebSocketClient(new WebSocketClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
+        // The agent's own connections (the viewer's) take whole messages: screencast frames and screenshots.
+        int maxOwnMessage = (int) Math.min(maxMessageBytes, Integer.MAX_VALUE);
+        this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
+                .setMaxFrameSize(maxOwnMessage)
+                .setMaxMessageSize(maxOwnMessage));
     }
 
     @Override
@@ -126,6 +133,28 @@ final class BrowserEndpoint implements BrowserConnection {
     private Future<WebSocket> connect(String path) {
         return webSockets.connect(
                 new WebSocketConnectOptions().setHost(host).setPort(port).setURI(path));
+    }
+
+    @Override
+    public Future<OwnCdp> openOwn(Consumer<JsonObject> events, Runnable onClosed) {
+        return browserPath().compose(this::connect).map(ws -> {
+            OwnCdp own = new OwnCdp(vertx, events, onClosed);
+            own.transport(new OwnCdp.Transport() {
+                @Override
+                public void write(Buffer message) {
+                    ws.writeTextMessage(message.toString());
+                }
+
+                @Override
+                public void close() {
+                    ws.close();
+                }
+            });
+            ws.textMessageHandler(text -> own.received(Buffer.buffer(text)));
+            ws.closeHandler(v -> own.ended("browser connection closed"));
+            ws.exceptionHandler(e -> own.ended("browser connection failed: " + e.getMessage()));
+            return own;
+        });
     }
 
     /** Asks the browser to exit over CDP, the only handle on a browser in another container. */

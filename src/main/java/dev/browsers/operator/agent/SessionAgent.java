@@ -41,6 +41,7 @@ public final class SessionAgent {
     private final ActivityClock activity;
     private final BrowserConnection browser;
     private final Backstop backstop;
+    private final Viewer viewer;
     private final Set<CdpChannel> channels = ConcurrentHashMap.newKeySet();
     /** Client WebSockets open or being opened: counted before the browser is asked, so the cap holds at once. */
     private final AtomicInteger connections = new AtomicInteger();
@@ -83,6 +84,7 @@ public final class SessionAgent {
         this.activity = new ActivityClock(options.clock());
         this.browser = browser;
         this.backstop = new Backstop(vertx, browser, options);
+        this.viewer = new Viewer(vertx, options, browser, activity, connections, this::authenticate);
     }
 
     private static int requirePort(int browserPort) {
@@ -114,6 +116,7 @@ public final class SessionAgent {
     /** Closes the server, every proxied connection and the backstop timer. */
     public Future<Void> stop() {
         backstop.stop();
+        viewer.close();
         channels.forEach(CdpChannel::close);
         Future<Void> serverClosed = server == null ? Future.succeededFuture() : server.close();
         return Future.all(serverClosed, browser.close()).mapEmpty();
@@ -130,7 +133,9 @@ public final class SessionAgent {
 
     private void handleRequest(HttpServerRequest request) {
         String path = request.path();
-        if (isWebSocketUpgrade(request)) {
+        if (Viewer.handles(path)) {
+            viewer.handle(request);
+        } else if (isWebSocketUpgrade(request)) {
             proxyWebSocket(request);
         } else if (path.equals(AgentContract.READY_PATH)) {
             ready(request);
