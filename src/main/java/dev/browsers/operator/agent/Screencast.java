@@ -1,6 +1,7 @@
 package dev.browsers.operator.agent;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -22,6 +23,11 @@ final class Screencast {
     private static final Logger LOG = Logger.getLogger(Screencast.class.getName());
     private static final int JPEG_QUALITY = 80;
     private static final String BLANK = "about:blank";
+    /**
+     * Chromium reports a tab's new URL as its title and does not always report the title the page then sets, so the
+     * tab's info is asked for again this long after each change.
+     */
+    private static final List<Long> TITLE_CHECKS_MILLIS = List.of(500L, 2_000L);
 
     /** Where the screencast goes: the viewer's socket. */
     interface Screen {
@@ -32,6 +38,7 @@ final class Screencast {
         void ended(String reason);
     }
 
+    private final Vertx vertx;
     private final Screen screen;
     /** Page tabs by target id, in the order they appeared. */
     private final Map<String, JsonObject> tabs = new LinkedHashMap<>();
@@ -40,17 +47,21 @@ final class Screencast {
     private boolean discovered;
     private String current;
     private String session;
+    /** Whether the screencast sent a frame of the shown tab yet. */
+    private boolean framed;
+
     private long generation;
     private int maxWidth;
     private int maxHeight;
 
-    private Screencast(Screen screen) {
+    private Screencast(Vertx vertx, Screen screen) {
+        this.vertx = vertx;
         this.screen = screen;
     }
 
     /** Opens the agent's own connection, learns the tabs and picks the one to show; frames start with {@link #resize}. */
-    static Future<Screencast> open(BrowserConnection browser, Screen screen) {
-        Screencast cast = new Screencast(screen);
+    static Future<Screencast> open(Vertx vertx, BrowserConnection browser, Screen screen) {
+        Screencast cast = new Screencast(vertx, screen);
         return browser.openOwn(cast::onEvent, () -> screen.ended("the browser connection ended"))
                 .compose(cdp -> {
                     cast.cdp = cdp;
@@ -146,6 +157,7 @@ final class Screencast {
                         return;
                     }
                     session = attachedSession;
+                    framed = false;
                     startScreencast();
                 })
                 .onFailure(e -> LOG.log(Level.FINE, e, () -> "could not attach to " + targetId));
@@ -171,6 +183,51 @@ final class Screencast {
                                 .put("maxHeight", maxHeight)
                                 .put("everyNthFrame", 1))
                 .onFailure(e -> LOG.log(Level.FINE, e, () -> "could not start the screencast"));
+        // The screencast sends a frame when the page draws one: a page at rest would leave the viewer blank.
+        if (!framed) {
+            String stillSession = session;
+            still(cdp, stillSession, maxWidth, maxHeight, JPEG_QUALITY)
+                    .onSuccess(still -> {
+                        if (!framed && stillSession.equals(session)) {
+                            screen.send(still.put("type", "frame").put("targetId", current));
+                        }
+                    })
+                    .onFailure(e -> LOG.log(Level.FINE, e, () -> "no still of the shown tab"));
+        }
+    }
+
+    /**
+     * A JPEG of what the tab shows now, at most {@code maxWidth} by {@code maxHeight} device pixels, as a frame:
+     * {@code data} (base64) and {@code metadata} with the viewport's size in CSS pixels, as the screencast's.
+     */
+    static Future<JsonObject> still(OwnCdp cdp, String session, int maxWidth, int maxHeight, int quality) {
+        return cdp.send(session, "Page.getLayoutMetrics", new JsonObject()).compose(metrics -> {
+            JsonObject viewport = metrics.getJsonObject("cssVisualViewport");
+            double width = Math.max(1, viewport.getDouble("clientWidth"));
+            double height = Math.max(1, viewport.getDouble("clientHeight"));
+            JsonObject clip = new JsonObject()
+                    .put("x", viewport.getDouble("pageX"))
+                    .put("y", viewport.getDouble("pageY"))
+                    .put("width", width)
+                    .put("height", height)
+                    .put("scale", Math.min(1, Math.min(maxWidth / width, maxHeight / height)));
+            return cdp.send(
+                            session,
+                            "Page.captureScreenshot",
+                            new JsonObject()
+                                    .put("format", "jpeg")
+                                    .put("quality", quality)
+                                    .put("clip", clip))
+                    .map(shot -> new JsonObject()
+                            .put("data", shot.getString("data"))
+                            .put(
+                                    "metadata",
+                                    new JsonObject()
+                                            .put("deviceWidth", width)
+                                            .put("deviceHeight", height)
+                                            .put("scrollOffsetX", viewport.getDouble("pageX"))
+                                            .put("scrollOffsetY", viewport.getDouble("pageY"))));
+        });
     }
 
     private void onEvent(JsonObject message) {
@@ -189,12 +246,9 @@ final class Screencast {
             }
             case "Target.targetInfoChanged" -> {
                 JsonObject info = params.getJsonObject("targetInfo", new JsonObject());
-                JsonObject known = tabs.get(info.getString("targetId"));
-                if (known != null && !known.equals(tab(info))) {
-                    tabs.put(info.getString("targetId"), tab(info));
-                    if (discovered) {
-                        sendTabs();
-                    }
+                if (updated(info)) {
+                    TITLE_CHECKS_MILLIS.forEach(
+                            delay -> vertx.setTimer(delay, t -> checkTitle(info.getString("targetId"))));
                 }
             }
             case "Target.targetDestroyed" -> {
@@ -215,11 +269,34 @@ final class Screencast {
         }
     }
 
+    /** Takes a tab's new info; whether it changed. */
+    private boolean updated(JsonObject info) {
+        JsonObject known = tabs.get(info.getString("targetId"));
+        if (known == null || known.equals(tab(info))) {
+            return false;
+        }
+        tabs.put(info.getString("targetId"), tab(info));
+        if (discovered) {
+            sendTabs();
+        }
+        return true;
+    }
+
+    private void checkTitle(String targetId) {
+        if (cdp.isClosed() || !tabs.containsKey(targetId)) {
+            return;
+        }
+        cdp.send(null, "Target.getTargetInfo", new JsonObject().put("targetId", targetId))
+                .onSuccess(answer -> updated(answer.getJsonObject("targetInfo", new JsonObject())))
+                .onFailure(e -> LOG.log(Level.FINE, e, () -> "no info on " + targetId));
+    }
+
     private void frame(String frameSession, JsonObject params) {
         Object ack = params.getValue("sessionId");
         if (frameSession == null || !frameSession.equals(session)) {
             return;
         }
+        framed = true;
         JsonObject frame = new JsonObject()
                 .put("type", "frame")
                 .put("targetId", current)

@@ -37,6 +37,7 @@ final class Viewer {
     /** Thumbnail width in CSS pixels of the page: a dashboard row's picture. */
     private static final int THUMBNAIL_WIDTH = 320;
 
+    private static final int MAX_THUMBNAIL_HEIGHT = 4 * THUMBNAIL_WIDTH;
     private static final int THUMBNAIL_QUALITY = 60;
     /** The page loads nothing but itself and talks only to this agent; no one may frame it. */
     private static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'unsafe-inline';"
@@ -143,7 +144,7 @@ final class Viewer {
         }
         ViewerSocket viewer = new ViewerSocket(interactive.equals("true"), activity);
         request.pause();
-        Screencast.open(browser, viewer).onComplete(opened -> {
+        Screencast.open(vertx, browser, viewer).onComplete(opened -> {
             if (opened.failed()) {
                 connections.decrementAndGet();
                 respond(request, 502, "browser unreachable: " + opened.cause().getMessage());
@@ -181,7 +182,10 @@ final class Viewer {
         capturing.onComplete(ar -> {
             if (ar.failed()) {
                 LOG.fine(() -> "no thumbnail: " + ar.cause());
-                respond(request, 502, "no thumbnail: " + ar.cause().getMessage());
+                respond(
+                        request,
+                        ar.cause() instanceof NoTab ? 404 : 502,
+                        "no thumbnail: " + ar.cause().getMessage());
                 return;
             }
             request.response()
@@ -201,36 +205,28 @@ final class Viewer {
                                     .filter(Screencast::isPage)
                                     .toList());
                             if (target == null) {
-                                return Future.failedFuture("the browser has no tab open");
+                                return Future.failedFuture(new NoTab());
                             }
                             return cdp.send(
                                     null,
                                     "Target.attachToTarget",
                                     new JsonObject().put("targetId", target).put("flatten", true));
                         })
-                        .compose(attached -> {
-                            String session = attached.getString("sessionId");
-                            return cdp.send(session, "Page.getLayoutMetrics", new JsonObject())
-                                    .compose(metrics -> {
-                                        JsonObject viewport = metrics.getJsonObject("cssVisualViewport");
-                                        double width = viewport.getDouble("clientWidth");
-                                        JsonObject clip = new JsonObject()
-                                                .put("x", viewport.getDouble("pageX"))
-                                                .put("y", viewport.getDouble("pageY"))
-                                                .put("width", width)
-                                                .put("height", viewport.getDouble("clientHeight"))
-                                                .put("scale", Math.min(1, THUMBNAIL_WIDTH / Math.max(1, width)));
-                                        return cdp.send(
-                                                session,
-                                                "Page.captureScreenshot",
-                                                new JsonObject()
-                                                        .put("format", "jpeg")
-                                                        .put("quality", THUMBNAIL_QUALITY)
-                                                        .put("clip", clip));
-                                    });
-                        })
+                        .compose(attached -> Screencast.still(
+                                cdp,
+                                attached.getString("sessionId"),
+                                THUMBNAIL_WIDTH,
+                                MAX_THUMBNAIL_HEIGHT,
+                                THUMBNAIL_QUALITY))
                         .map(shot -> Buffer.buffer(Base64.getDecoder().decode(shot.getString("data"))))
                         .onComplete(ar -> cdp.close()));
+    }
+
+    /** Nothing to picture: a browser whose clients have not opened a tab yet. */
+    private static final class NoTab extends Exception {
+        NoTab() {
+            super("the browser has no tab open", null, false, false);
+        }
     }
 
     private static void respond(HttpServerRequest request, int status, String message) {
