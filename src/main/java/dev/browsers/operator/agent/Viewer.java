@@ -41,7 +41,7 @@ final class Viewer {
     private static final int THUMBNAIL_QUALITY = 60;
     /** The page loads nothing but itself and talks only to this agent; no one may frame it. */
     private static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'unsafe-inline';"
-            + " style-src 'unsafe-inline'; img-src data:; connect-src 'self'; frame-ancestors 'none';"
+            + " style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none';"
             + " base-uri 'none'; form-action 'none'";
 
     private final Vertx vertx;
