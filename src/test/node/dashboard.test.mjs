@@ -69,7 +69,11 @@ try {
     await page.waitForSelector(`${row(id)}[data-phase="Live"]`, { timeout: TIMEOUT });
   }
 
-  // Each Live session shows a thumbnail from its agent, linking to its viewer (interactive and watch-only).
+  // Each Live session shows a thumbnail from its agent, linking to its viewer (interactive and watch-only). A session
+  // has no tab until a client opens one: open one through the agent's DevTools endpoint.
+  const agent = new URL(first.websocketUrl.replace(/^ws/, 'http'));
+  agent.pathname = '/json/new';
+  check((await fetch(agent, { method: 'PUT' })).ok, 'could not open a tab in the session');
   await page.waitForFunction((selector) => {
     const image = document.querySelector(selector);
     return image && image.complete && image.naturalWidth > 0;

@@ -270,7 +270,7 @@ function viewCell(id) {
     picture.title = 'Open the live viewer';
     const image = document.createElement('img');
     image.className = 'thumb';
-    image.alt = `Live view of ${id}`;
+    image.alt = 'No picture: no tab open yet';
     image.src = thumbnailUrl(viewerUrl);
     image.dataset.viewerUrl = viewerUrl;
     picture.appendChild(image);
