@@ -1,7 +1,7 @@
 // The live session viewer in a real browser (playwright-core driving Debian's Chromium), against a live local-mode
 // session whose page is a test page served here on localhost. Checks: no token, no viewer; a frame arrives and follows
 // the page; a click and typing (shortcut and paste too) through the viewer reach the page; a new tab appears in the tab
-// strip and the strip switches tabs; a watch-only viewer has its input refused by the agent; input keeps a session
+// strip and the strip switches tabs; a tap on a phone is a click; a watch-only viewer has its input refused by the agent; input keeps a session
 // alive past its inactivity timeout while a watch-only viewer on an idle one lets it be released. Measures frame
 // latency (page change → frame, input → frame), frames per second, and the operator's CPU and memory (local mode's
 // agents run in it) with one viewer streaming, and prints them as a "viewer-bench:" JSON line.
@@ -214,6 +214,17 @@ try {
   const buttonAt = await toViewer(viewer, remoteSize, button.x + button.width / 2, button.y + button.height / 2);
   await viewer.mouse.click(buttonAt.x, buttonAt.y);
   await until(async () => (await remote.evaluate(() => window.clicks)) === 1, 'the click did not reach the page');
+
+  // On a phone: a tap is a click (touch → mouse), at the phone's pixel ratio.
+  const phones = await browser.newContext({ viewport: { width: 390, height: 700 }, deviceScaleFactor: 3,
+    hasTouch: true, isMobile: true });
+  const phone = await phones.newPage();
+  await phone.goto(viewerUrl);
+  await until(async () => (await frames(phone)) > 0, 'no frame reached the phone');
+  const tapAt = await toViewer(phone, remoteSize, button.x + button.width / 2, button.y + button.height / 2);
+  await phone.touchscreen.tap(tapAt.x, tapAt.y);
+  await until(async () => (await remote.evaluate(() => window.clicks)) === 2, 'the tap did not reach the page');
+  await phones.close();
 
   // Typing into the page's input, a shortcut (select all, then type over it) and a paste.
   const input = await remote.locator('#i').boundingBox();

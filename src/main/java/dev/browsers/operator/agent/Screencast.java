@@ -25,9 +25,9 @@ final class Screencast {
     private static final String BLANK = "about:blank";
     /**
      * Chromium reports a tab's new URL as its title and does not always report the title the page then sets, so the
-     * tab's info is asked for again this long after each change.
+     * tabs' info is asked for this often while a viewer is open.
      */
-    private static final List<Long> TITLE_CHECKS_MILLIS = List.of(500L, 2_000L);
+    private static final long TAB_REFRESH_MILLIS = 1_000;
 
     /** Where the screencast goes: the viewer's socket. */
     interface Screen {
@@ -51,6 +51,7 @@ final class Screencast {
     private boolean framed;
 
     private long generation;
+    private long refreshTimer = -1;
     private int maxWidth;
     private int maxHeight;
 
@@ -70,6 +71,7 @@ final class Screencast {
                             .map(v -> {
                                 cast.discovered = true;
                                 cast.show(pick(cast.tabs.values()));
+                                cast.refreshTimer = vertx.setPeriodic(TAB_REFRESH_MILLIS, t -> cast.refreshTabs());
                                 return cast;
                             })
                             .onFailure(e -> cdp.close());
@@ -126,6 +128,7 @@ final class Screencast {
     }
 
     void close() {
+        vertx.cancelTimer(refreshTimer);
         if (cdp != null) {
             cdp.close();
         }
@@ -244,13 +247,7 @@ final class Screencast {
                     }
                 }
             }
-            case "Target.targetInfoChanged" -> {
-                JsonObject info = params.getJsonObject("targetInfo", new JsonObject());
-                if (updated(info)) {
-                    TITLE_CHECKS_MILLIS.forEach(
-                            delay -> vertx.setTimer(delay, t -> checkTitle(info.getString("targetId"))));
-                }
-            }
+            case "Target.targetInfoChanged" -> updated(params.getJsonObject("targetInfo", new JsonObject()));
             case "Target.targetDestroyed" -> {
                 String gone = params.getString("targetId");
                 if (tabs.remove(gone) != null && discovered) {
@@ -269,26 +266,27 @@ final class Screencast {
         }
     }
 
-    /** Takes a tab's new info; whether it changed. */
-    private boolean updated(JsonObject info) {
+    /** Takes a known tab's new info, and tells the viewer if it changed. */
+    private void updated(JsonObject info) {
         JsonObject known = tabs.get(info.getString("targetId"));
-        if (known == null || known.equals(tab(info))) {
-            return false;
+        if (known != null && !known.equals(tab(info))) {
+            tabs.put(info.getString("targetId"), tab(info));
+            if (discovered) {
+                sendTabs();
+            }
         }
-        tabs.put(info.getString("targetId"), tab(info));
-        if (discovered) {
-            sendTabs();
-        }
-        return true;
     }
 
-    private void checkTitle(String targetId) {
-        if (cdp.isClosed() || !tabs.containsKey(targetId)) {
+    private void refreshTabs() {
+        if (cdp.isClosed()) {
+            vertx.cancelTimer(refreshTimer);
             return;
         }
-        cdp.send(null, "Target.getTargetInfo", new JsonObject().put("targetId", targetId))
-                .onSuccess(answer -> updated(answer.getJsonObject("targetInfo", new JsonObject())))
-                .onFailure(e -> LOG.log(Level.FINE, e, () -> "no info on " + targetId));
+        cdp.send(null, "Target.getTargets", new JsonObject())
+                .onSuccess(answer -> answer.getJsonArray("targetInfos", new JsonArray()).stream()
+                        .map(JsonObject.class::cast)
+                        .forEach(this::updated))
+                .onFailure(e -> LOG.log(Level.FINE, e, () -> "could not list the tabs"));
     }
 
     private void frame(String frameSession, JsonObject params) {
