@@ -1,10 +1,10 @@
 // The live session viewer in a real browser (playwright-core driving Debian's Chromium), against a live local-mode
 // session whose page is a test page served here on localhost. Checks: no token, no viewer; a frame arrives and follows
-// the page; a click and typing (shortcut and paste too) through the viewer reach the page; a new tab appears in the tab
-// strip and the strip switches tabs; a tap on a phone is a click; a watch-only viewer has its input refused by the agent; input keeps a session
-// alive past its inactivity timeout while a watch-only viewer on an idle one lets it be released. Measures frame
-// latency (page change → frame, input → frame), frames per second, and the operator's CPU and memory (local mode's
-// agents run in it) with one viewer streaming, and prints them as a "viewer-bench:" JSON line.
+// the page; a click and typing (shortcut and paste too) through the viewer reach the page; a tap on a phone is a click;
+// a new tab appears in the tab strip and the strip switches tabs; a watch-only viewer has its input refused by the
+// agent; input keeps a session alive past its inactivity timeout while a watch-only viewer on an idle one lets it be
+// released. Measures frame latency (page change → frame, input → frame), frames per second, and the operator's CPU and
+// memory (local mode's agents run in it) with one viewer streaming, and prints them as a "viewer-bench:" JSON line.
 //
 //   BASE_URL=http://localhost:8080 STEEL_API_KEY=local CHROMIUM=/usr/lib/chromium/chromium-headless-shell \
 //   SCREENSHOTS=target/screenshots OPERATOR_PID=1234 node viewer.test.mjs
@@ -284,7 +284,8 @@ try {
   // A new tab appears in the strip and is shown; the strip switches back.
   const second = await remoteContext.newPage();
   await second.goto(`${PAGE_URL}second`);
-  await viewer.waitForSelector('#tabs button[aria-selected="true"]:text("Second tab")', { timeout: TIMEOUT });
+  await viewer.waitForSelector('#tabs button[aria-selected="true"]:text("Second tab")', { timeout: TIMEOUT })
+    .catch(async (error) => { throw new Error(`${error.message}; the strip: ${await viewer.innerHTML('#tabs')}`); });
   check(await viewer.locator('#tabs button').count() >= 2, 'the tab strip does not show both tabs');
   await viewer.click('#tabs button:text("Viewer test page")');
   await viewer.waitForSelector('#tabs button[aria-selected="true"]:text("Viewer test page")', { timeout: TIMEOUT });
