@@ -284,11 +284,15 @@ try {
   // A new tab appears in the strip and is shown; the strip switches back.
   const second = await remoteContext.newPage();
   await second.goto(`${PAGE_URL}second`);
+  const strip = async (error) => {
+    throw new Error(`${error.message}; the strip: ${await viewer.innerHTML('#tabs')}; ${await viewer.textContent('#state')}`);
+  };
   await viewer.waitForSelector('#tabs button[aria-selected="true"]:text("Second tab")', { timeout: TIMEOUT })
-    .catch(async (error) => { throw new Error(`${error.message}; the strip: ${await viewer.innerHTML('#tabs')}`); });
+    .catch(strip);
   check(await viewer.locator('#tabs button').count() >= 2, 'the tab strip does not show both tabs');
   await viewer.click('#tabs button:text("Viewer test page")');
-  await viewer.waitForSelector('#tabs button[aria-selected="true"]:text("Viewer test page")', { timeout: TIMEOUT });
+  await viewer.waitForSelector('#tabs button[aria-selected="true"]:text("Viewer test page")', { timeout: TIMEOUT })
+    .catch(strip);
   if (SCREENSHOTS) {
     await viewer.mouse.move(buttonAt.x, buttonAt.y);
     const framesNow = await frames(viewer);
