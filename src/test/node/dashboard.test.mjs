@@ -1,6 +1,6 @@
 // The sessions dashboard in a real browser (playwright-core driving Debian's Chromium): sign-in with a wrong and a
-// right key, sessions appearing with their phase as the operator moves them, the countdown running, Release ending a
-// session and its row turning Released without a reload, Release all.
+// right key, sessions appearing with their phase as the operator moves them, their live thumbnails and viewer links,
+// the countdown running, Release ending a session and its row turning Released without a reload, Release all.
 //
 //   BASE_URL=http://localhost:8080 STEEL_API_KEY=local CHROMIUM=/usr/lib/chromium/chromium-headless-shell \
 //   SCREENSHOT=target/screenshots/dashboard.png node dashboard.test.mjs
@@ -68,6 +68,20 @@ try {
   for (const id of [first.id, second.id]) {
     await page.waitForSelector(`${row(id)}[data-phase="Live"]`, { timeout: TIMEOUT });
   }
+
+  // Each Live session shows a thumbnail from its agent, linking to its viewer (interactive and watch-only). A session
+  // has no tab until a client opens one: open one through the agent's DevTools endpoint.
+  const agent = new URL(first.websocketUrl.replace(/^ws/, 'http'));
+  agent.pathname = '/json/new';
+  check((await fetch(agent, { method: 'PUT' })).ok, 'could not open a tab in the session');
+  await page.waitForFunction((selector) => {
+    const image = document.querySelector(selector);
+    return image && image.complete && image.naturalWidth > 0;
+  }, `${row(first.id)} img.thumb`, { timeout: TIMEOUT });
+  const open = await page.getAttribute(`${row(first.id)} a.open`, 'href');
+  check(/\/viewer\?token=[^&]+$/.test(open), `the viewer link is ${open}`);
+  check((await page.getAttribute(`${row(first.id)} a.watch`, 'href')).endsWith('&interactive=false'),
+    'the watch-only link is not watch-only');
 
   // The countdown runs on its own.
   const before = seconds(await page.textContent(`${row(first.id)} .countdown`));

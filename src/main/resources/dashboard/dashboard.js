@@ -5,8 +5,11 @@
 
 const KEY_STORAGE = 'browser-operator.steel-api-key';
 const RETRY_MAX_MS = 30000;
+const THUMBNAIL_REFRESH_MS = 5000;
 
 const rows = new Map(); // session id -> row from the feed
+// Live session id -> its "View" cell, kept across renders so its thumbnail does not reload with every feed event.
+const views = new Map();
 let feedAbort = null;
 
 const $ = (id) => document.getElementById(id);
@@ -43,6 +46,7 @@ function signOut(message) {
     feedAbort = null;
   }
   rows.clear();
+  views.clear();
   render();
   showSignIn(message);
 }
@@ -191,6 +195,11 @@ function render() {
   const now = Date.now();
   const body = $('rows');
   body.replaceChildren();
+  for (const id of views.keys()) {
+    if ((rows.get(id) || {}).phase !== 'Live') {
+      views.delete(id);
+    }
+  }
   const sessions = [...rows.values()].sort((a, b) => (b.createdAt || '').localeCompare(a.createdAt || '') || b.id.localeCompare(a.id));
   for (const session of sessions) {
     const tr = document.createElement('tr');
@@ -212,14 +221,7 @@ function render() {
     tr.appendChild(cell(timeLeft(session, now), 'countdown'));
     tr.appendChild(cell(ago(session.lastActivityTime, now), 'activity'));
 
-    const view = document.createElement('td');
-    if (session.phase === 'Live') {
-      view.appendChild(button('Open', async () => {
-        const details = await api('GET', `/v1/sessions/${encodeURIComponent(session.id)}`);
-        window.open(details.sessionViewerUrl, '_blank', 'noopener');
-      }));
-    }
-    tr.appendChild(view);
+    tr.appendChild(session.phase === 'Live' ? viewCell(session.id) : cell(''));
 
     const actions = document.createElement('td');
     if (session.phase === 'Pending' || session.phase === 'Live') {
@@ -229,6 +231,68 @@ function render() {
     body.appendChild(tr);
   }
   $('empty').hidden = sessions.length > 0;
+}
+
+function link(text, href, className) {
+  const a = document.createElement('a');
+  a.href = href;
+  a.target = '_blank';
+  a.rel = 'noopener noreferrer';
+  a.textContent = text;
+  if (className) {
+    a.className = className;
+  }
+  return a;
+}
+
+function thumbnailUrl(viewerUrl) {
+  const url = new URL(viewerUrl);
+  url.pathname = '/viewer/thumbnail';
+  url.searchParams.set('t', String(Date.now()));
+  return url.toString();
+}
+
+// A Live session's live thumbnail (a still from its agent, refreshed: watching is not activity) and links to its
+// viewer, interactive and watch-only. The viewer's URL carries the session token, so it is asked of the REST API.
+function viewCell(id) {
+  let td = views.get(id);
+  if (td) {
+    return td;
+  }
+  td = cell('', 'view');
+  views.set(id, td);
+  api('GET', `/v1/sessions/${encodeURIComponent(id)}`).then((details) => {
+    const viewerUrl = details.sessionViewerUrl;
+    if (!viewerUrl) {
+      return;
+    }
+    const picture = link('', viewerUrl, 'thumb-link');
+    picture.title = 'Open the live viewer';
+    const image = document.createElement('img');
+    image.className = 'thumb';
+    image.alt = 'No picture: no tab open yet';
+    image.src = thumbnailUrl(viewerUrl);
+    image.dataset.viewerUrl = viewerUrl;
+    picture.appendChild(image);
+    const watchOnly = new URL(viewerUrl);
+    watchOnly.searchParams.set('interactive', 'false');
+    const links = document.createElement('div');
+    links.className = 'view-links';
+    links.append(link('Open', viewerUrl, 'open'), ' · ', link('Watch', watchOnly.toString(), 'watch'));
+    td.replaceChildren(picture, links);
+  }).catch((error) => {
+    td.textContent = error.message;
+  });
+  return td;
+}
+
+function refreshThumbnails() {
+  for (const td of views.values()) {
+    const image = td.querySelector('img.thumb');
+    if (image && image.complete) {
+      image.src = thumbnailUrl(image.dataset.viewerUrl);
+    }
+  }
 }
 
 // Only the countdowns and "… ago" move on their own; the rest changes with the feed.
@@ -257,6 +321,7 @@ document.addEventListener('DOMContentLoaded', () => {
     }
   });
   setInterval(tick, 1000);
+  setInterval(refreshThumbnails, THUMBNAIL_REFRESH_MS);
   if (key()) {
     start();
   } else {

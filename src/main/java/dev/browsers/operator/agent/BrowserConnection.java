@@ -3,7 +3,9 @@ package dev.browsers.operator.agent;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * How the agent reaches its browser: Chromium's DevTools port on the loopback ({@link BrowserEndpoint}, the session
@@ -26,6 +28,14 @@ interface BrowserConnection {
      * before the client is upgraded, so a client is only upgraded when there is something to talk to.
      */
     Future<CdpChannel> open(String path);
+
+    /**
+     * Opens a browser-level CDP connection of the agent's own (the live viewer's), with flat sessions.
+     *
+     * @param events every event the browser sends on it
+     * @param onClosed run once, when the browser side of it ends
+     */
+    Future<OwnCdp> openOwn(Consumer<JsonObject> events, Runnable onClosed);
 
     /**
      * Asks the browser to exit over CDP. Completes once the browser answered or hung up; fails if it could not be

@@ -3,6 +3,7 @@ package dev.browsers.operator.agent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -17,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Chromium's DevTools port as the agent reaches it in a session pod: its DevTools HTTP pages and its WebSockets,
@@ -36,7 +38,6 @@ final class BrowserEndpoint implements BrowserConnection {
     private final HttpClient upgrades;
     private final WebSocketClient webSockets;
     private final BrowserRules rules;
-    private final WebSocketClient rulesSocketClient;
     /** The agent's own browser-level connection that applies the rules, once it is in place; null before. */
     private Future<Void> ruling;
 
@@ -57,15 +58,14 @@ final class BrowserEndpoint implements BrowserConnection {
         // since without it the client sends "Connection: close" instead of "Connection: Upgrade".
         this.upgrades = vertx.createHttpClient(
                 new HttpClientOptions().setMaxPoolSize(maxConnections).setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
-        this.webSockets =
-                vertx.createWebSocketClient(new WebSocketClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
         this.rules = rules;
-        // A paused request's event carries its headers and body: as large as any message the agent relays.
-        int largest = (int) Math.min(Integer.MAX_VALUE, maxMessageBytes);
-        this.rulesSocketClient = vertx.createWebSocketClient(new WebSocketClientOptions()
+        // The agent's own connections (the rules', the viewer's) take whole messages: a paused request's event
+        // carries its headers and body, screencast frames and screenshots are large.
+        int maxOwnMessage = (int) Math.min(maxMessageBytes, Integer.MAX_VALUE);
+        this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
-                .setMaxFrameSize(largest)
-                .setMaxMessageSize(largest));
+                .setMaxFrameSize(maxOwnMessage)
+                .setMaxMessageSize(maxOwnMessage));
     }
 
     @Override
@@ -81,7 +81,7 @@ final class BrowserEndpoint implements BrowserConnection {
     private synchronized Future<Void> ruling() {
         if (ruling == null || ruling.failed()) {
             ruling = browserPath()
-                    .compose(path -> rulesSocketClient.connect(new WebSocketConnectOptions()
+                    .compose(path -> webSockets.connect(new WebSocketConnectOptions()
                             .setHost(host)
                             .setPort(port)
                             .setURI(path)))
@@ -201,6 +201,28 @@ final class BrowserEndpoint implements BrowserConnection {
                 new WebSocketConnectOptions().setHost(host).setPort(port).setURI(path));
     }
 
+    @Override
+    public Future<OwnCdp> openOwn(Consumer<JsonObject> events, Runnable onClosed) {
+        return browserPath().compose(this::connect).map(ws -> {
+            OwnCdp own = new OwnCdp(vertx, events, onClosed);
+            own.transport(new OwnCdp.Transport() {
+                @Override
+                public void write(Buffer message) {
+                    ws.writeTextMessage(message.toString());
+                }
+
+                @Override
+                public void close() {
+                    ws.close();
+                }
+            });
+            ws.textMessageHandler(text -> own.received(Buffer.buffer(text)));
+            ws.closeHandler(v -> own.ended("browser connection closed"));
+            ws.exceptionHandler(e -> own.ended("browser connection failed: " + e.getMessage()));
+            return own;
+        });
+    }
+
     /** Asks the browser to exit over CDP, the only handle on a browser in another container. */
     @Override
     public Future<Void> closeBrowser(Duration timeout) {
@@ -219,8 +241,7 @@ final class BrowserEndpoint implements BrowserConnection {
 
     @Override
     public Future<Void> close() {
-        return Future.all(http.close(), upgrades.close(), webSockets.close(), rulesSocketClient.close())
-                .mapEmpty();
+        return Future.all(http.close(), upgrades.close(), webSockets.close()).mapEmpty();
     }
 
     /** A client's own WebSocket to the browser, paused until the client is spliced on. */

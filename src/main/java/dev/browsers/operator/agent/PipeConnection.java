@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -156,6 +157,45 @@ final class PipeConnection implements BrowserConnection {
             owners.put(client.session, client);
             return client;
         });
+    }
+
+    /**
+     * A browser-level session of the agent's own on the pipe, routed as a client's is: its messages are handed to it
+     * whole on the context instead of written to a WebSocket.
+     */
+    @Override
+    public Future<OwnCdp> openOwn(Consumer<JsonObject> events, Runnable onClosed) {
+        return blocking.compose(v -> command("Target.attachToBrowserTarget", new JsonObject()))
+                .map(result -> {
+                    Client client = new Client(result.getString("sessionId"));
+                    owners.put(client.session, client);
+                    OwnCdp own = new OwnCdp(vertx, events, onClosed);
+                    own.transport(new OwnCdp.Transport() {
+                        @Override
+                        public void write(Buffer message) {
+                            byte[] bytes = message.getBytes();
+                            onContext(() -> client.toBrowser(bytes));
+                        }
+
+                        @Override
+                        public void close() {
+                            onContext(() -> client.end(null, null, true));
+                        }
+                    });
+                    client.socket = new Outbound() {
+                        @Override
+                        public Future<Void> writeText(byte[] message) {
+                            own.received(Buffer.buffer(message));
+                            return Future.succeededFuture();
+                        }
+
+                        @Override
+                        public void close(short code, String reason) {
+                            own.ended(reason == null || reason.isEmpty() ? "browser session ended" : reason);
+                        }
+                    };
+                    return own;
+                });
     }
 
     @Override
@@ -457,6 +497,14 @@ final class PipeConnection implements BrowserConnection {
         drainWaiters.clear();
     }
 
+    /** Where the messages for a client go: its WebSocket, or the agent's own connection ({@link #openOwn}). */
+    private interface Outbound {
+        /** Completes once written, or once it never will be. */
+        Future<Void> writeText(byte[] message);
+
+        void close(short code, String reason);
+    }
+
     /** A client WebSocket and the sessions it owns on the pipe. */
     private final class Client implements CdpChannel {
         private final String session;
@@ -465,8 +513,10 @@ final class PipeConnection implements BrowserConnection {
 
         private final List<byte[]> early = new ArrayList<>();
         private final List<Integer> earlyCounted = new ArrayList<>();
-        private ClientSocket socket;
+        private Outbound socket;
+        /** Null for the agent's own connection, which is no client's activity. */
         private ActivityClock activity;
+
         private boolean ended;
         /** The message being received, across its frames; on the client's thread only. */
         private byte[] partial;
@@ -490,7 +540,17 @@ final class PipeConnection implements BrowserConnection {
                     }));
             onContext(() -> {
                 this.activity = activity;
-                socket = client;
+                socket = new Outbound() {
+                    @Override
+                    public Future<Void> writeText(byte[] message) {
+                        return client.writeText(message);
+                    }
+
+                    @Override
+                    public void close(short code, String reason) {
+                        client.close(code, reason);
+                    }
+                };
                 if (ended) {
                     client.close(WebSocketFrames.GOING_AWAY, "the browser session ended");
                     return;
@@ -606,7 +666,9 @@ final class PipeConnection implements BrowserConnection {
                 early.add(message);
                 earlyCounted.add(counted);
             } else {
-                activity.browserMessage();
+                if (activity != null) {
+                    activity.browserMessage();
+                }
                 socket.writeText(message).onComplete(ar -> delivered(counted));
             }
         }

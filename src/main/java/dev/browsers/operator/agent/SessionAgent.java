@@ -47,6 +47,7 @@ public final class SessionAgent {
     /** The hard deadline as the operator last gave it ({@link AgentContract#DEADLINE_PATH}); null until it does. */
     private final AtomicReference<Instant> givenDeadline = new AtomicReference<>();
 
+    private final Viewer viewer;
     private final Set<CdpChannel> channels = ConcurrentHashMap.newKeySet();
     /** Client WebSockets open or being opened: counted before the browser is asked, so the cap holds at once. */
     private final AtomicInteger connections = new AtomicInteger();
@@ -101,6 +102,7 @@ public final class SessionAgent {
                 options,
                 () -> Optional.ofNullable(givenDeadline.get())
                         .or(() -> options.hardDeadline().get()));
+        this.viewer = new Viewer(vertx, options, browser, activity, connections, this::authenticate);
     }
 
     private static int requirePort(int browserPort) {
@@ -132,6 +134,7 @@ public final class SessionAgent {
     /** Closes the server, every proxied connection and the backstop timer. */
     public Future<Void> stop() {
         backstop.stop();
+        viewer.close();
         channels.forEach(CdpChannel::close);
         Future<Void> serverClosed = server == null ? Future.succeededFuture() : server.close();
         return Future.all(serverClosed, browser.close()).mapEmpty();
@@ -148,7 +151,9 @@ public final class SessionAgent {
 
     private void handleRequest(HttpServerRequest request) {
         String path = request.path();
-        if (isWebSocketUpgrade(request)) {
+        if (Viewer.handles(path)) {
+            viewer.handle(request);
+        } else if (isWebSocketUpgrade(request)) {
             proxyWebSocket(request);
         } else if (path.equals(AgentContract.READY_PATH)) {
             ready(request);

@@ -1,6 +1,7 @@
 package dev.browsers.operator.api;
 
 import dev.browsers.operator.config.OperatorConfig;
+import dev.browsers.operator.model.AgentContract;
 import dev.browsers.operator.model.GoDuration;
 import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
@@ -39,7 +40,7 @@ class SessionViews {
     /** @param websocketUrl the connection Secret's CDP URL with the token, if written yet */
     SteelSession view(BrowserSession session, Optional<String> websocketUrl) {
         String url = websocketUrl.orElse("");
-        String debugUrl = websocketUrl.map(SessionViews::targetListUrl).orElse("");
+        String debugUrl = websocketUrl.map(SessionViews::viewerUrl).orElse("");
         return new SteelSession(
                 session.getMetadata().getName(),
                 session.getMetadata().getCreationTimestamp(),
@@ -91,11 +92,11 @@ class SessionViews {
                 : new SteelSession.Dimensions(dimensions.getWidth(), dimensions.getHeight());
     }
 
-    /** ws://agent/devtools/browser?token=t -> http://agent/json/list?token=t: the agent's list of targets. */
-    private static String targetListUrl(String websocketUrl) {
+    /** ws://agent/devtools/browser?token=t -> http://agent/viewer?token=t: the agent's live viewer. */
+    private static String viewerUrl(String websocketUrl) {
         URI uri = URI.create(websocketUrl);
         String scheme = "wss".equals(uri.getScheme()) ? "https" : "http";
-        return scheme + "://" + uri.getRawAuthority() + "/json/list"
+        return scheme + "://" + uri.getRawAuthority() + AgentContract.VIEWER_PATH
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     }
 }

@@ -10,9 +10,9 @@ import java.util.Map;
  * @param timeout the effective hard timeout, in milliseconds
  * @param duration milliseconds Live so far, or in total once finished
  * @param websocketUrl the CDP endpoint with the session token; empty until the session is Live
- * @param debugUrl the agent's {@code /json/list} with the token: the browser's targets and their DevTools
- *     frontend URLs, the nearest thing to a debugger this operator offers; empty until Live
- * @param sessionViewerUrl the same as debugUrl: there is no session viewer
+ * @param debugUrl the session's live viewer (the agent's {@code /viewer}) with the token: watch the browser and take
+ *     over its mouse and keyboard; empty until Live
+ * @param sessionViewerUrl the same as debugUrl
  * @param optimizeBandwidth empty: no bandwidth optimisation is applied
  * @param proxySource "external" for a session with a proxy of its own (proxyUrl), else null
  */

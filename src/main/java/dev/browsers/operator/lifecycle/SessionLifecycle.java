@@ -202,6 +202,7 @@ public final class SessionLifecycle {
                     next.setLiveTime(format(now));
                     next.setWebsocketUrl(
                             pod.agentEndpoint() == null ? null : AgentContract.websocketUrl(pod.agentEndpoint()));
+                    next.setDebugUrl(pod.agentEndpoint() == null ? null : AgentContract.viewerUrl(pod.agentEndpoint()));
                     return live(spec);
                 }
                 case NOT_READY, CREATE_REFUSED, QUOTA_EXCEEDED -> {

@@ -57,6 +57,15 @@ public final class AgentContract {
     public static final String ACTIVITY_PATH = "/activity";
     /** Field of the activity answer: milliseconds since the last client activity, null if there was none. */
     public static final String ACTIVITY_IDLE_MILLIS = "idleMillis";
+    /** Field of the activity answer: what the last activity was, one of the two kinds below; null if none. */
+    public static final String ACTIVITY_LAST_KIND = "lastActivityKind";
+    /** A client's CDP message or DevTools HTTP request. */
+    public static final String ACTIVITY_KIND_CDP = "cdp";
+    /** A person's mouse, keyboard or paste through the live viewer. */
+    public static final String ACTIVITY_KIND_INPUT = "input";
+
+    /** The live viewer's page (token required, as everywhere on the agent); {@code ?interactive=false}: watch-only. */
+    public static final String VIEWER_PATH = "/viewer";
 
     /**
      * The operator gives the agent the session's hard deadline here ({@code PUT}, token required, a JSON object with
@@ -87,5 +96,10 @@ public final class AgentContract {
     /** The CDP endpoint clients connect to, given where the agent listens (host:port). */
     public static String websocketUrl(String agentEndpoint) {
         return "ws://" + agentEndpoint + BROWSER_SOCKET_PATH;
+    }
+
+    /** The live viewer's page, given where the agent listens (host:port). */
+    public static String viewerUrl(String agentEndpoint) {
+        return "http://" + agentEndpoint + VIEWER_PATH;
     }
 }

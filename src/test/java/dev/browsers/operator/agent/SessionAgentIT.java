@@ -214,7 +214,7 @@ class SessionAgentIT {
                 connect(URI.create("ws://127.0.0.1:" + quietPort + "/devtools/browser?" + QUERY_TOKEN), Map.of());
         await().atMost(WAIT).until(() -> quiet.activity().openConnections() == 1);
         clock.advance(Duration.ofSeconds(5));
-        assertThat(quiet.activity()).isEqualTo(new ActivitySnapshot(null, null, 1, 0, 0));
+        assertThat(quiet.activity()).isEqualTo(new ActivitySnapshot(null, null, null, 1, 0, 0));
 
         String targetId = cdp.call("Target.createTarget", new JsonObject().put("url", "about:blank"))
                 .getString("targetId");

@@ -43,8 +43,8 @@ class SessionsApiTest extends ApiTestBase {
                 .body(
                         "websocketUrl",
                         matchesPattern("ws://" + FakeKubelet.POD_IP + ":9222/devtools/browser\\?token=.+"))
-                .body("debugUrl", matchesPattern("http://" + FakeKubelet.POD_IP + ":9222/json/list\\?token=.+"))
-                .body("sessionViewerUrl", matchesPattern("http://" + FakeKubelet.POD_IP + ":9222/json/list\\?token=.+"))
+                .body("debugUrl", matchesPattern("http://" + FakeKubelet.POD_IP + ":9222/viewer\\?token=.+"))
+                .body("sessionViewerUrl", matchesPattern("http://" + FakeKubelet.POD_IP + ":9222/viewer\\?token=.+"))
                 .body("creditsUsed", equalTo(0))
                 .body("eventCount", equalTo(0))
                 .body("proxyBytesUsed", equalTo(0))

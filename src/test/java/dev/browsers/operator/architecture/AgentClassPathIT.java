@@ -50,6 +50,19 @@ class AgentClassPathIT {
                 .noneMatch(j -> j.getFileName().toString().matches(".*(quarkus|kubernetes|fabric8).*"));
     }
 
+    @Test
+    void theViewerPageShipsInTheAgentJar() throws Exception {
+        Path agentJar = jars().stream()
+                .filter(j -> j.getFileName().toString().endsWith("-agent.jar"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no agent jar in " + AGENT_DIR + ": run ./mvnw package"));
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(agentJar.toFile())) {
+            assertThat(jar.getEntry("dev/browsers/operator/agent/viewer.html"))
+                    .as("the live viewer's page, which the agent serves from its own jar")
+                    .isNotNull();
+        }
+    }
+
     static boolean loads(ClassLoader loader, String name) {
         try {
             Class.forName(name, false, loader);

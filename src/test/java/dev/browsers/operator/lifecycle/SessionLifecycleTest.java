@@ -212,6 +212,7 @@ class SessionLifecycleTest {
             assertThat(st.getLiveTime()).isEqualTo("2026-11-25T10:00:03.000Z");
             assertThat(st.getExpiresAt()).isEqualTo("2026-11-25T10:05:03.000Z");
             assertThat(st.getWebsocketUrl()).isEqualTo("ws://10.0.0.7:9222/devtools/browser");
+            assertThat(st.getDebugUrl()).isEqualTo("http://10.0.0.7:9222/viewer");
             assertThat(st.getInactivityDeadline()).isNull();
             assertThat(d.requeueAfter()).contains(Duration.ofMinutes(5));
             assertThat(condition(d, "Ready").getStatus()).isEqualTo("True");

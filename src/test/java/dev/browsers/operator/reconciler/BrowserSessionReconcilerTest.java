@@ -137,6 +137,7 @@ class BrowserSessionReconcilerTest {
         Instant liveTime = Timestamps.parse(status.getLiveTime());
         assertThat(Timestamps.parse(status.getExpiresAt())).isEqualTo(liveTime.plus(Duration.ofMinutes(10)));
         assertThat(status.getWebsocketUrl()).isEqualTo("ws://10.1.2.3:9222/devtools/browser");
+        assertThat(status.getDebugUrl()).as("the viewer, without the token").isEqualTo("http://10.1.2.3:9222/viewer");
         assertThat(status.getConditions()).anySatisfy(c -> {
             assertThat(c.getType()).isEqualTo("Ready");
             assertThat(c.getStatus()).isEqualTo("True");

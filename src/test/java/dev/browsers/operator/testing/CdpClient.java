@@ -88,6 +88,14 @@ public final class CdpClient implements AutoCloseable {
         return response;
     }
 
+    /** Sends a message as it is and expects no answer: a live viewer's messages, which carry no id. */
+    public void sendRaw(JsonObject message) {
+        String text = message.encode();
+        synchronized (this) {
+            sends = sends.thenCompose(ws -> ws.sendText(text, true));
+        }
+    }
+
     /** Sends a command and waits for its result. */
     public JsonObject call(String method, JsonObject params, String sessionId)
             throws InterruptedException, ExecutionException, TimeoutException {

@@ -49,6 +49,10 @@ public class BrowserSessionStatus {
     @JsonPropertyDescription("CDP endpoint of the session's agent, without the token (see the connection Secret).")
     private String websocketUrl;
 
+    @JsonPropertyDescription("The session's live viewer (watch, and take over mouse and keyboard), without the token"
+            + " (append ?token= from the connection Secret).")
+    private String debugUrl;
+
     private String connectionSecretName;
 
     @JsonPropertyDescription("When the operator accepted the session and started its pod.")
@@ -119,6 +123,14 @@ public class BrowserSessionStatus {
 
     public void setWebsocketUrl(String websocketUrl) {
         this.websocketUrl = websocketUrl;
+    }
+
+    public String getDebugUrl() {
+        return debugUrl;
+    }
+
+    public void setDebugUrl(String debugUrl) {
+        this.debugUrl = debugUrl;
     }
 
     public String getConnectionSecretName() {
