@@ -68,7 +68,10 @@ class ViewerAgentIT {
             ChromiumProcess chromium = ChromiumProcess.start(TestConfigs.chromiumBinary(), TestConfigs.chromiumFlags());
             cleanup.add(chromium::close);
             agent = new SessionAgent(
-                    vertx, AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN), chromium.pipe(), List.of());
+                    vertx,
+                    AgentOptions.defaults(AgentOptions.NO_BROWSER_PORT, TOKEN),
+                    chromium.pipe(),
+                    BrowserRules.NONE);
         } else {
             ChromiumOnPort chromium = ChromiumOnPort.start();
             cleanup.add(chromium);
