@@ -735,7 +735,6 @@ class HelmChartTest {
             Map.entry("sessions.ttlAfterFinished", "sessions: {ttlAfterFinished: 2h}"),
             Map.entry("sessions.agentUnreachableGrace", "sessions: {agentUnreachableGrace: 20s}"),
             Map.entry("sessions.podLabelsFromSession", "sessions: {podLabelsFromSession: [team]}"),
-            Map.entry("browser.image", "browser: {image: example.com/chromium:2}"),
             Map.entry("browser.resources.requests.cpu", "browser: {resources: {requests: {cpu: 500m}}}"),
             Map.entry("browser.resources.limits.cpu", "browser: {resources: {limits: {cpu: '4'}}}"),
             Map.entry("browser.resources.limits.memory", "browser: {resources: {limits: {memory: 4Gi}}}"),
