@@ -6,11 +6,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.matchesPattern;
 
+import dev.browsers.operator.model.AgentContract;
 import dev.browsers.operator.model.SessionLabels;
 import dev.browsers.operator.model.SessionNames;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.testing.FakeKubelet;
+import dev.browsers.operator.testing.Pods;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.junit.QuarkusTest;
@@ -109,13 +111,9 @@ class SessionsApiTest extends ApiTestBase {
         assertThat(session.getSpec().getDimensions().getHeight()).isEqualTo(720);
         assertThat(session.getSpec().getUserAgent()).isEqualTo("Checkout-Bot/1.0 (+https://example.com)");
         assertThat(session.getSpec().blocksAds()).isTrue();
-        assertThat(client.pods()
-                        .inNamespace(api.namespace)
-                        .withName(SessionNames.podName("checkout-1"))
-                        .get()
-                        .getSpec()
-                        .getContainers()
-                        .get(0)
+        assertThat(Pods.container(
+                                Pods.get(client, api.namespace, SessionNames.podName("checkout-1")),
+                                AgentContract.BROWSER_CONTAINER)
                         .getArgs())
                 .contains("--window-size=1280,720", "--user-agent=Checkout-Bot/1.0 (+https://example.com)");
     }

@@ -247,13 +247,15 @@ class SessionPodDependentTest {
                             "--remote-debugging-address=127.0.0.1",
                             "--remote-debugging-port=9223",
                             "--user-data-dir=/tmp/profile")
-                    .hasSize(7);
+                    // The class's one flag, then the session's default window size.
+                    .hasSize(8)
+                    .endsWith("--window-size=1920,1080");
         }
         assertThat(container(
                                 desired(session(new BrowserSessionSpec().withBrowserClassName("plain")), config),
                                 "browser")
                         .getArgs())
-                .endsWith("--lang=de-DE");
+                .containsSubsequence("--lang=de-DE", "--window-size=1920,1080");
     }
 
     @Test

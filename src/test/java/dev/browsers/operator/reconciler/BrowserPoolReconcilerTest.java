@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.browsers.operator.local.EmbeddedApiServer;
 import dev.browsers.operator.local.OwnerReferenceCollector;
+import dev.browsers.operator.model.AgentContract;
 import dev.browsers.operator.model.ConnectionSecret;
 import dev.browsers.operator.model.SessionLabels;
 import dev.browsers.operator.model.SessionNames;
@@ -88,7 +89,9 @@ class BrowserPoolReconcilerTest {
                                 "browser-operator.ttl-after-finished",
                                 "0",
                                 "browser-operator.browser-classes.big.image",
-                                "example.com/big-browser:1")),
+                                "example.com/big-browser:1",
+                                "browser-operator.browser-classes.big.command",
+                                "/opt/big-browser/chrome")),
                         clock,
                         new FakeAgents())
                 .withTokens((endpoint, poolToken, sessionToken) -> {
@@ -159,7 +162,7 @@ class BrowserPoolReconcilerTest {
                     .containsEntry(SessionLabels.BROWSER_CLASS, "default")
                     .doesNotContainKey(SessionLabels.SESSION);
             // The same pod a session gets, with the pool's token.
-            assertThat(pod.getSpec().getContainers().get(1).getEnv())
+            assertThat(Pods.container(pod, AgentContract.AGENT_CONTAINER).getEnv())
                     .anySatisfy(e -> assertThat(
                                     e.getValueFrom() == null
                                             ? null
@@ -374,7 +377,8 @@ class BrowserPoolReconcilerTest {
                                     "big".equals(p.getMetadata().getLabels().get(SessionLabels.BROWSER_CLASS)));
         });
         assertThat(names(warmPods("switch"))).doesNotContainAnyElementsOf(before);
-        assertThat(warmPods("switch").get(0).getSpec().getContainers().get(0).getImage())
+        assertThat(Pods.container(warmPods("switch").get(0), AgentContract.BROWSER_CONTAINER)
+                        .getImage())
                 .isEqualTo("example.com/big-browser:1");
         // Sessions of the default class no longer claim from it.
         sessions.create("default-class", new BrowserSessionSpec().withPoolName("switch"));

@@ -1,5 +1,6 @@
 package dev.browsers.operator.testing;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
@@ -105,5 +106,14 @@ public final class Pods {
 
     public static Pod get(KubernetesClient client, String namespace, String podName) {
         return client.pods().inNamespace(namespace).withName(podName).get();
+    }
+
+    /** A container of a pod by name (the session pod's are named in {@code AgentContract}). */
+    public static Container container(Pod pod, String name) {
+        return pod.getSpec().getContainers().stream()
+                .filter(c -> c.getName().equals(name))
+                .findFirst()
+                .orElseThrow(
+                        () -> new AssertionError("pod " + pod.getMetadata().getName() + " has no container " + name));
     }
 }
