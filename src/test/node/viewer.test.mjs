@@ -76,7 +76,8 @@ async function until(condition, message, timeout = TIMEOUT) {
       return;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out: ${message}`);
+      // A message may be a function saying what was seen instead.
+      throw new Error(`timed out: ${typeof message === 'function' ? await message() : message}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -230,8 +231,12 @@ try {
   const input = await remote.locator('#i').boundingBox();
   const inputAt = await toViewer(viewer, remoteSize, input.x + input.width / 2, input.y + input.height / 2);
   await viewer.mouse.click(inputAt.x, inputAt.y);
+  // Keys typed before the click has focused the input would go elsewhere: wait for the focus, as a person would.
+  await until(async () => (await remote.evaluate(() => document.activeElement && document.activeElement.id)) === 'i',
+    'the click did not focus the input');
   await viewer.keyboard.type('hello viewer');
-  await until(async () => (await remote.inputValue('#i')) === 'hello viewer', 'typing did not reach the input');
+  await until(async () => (await remote.inputValue('#i')) === 'hello viewer',
+    async () => `typing did not reach the input (it holds "${await remote.inputValue('#i')}")`);
   await viewer.keyboard.press('Control+A');
   await viewer.keyboard.type('Typed');
   await viewer.evaluate(() => {
