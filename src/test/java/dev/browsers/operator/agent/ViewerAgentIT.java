@@ -124,12 +124,15 @@ class ViewerAgentIT {
 
         // Typing into the input, and pasting.
         click(viewer, width / 4, height * 0.7);
+        // Keys sent before the click has focused the input would go elsewhere: wait for the focus, as a person would.
+        await().atMost(WAIT).until(() -> "i".equals(evaluate(client, session, "document.activeElement.id")));
         for (String key : List.of("h", "i")) {
             viewer.sendRaw(key("keyDown", key).put("text", key));
             viewer.sendRaw(key("keyUp", key));
         }
         viewer.sendRaw(new JsonObject().put("type", "text").put("text", " there"));
         await().atMost(WAIT)
+                .alias("the input holds what was typed and pasted")
                 .until(() -> "hi there".equals(evaluate(client, session, "document.getElementById('i').value")));
 
         // A new tab shows up in the strip and is shown.
