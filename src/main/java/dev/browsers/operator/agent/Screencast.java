@@ -295,17 +295,32 @@ final class Screencast {
             return;
         }
         framed = true;
-        JsonObject frame = new JsonObject()
-                .put("type", "frame")
-                .put("targetId", current)
-                .put("data", params.getString("data"))
-                .put("metadata", params.getJsonObject("metadata", new JsonObject()));
-        screen.send(frame).onComplete(written -> {
-            if (frameSession.equals(session)) {
-                cdp.send(frameSession, "Page.screencastFrameAck", new JsonObject().put("sessionId", ack))
-                        .onFailure(e -> LOG.log(Level.FINE, e, () -> "could not acknowledge a frame"));
-            }
-        });
+        JsonObject metadata = params.getJsonObject("metadata", new JsonObject());
+        String shown = current;
+        // The viewer maps its input by the frame's deviceWidth/deviceHeight, which must be the page's CSS viewport:
+        // a tab opened by Target.createTarget in a window larger than the frame reports the frame's scaled size
+        // there, so clicks would land off by that scale. The layout metrics say the viewport itself.
+        cdp.send(frameSession, "Page.getLayoutMetrics", new JsonObject())
+                .map(metrics -> {
+                    JsonObject viewport = metrics.getJsonObject("cssVisualViewport");
+                    return viewport == null
+                            ? metadata
+                            : metadata.copy()
+                                    .put("deviceWidth", viewport.getDouble("clientWidth"))
+                                    .put("deviceHeight", viewport.getDouble("clientHeight"));
+                })
+                .otherwise(metadata)
+                .compose(viewportMetadata -> screen.send(new JsonObject()
+                        .put("type", "frame")
+                        .put("targetId", shown)
+                        .put("data", params.getString("data"))
+                        .put("metadata", viewportMetadata)))
+                .onComplete(written -> {
+                    if (frameSession.equals(session)) {
+                        cdp.send(frameSession, "Page.screencastFrameAck", new JsonObject().put("sessionId", ack))
+                                .onFailure(e -> LOG.log(Level.FINE, e, () -> "could not acknowledge a frame"));
+                    }
+                });
     }
 
     private static JsonObject tab(JsonObject info) {
