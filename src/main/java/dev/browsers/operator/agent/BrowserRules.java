@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
  * connection of the agent's own at the browser level, which no client reaches: {@code Fetch.enable} there pauses
  * the matching requests of every page; a client's own interception comes on top.
  *
+ * <p>Also the session context restored before the browser counts as ready ({@link SessionContexts}): like the
+ * credentials, it reaches the agent from a Secret and is never logged.
+ *
  * <p>The proxy's credentials live here and in the CDP message that answers a challenge, nowhere else: not in the
  * browser's command line, not in a log line.
  */
@@ -33,7 +36,8 @@ public final class BrowserRules {
     static final String AUTH_REQUIRED = "Fetch.authRequired";
 
     /** Nothing to enforce: no interception at all. */
-    public static final BrowserRules NONE = new BrowserRules(List.of(), false, Optional.empty(), Optional.empty());
+    public static final BrowserRules NONE =
+            new BrowserRules(List.of(), false, Optional.empty(), Optional.empty(), Optional.empty());
 
     private record Credentials(String username, String password) {
         @Override
@@ -47,19 +51,26 @@ public final class BrowserRules {
     private final boolean blockAds;
     private final Optional<URI> proxy;
     private final Optional<Credentials> credentials;
+    private final Optional<JsonObject> context;
 
     private BrowserRules(
-            List<String> blockedPatterns, boolean blockAds, Optional<URI> proxy, Optional<Credentials> credentials) {
+            List<String> blockedPatterns,
+            boolean blockAds,
+            Optional<URI> proxy,
+            Optional<Credentials> credentials,
+            Optional<JsonObject> context) {
         this.blockedPatterns = List.copyOf(blockedPatterns);
         this.blockedUrls = blockedPatterns.stream().map(BrowserRules::glob).toList();
         this.blockAds = blockAds;
         this.proxy = proxy;
         this.credentials = credentials;
+        this.context = context;
     }
 
     /**
      * The rules an agent's environment asks for ({@link AgentContract#ENV_BLOCK_ADS}, the proxy's address and
-     * credentials), plus URL patterns the runtime itself blocks.
+     * credentials, the session context to restore: {@link SessionContexts#parse}), plus URL patterns the runtime itself
+     * blocks.
      *
      * @param blockedPatterns CDP Fetch URL patterns ({@code *}, {@code ?}) blocked whatever the environment says
      */
@@ -73,7 +84,10 @@ public final class BrowserRules {
         Optional<Credentials> credentials = username == null || username.isEmpty()
                 ? Optional.empty()
                 : Optional.of(new Credentials(username, password == null ? "" : password));
-        return new BrowserRules(blockedPatterns, blockAds, proxy, credentials);
+        Optional<JsonObject> context = Optional.ofNullable(env.get(AgentContract.ENV_SESSION_CONTEXT))
+                .filter(s -> !s.isBlank())
+                .map(SessionContexts::parse);
+        return new BrowserRules(blockedPatterns, blockAds, proxy, credentials, context);
     }
 
     private static URI proxyAddress(String server) {
@@ -87,6 +101,11 @@ public final class BrowserRules {
             throw new IllegalArgumentException(AgentContract.ENV_PROXY_SERVER + " must be scheme://host:port");
         }
         return uri;
+    }
+
+    /** The session context the browser gets before it counts as ready, if any. */
+    Optional<JsonObject> context() {
+        return context;
     }
 
     /** Whether the browser needs the agent's own interception at all. */

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import java.time.Instant;
@@ -47,6 +48,10 @@ public final class SessionAgent {
     /** The hard deadline as the operator last gave it ({@link AgentContract#DEADLINE_PATH}); null until it does. */
     private final AtomicReference<Instant> givenDeadline = new AtomicReference<>();
 
+    private final BrowserRules rules;
+    /** The session context's restore, once started; null before, or after it failed (the next check tries again). */
+    private Future<Void> restored;
+
     private final Viewer viewer;
     private final Set<CdpChannel> channels = ConcurrentHashMap.newKeySet();
     /** Client WebSockets open or being opened: counted before the browser is asked, so the cap holds at once. */
@@ -70,7 +75,8 @@ public final class SessionAgent {
                         requirePort(options.browserPort()),
                         options.maxConnections(),
                         options.maxMessageBytes(),
-                        rules));
+                        rules),
+                rules);
     }
 
     /**
@@ -85,10 +91,10 @@ public final class SessionAgent {
     }
 
     private SessionAgent(Context context, AgentOptions options, DevToolsPipe pipe, BrowserRules rules) {
-        this(context, options, new PipeConnection(context, pipe, options.maxMessageBytes(), rules));
+        this(context, options, new PipeConnection(context, pipe, options.maxMessageBytes(), rules), rules);
     }
 
-    private SessionAgent(Context context, AgentOptions options, BrowserConnection browser) {
+    private SessionAgent(Context context, AgentOptions options, BrowserConnection browser, BrowserRules rules) {
         this.vertx = context.owner();
         this.context = context;
         this.options = options;
@@ -96,6 +102,7 @@ public final class SessionAgent {
         this.tokens = new TokenRotation(options.token(), () -> channels.forEach(CdpChannel::close));
         this.activity = new ActivityClock(options.clock());
         this.browser = browser;
+        this.rules = rules;
         this.backstop = new Backstop(
                 vertx,
                 browser,
@@ -144,9 +151,32 @@ public final class SessionAgent {
         return activity.snapshot(channels.size());
     }
 
-    /** Completes once the browser answers CDP through this agent's way to it. */
+    /**
+     * Completes once the browser answers CDP through this agent's way to it, and has the session context to restore,
+     * if any: a session is not ready before its cookies and local storage are in.
+     */
     public Future<Void> browserReady() {
-        return browser.ready();
+        return browser.ready().compose(v -> restoreContext());
+    }
+
+    private synchronized Future<Void> restoreContext() {
+        if (rules.context().isEmpty()) {
+            return Future.succeededFuture();
+        }
+        if (restored == null || restored.failed()) {
+            long start = System.nanoTime();
+            JsonObject context = rules.context().get();
+            restored = SessionContexts.restore(vertx, browser, context)
+                    .onSuccess(v -> LOG.info(() -> "session context restored ("
+                            + context.getJsonArray(AgentContract.CONTEXT_COOKIES, new JsonArray())
+                                    .size()
+                            + " cookies, local storage of "
+                            + context.getJsonObject(AgentContract.CONTEXT_LOCAL_STORAGE, new JsonObject())
+                                    .size()
+                            + " origins) in " + (System.nanoTime() - start) / 1_000_000 + " ms"))
+                    .recover(e -> Future.failedFuture("cannot restore the session context: " + e.getMessage()));
+        }
+        return restored;
     }
 
     private void handleRequest(HttpServerRequest request) {
@@ -165,6 +195,10 @@ public final class SessionAgent {
             if (authenticate(request).isPresent()) {
                 takeDeadline(request);
             }
+        } else if (path.equals(AgentContract.CONTEXT_PATH)) {
+            if (authenticate(request).isPresent()) {
+                context(request);
+            }
         } else if (path.equals(AgentContract.TOKEN_PATH)) {
             tokens.handle(request);
         } else if (JSON_PAGES.contains(path) || JSON_TARGET_ACTIONS.stream().anyMatch(path::startsWith)) {
@@ -175,7 +209,7 @@ public final class SessionAgent {
     }
 
     private void ready(HttpServerRequest request) {
-        browser.ready().onComplete(ar -> {
+        browserReady().onComplete(ar -> {
             if (ar.succeeded()) {
                 respond(request, 200, new JsonObject().put("ready", true));
             } else {
@@ -235,6 +269,27 @@ public final class SessionAgent {
                 LOG.info(() -> "hard deadline " + deadline);
             }
             respond(request, 200, new JsonObject().put(AgentContract.DEADLINE_EXPIRES_AT, deadline.toString()));
+        });
+    }
+
+    /** The browser's context now; reading it is not client activity. */
+    private void context(HttpServerRequest request) {
+        if (request.method() != HttpMethod.GET) {
+            respond(request, 405, message("only GET reads the context"));
+            return;
+        }
+        SessionContexts.read(browser).onComplete(ar -> {
+            if (ar.succeeded()) {
+                respond(request, 200, ar.result());
+            } else if (ar.cause() instanceof SessionContexts.ContextException tooLarge) {
+                respond(request, 413, message(tooLarge.getMessage()));
+            } else {
+                respond(
+                        request,
+                        502,
+                        message("cannot read the session context from the browser: "
+                                + ar.cause().getMessage()));
+            }
         });
     }
 

@@ -4,6 +4,7 @@ import dev.browsers.operator.model.ConnectionSecret;
 import dev.browsers.operator.model.SessionLabels;
 import dev.browsers.operator.model.SessionNames;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
+import dev.browsers.operator.model.v1alpha1.SessionContext;
 import dev.browsers.operator.model.v1alpha1.SessionProxy;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -64,11 +65,30 @@ class BrowserSessions {
      * by the session, so it goes when the session does.
      */
     void createProxySecret(BrowserSession session, String username, String password) {
+        createOwnedSecret(
+                session,
+                SessionNames.proxySecretName(session.getMetadata().getName()),
+                "kubernetes.io/basic-auth",
+                Map.of(SessionProxy.USERNAME_KEY, base64(username), SessionProxy.PASSWORD_KEY, base64(password)));
+    }
+
+    /**
+     * The Secret spec.context.secretRef of a session created with a sessionContext names, with the context as JSON;
+     * owned by the session.
+     */
+    void createContextSecret(BrowserSession session, String context) {
+        createOwnedSecret(
+                session,
+                SessionNames.contextSecretName(session.getMetadata().getName()),
+                "Opaque",
+                Map.of(SessionContext.SECRET_KEY, base64(context)));
+    }
+
+    private void createOwnedSecret(BrowserSession session, String name, String type, Map<String, String> data) {
         client.secrets()
                 .resource(new SecretBuilder()
                         .withNewMetadata()
-                        .withName(SessionNames.proxySecretName(
-                                session.getMetadata().getName()))
+                        .withName(name)
                         .withNamespace(session.getMetadata().getNamespace())
                         .addNewOwnerReference()
                         .withApiVersion(session.getApiVersion())
@@ -78,10 +98,8 @@ class BrowserSessions {
                         .withController(false)
                         .endOwnerReference()
                         .endMetadata()
-                        .withType("kubernetes.io/basic-auth")
-                        .withData(Map.of(
-                                SessionProxy.USERNAME_KEY, base64(username),
-                                SessionProxy.PASSWORD_KEY, base64(password)))
+                        .withType(type)
+                        .withData(data)
                         .build())
                 .create();
     }
@@ -152,6 +170,16 @@ class BrowserSessions {
                         .withName(SessionNames.connectionSecretName(name))
                         .get())
                 .flatMap(secret -> ConnectionSecret.websocketUrl(secret.getData()));
+    }
+
+    /** The data of the session's connection Secret (base64 values); empty when it is not there (yet). */
+    Map<String, String> connectionData(String namespace, String name) {
+        return Optional.ofNullable(client.secrets()
+                        .inNamespace(namespace)
+                        .withName(SessionNames.connectionSecretName(name))
+                        .get())
+                .map(Secret::getData)
+                .orElse(Map.of());
     }
 
     /** Connection URLs of all the namespace's sessions that have one, by session name. */

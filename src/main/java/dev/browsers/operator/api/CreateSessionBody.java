@@ -14,8 +14,15 @@ import java.util.TreeSet;
  * are kept as raw JSON so that a wrong type gets a message naming the field rather than a parser error.
  */
 public class CreateSessionBody {
-    static final Set<String> HONORED =
-            Set.of("sessionId", "timeout", "inactivityTimeout", "dimensions", "userAgent", "blockAds", "proxyUrl");
+    static final Set<String> HONORED = Set.of(
+            "sessionId",
+            "timeout",
+            "inactivityTimeout",
+            "dimensions",
+            "userAgent",
+            "blockAds",
+            "proxyUrl",
+            "sessionContext");
 
     public JsonNode sessionId;
     public JsonNode timeout;
@@ -29,6 +36,8 @@ public class CreateSessionBody {
     public JsonNode blockAds;
     /** spec.proxy.server; its credentials go to a Secret of the session's. */
     public JsonNode proxyUrl;
+    /** Cookies and local storage to restore: a Secret of the session's, named by spec.context.secretRef. */
+    public JsonNode sessionContext;
 
     private final List<String> unknown = new ArrayList<>();
     private final List<Map.Entry<String, JsonNode>> refused = new ArrayList<>();

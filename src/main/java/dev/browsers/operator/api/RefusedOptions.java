@@ -77,7 +77,6 @@ final class RefusedOptions {
             Map.entry("persistProfile", FALSE),
             Map.entry("profileId", NOTHING),
             Map.entry("region", NOTHING),
-            Map.entry("sessionContext", Neutral.of("{}", JSON.objectNode())),
             Map.entry("solveCaptcha", FALSE),
             Map.entry(
                     "stealthConfig",

@@ -9,6 +9,7 @@ import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
 import dev.browsers.operator.model.v1alpha1.SecretReference;
+import dev.browsers.operator.model.v1alpha1.SessionContext;
 import dev.browsers.operator.model.v1alpha1.SessionProxy;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
@@ -53,14 +54,17 @@ class SessionLauncher {
             return join(namespace, name);
         }
         Optional<ProxyUrl.Credentials> credentials = request.proxy().flatMap(ProxyUrl::credentials);
-        if (credentials.isPresent()) {
-            try {
+        try {
+            if (credentials.isPresent()) {
                 sessions.createProxySecret(
                         created, credentials.get().username(), credentials.get().password());
-            } catch (KubernetesClientException e) {
-                sessions.requestRelease(namespace, name);
-                throw e;
             }
+            if (request.sessionContext().isPresent()) {
+                sessions.createContextSecret(created, request.sessionContext().get());
+            }
+        } catch (KubernetesClientException e) {
+            sessions.requestRelease(namespace, name);
+            throw e;
         }
         return new Launched(awaitLive(namespace, name), true);
     }
@@ -142,6 +146,9 @@ class SessionLauncher {
                         proxy.credentials().isPresent()
                                 ? new SecretReference(SessionNames.proxySecretName(name))
                                 : null)));
+        if (request.sessionContext().isPresent()) {
+            spec.withContext(new SessionContext(new SecretReference(SessionNames.contextSecretName(name))));
+        }
         return new BrowserSession(namespace, name, spec);
     }
 }

@@ -16,7 +16,8 @@ record SessionRequest(
         Optional<Dimensions> dimensions,
         Optional<String> userAgent,
         boolean blockAds,
-        Optional<ProxyUrl> proxy) {
+        Optional<ProxyUrl> proxy,
+        Optional<String> sessionContext) {
 
     /**
      * @param parsed empty for an empty body
@@ -31,6 +32,7 @@ record SessionRequest(
                     Optional.empty(),
                     Optional.empty(),
                     false,
+                    Optional.empty(),
                     Optional.empty());
         }
         CreateSessionBody body = parsed.get();
@@ -49,7 +51,8 @@ record SessionRequest(
                 present(body.dimensions).map(SessionRequest::dimensions),
                 present(body.userAgent).map(SessionRequest::userAgent),
                 present(body.blockAds).map(v -> bool("blockAds", v)).orElse(false),
-                present(body.proxyUrl).map(ProxyUrl::parse));
+                present(body.proxyUrl).map(ProxyUrl::parse),
+                present(body.sessionContext).flatMap(SessionContextBody::validate));
     }
 
     private static Optional<JsonNode> present(JsonNode node) {

@@ -2,6 +2,7 @@ package dev.browsers.operator.api;
 
 import dev.browsers.operator.config.OperatorConfig;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
+import dev.browsers.operator.model.v1alpha1.Phase;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -30,6 +31,7 @@ public class SessionsResource {
     private final SessionViews views;
     private final SessionLauncher launcher;
     private final SessionReleaser releaser;
+    private final AgentContexts contexts;
 
     SessionsResource(
             Caller caller,
@@ -37,13 +39,15 @@ public class SessionsResource {
             BrowserSessions sessions,
             SessionViews views,
             SessionLauncher launcher,
-            SessionReleaser releaser) {
+            SessionReleaser releaser,
+            AgentContexts contexts) {
         this.caller = caller;
         this.config = config;
         this.sessions = sessions;
         this.views = views;
         this.launcher = launcher;
         this.releaser = releaser;
+        this.contexts = contexts;
     }
 
     /**
@@ -72,19 +76,29 @@ public class SessionsResource {
     }
 
     /**
-     * Steel's session context (cookies, local storage) is not offered here: answered plainly, never with an empty
-     * context a caller would take for a browser without cookies.
+     * Steel's session context of a Live session, read from its browser now: its cookies and the local storage of the
+     * origins its open pages show. Any other phase has no browser to read: 409, saying which.
      */
     @GET
     @Path("{id}/context")
-    public SteelSession context(@PathParam("id") String id) {
-        if (sessions.get(caller.namespace(), SessionIds.require("session id", id)) == null) {
+    public Response context(@PathParam("id") String id) {
+        String name = SessionIds.require("session id", id);
+        BrowserSession session = sessions.get(caller.namespace(), name);
+        if (session == null) {
             throw ApiException.notFound(id);
         }
-        throw new ApiException(
-                Response.Status.NOT_IMPLEMENTED,
-                "session contexts (cookies and local storage) are not supported by this server:"
-                        + " sessionContext is refused at create, and there is no context to return");
+        Phase phase = session.statusOrEmpty().getPhase();
+        if (phase != Phase.Live) {
+            throw new ApiException(
+                    Response.Status.CONFLICT,
+                    "session " + name + " is " + (phase == null ? Phase.Pending : phase)
+                            + (phase != null && phase.isTerminal()
+                                    ? " (" + session.statusOrEmpty().getReason() + "): its browser is gone"
+                                    : ": its browser is not ready yet")
+                            + "; a context is read from a Live session");
+        }
+        String context = contexts.read(name, sessions.connectionData(caller.namespace(), name));
+        return Response.ok(context, MediaType.APPLICATION_JSON).build();
     }
 
     @GET

@@ -14,6 +14,7 @@ import dev.browsers.operator.model.Timestamps;
 import dev.browsers.operator.model.v1alpha1.BrowserPool;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
+import dev.browsers.operator.model.v1alpha1.SessionContext;
 import dev.browsers.operator.model.v1alpha1.SessionProxy;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
@@ -280,6 +281,11 @@ public class SessionPodDependent extends SessionOwnedDependent<Pod> {
                 sessionEnv.add(secretEnv(AgentContract.ENV_PROXY_USERNAME, secret, SessionProxy.USERNAME_KEY));
                 sessionEnv.add(secretEnv(AgentContract.ENV_PROXY_PASSWORD, secret, SessionProxy.PASSWORD_KEY));
             }
+        }
+        SessionContext context = spec.getContext();
+        if (context != null && context.getSecretRef() != null) {
+            sessionEnv.add(secretEnv(
+                    AgentContract.ENV_SESSION_CONTEXT, context.getSecretRef().getName(), SessionContext.SECRET_KEY));
         }
         return new ContainerBuilder()
                 .withName(AGENT_CONTAINER)

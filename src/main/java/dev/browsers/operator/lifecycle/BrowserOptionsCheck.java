@@ -3,6 +3,7 @@ package dev.browsers.operator.lifecycle;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.Dimensions;
 import dev.browsers.operator.model.v1alpha1.SecretReference;
+import dev.browsers.operator.model.v1alpha1.SessionContext;
 import dev.browsers.operator.model.v1alpha1.SessionProxy;
 import java.util.regex.Pattern;
 
@@ -50,16 +51,26 @@ final class BrowserOptionsCheck {
                         + "; allowed: scheme://host:port with scheme http, https, socks4 or socks5, no credentials"
                         + " (they go in spec.proxy.credentialsSecretRef)");
             }
-            SecretReference secret = proxy.getCredentialsSecretRef();
-            if (secret != null
-                    && (secret.getName() == null
-                            || secret.getName().length() > SecretReference.MAX_NAME_LENGTH
-                            || !SECRET_NAME.matcher(secret.getName()).matches())) {
-                throw new IllegalArgumentException("spec.proxy.credentialsSecretRef.name: "
-                        + (secret.getName() == null ? "missing" : shown(secret.getName()) + " is not a Secret name")
-                        + "; allowed: a DNS-1123 subdomain of at most " + SecretReference.MAX_NAME_LENGTH
-                        + " characters");
+            secretName("spec.proxy.credentialsSecretRef.name", proxy.getCredentialsSecretRef());
+        }
+        SessionContext context = spec.getContext();
+        if (context != null) {
+            if (context.getSecretRef() == null) {
+                throw new IllegalArgumentException("spec.context.secretRef: missing; allowed: {name: a Secret's name}");
             }
+            secretName("spec.context.secretRef.name", context.getSecretRef());
+        }
+    }
+
+    private static void secretName(String field, SecretReference secret) {
+        if (secret != null
+                && (secret.getName() == null
+                        || secret.getName().length() > SecretReference.MAX_NAME_LENGTH
+                        || !SECRET_NAME.matcher(secret.getName()).matches())) {
+            throw new IllegalArgumentException(field + ": "
+                    + (secret.getName() == null ? "missing" : shown(secret.getName()) + " is not a Secret name")
+                    + "; allowed: a DNS-1123 subdomain of at most " + SecretReference.MAX_NAME_LENGTH
+                    + " characters");
         }
     }
 

@@ -79,14 +79,16 @@ public final class SessionLifecycle {
     }
 
     /**
-     * Whether the session asks for a browser started differently (window size, user agent, proxy, ad blocking): a warm
-     * pod's browser was started before any session, with none, so such a session gets a pod of its own.
+     * Whether the session asks for a browser started differently (window size, user agent, proxy, ad blocking, a
+     * context to restore before it is Live): a warm pod's browser was started before any session, with none, so such a
+     * session gets a pod of its own.
      */
     static boolean hasBrowserOptions(BrowserSessionSpec spec) {
         return spec.getDimensions() != null
                 || spec.getUserAgent() != null
                 || spec.getProxy() != null
-                || spec.blocksAds();
+                || spec.blocksAds()
+                || spec.getContext() != null;
     }
 
     /**

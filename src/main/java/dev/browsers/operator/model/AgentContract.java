@@ -29,6 +29,11 @@ public final class AgentContract {
     public static final String ENV_PROXY_USERNAME = "AGENT_PROXY_USERNAME";
 
     public static final String ENV_PROXY_PASSWORD = "AGENT_PROXY_PASSWORD";
+    /**
+     * The session context to restore (Steel's shape, JSON), from the session's context Secret: the agent puts it into
+     * the browser before it reports ready.
+     */
+    public static final String ENV_SESSION_CONTEXT = "AGENT_SESSION_CONTEXT";
 
     /** CDP WebSockets one session's agent serves at once; one more is refused with HTTP 429. */
     public static final int DEFAULT_MAX_CONNECTIONS = 32;
@@ -90,6 +95,25 @@ public final class AgentContract {
     public static final int TOKEN_MAX_BYTES = 512;
 
     public static final int MAX_TOKEN_LENGTH = 256;
+
+    /**
+     * The session's current context, cookies and local storage in Steel's shape ({@code GET}, token required): the
+     * operator saves it before it ends the session, the REST API answers {@code GET /v1/sessions/{id}/context} with it.
+     */
+    public static final String CONTEXT_PATH = "/context";
+    /** Field of a context: the cookies, each as CDP's {@code Network.Cookie}. */
+    public static final String CONTEXT_COOKIES = "cookies";
+    /** Field of a context: local storage, an object of items per origin ({@code https://host[:port]}). */
+    public static final String CONTEXT_LOCAL_STORAGE = "localStorage";
+    /**
+     * The largest context, as compact JSON, either way: it reaches the agent as an environment variable, which Linux
+     * caps at 128 KiB, and a context read from a browser must fit to be restored.
+     */
+    public static final int CONTEXT_MAX_BYTES = 100 * 1024;
+    /** The most cookies in a context; Chromium itself keeps at most 3000. */
+    public static final int CONTEXT_MAX_COOKIES = 1000;
+    /** The most origins with local storage in a context to restore. */
+    public static final int CONTEXT_MAX_ORIGINS = 50;
 
     private AgentContract() {}
 

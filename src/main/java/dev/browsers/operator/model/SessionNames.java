@@ -29,4 +29,9 @@ public final class SessionNames {
     public static String proxySecretName(String sessionName) {
         return sessionName + "-proxy";
     }
+
+    /** The Secret the REST API writes a create's {@code sessionContext} to, owned by the session. */
+    public static String contextSecretName(String sessionName) {
+        return sessionName + "-context";
+    }
 }

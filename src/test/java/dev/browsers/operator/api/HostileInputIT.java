@@ -86,7 +86,7 @@ class HostileInputIT {
                 ("{\"timeout\": 60000" + " ".repeat(HostileRequests.BODY_LIMIT) + "}").getBytes(StandardCharsets.UTF_8);
 
         assertThat(assertJsonError(RawHttp.send(server, "POST", "/v1/sessions", KEY, body), 413))
-                .isEqualTo("request body too large; the limit is 65536 bytes");
+                .isEqualTo("request body too large; the limit is 131072 bytes");
         assertThat(sessionNames()).containsExactly(live);
     }
 

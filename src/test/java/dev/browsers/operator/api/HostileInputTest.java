@@ -82,7 +82,7 @@ class HostileInputTest extends ApiTestBase {
                 ("{\"timeout\": 60000" + " ".repeat(HostileRequests.BODY_LIMIT) + "}")
                         .getBytes(StandardCharsets.UTF_8));
 
-        assertThat(assertJsonError(answer, 413)).isEqualTo("request body too large; the limit is 65536 bytes");
+        assertThat(assertJsonError(answer, 413)).isEqualTo("request body too large; the limit is 131072 bytes");
         assertThat(answer.header("connection")).isEqualTo("close");
         assertThat(sessions()).hasSize(1);
     }

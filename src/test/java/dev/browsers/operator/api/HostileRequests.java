@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.Arguments;
  * the packaged jar, and what every answer to them must look like.
  */
 final class HostileRequests {
-    static final int BODY_LIMIT = 64 * 1024;
+    static final int BODY_LIMIT = 128 * 1024;
     static final int REQUEST_LINE_LIMIT = 4096;
     static final int HEADER_LIMIT = 8 * 1024;
     static final String TEN_MIB_SESSION_ID = "{\"sessionId\": \"" + "a".repeat(10 * 1024 * 1024) + "\"}";

@@ -48,7 +48,6 @@ class RefusedOptionsTest extends ApiTestBase {
                 "stealthConfig        | {\"somethingElse\": false}",
                 "useProxy             | true",
                 "useProxy             | {\"server\": \"http://p:1\"}",
-                "sessionContext       | {\"cookies\": []}",
             })
     void anOptionThisServerDoesNotOfferIsRefused(String option, String value) {
         api.request()
@@ -85,19 +84,6 @@ class RefusedOptionsTest extends ApiTestBase {
                 .then()
                 .statusCode(201)
                 .body("status", equalTo("live"));
-    }
-
-    @Test
-    void aSessionsContextIsNotOfferedEither() {
-        String id =
-                api.request().contentType(ContentType.JSON).post("/v1/sessions").path("id");
-        api.request()
-                .get("/v1/sessions/" + id + "/context")
-                .then()
-                .statusCode(501)
-                .header(ApiErrors.SHOULD_RETRY, "false")
-                .body("message", startsWith("session contexts (cookies and local storage) are not supported"));
-        api.request().get("/v1/sessions/no-such-session/context").then().statusCode(404);
     }
 
     @Test

@@ -35,6 +35,8 @@ class SteelSdkIT {
                     .as(run.output() + "\noperator log:\n" + operator.log())
                     .isZero();
             assertThat(run.lastLine()).isEqualTo("steel-sdk compatibility: all checks passed");
+            // The script's measurement of restoring a session context (README, "Session contexts").
+            run.output().lines().filter(l -> l.startsWith("create -> Live")).forEach(System.out::println);
             assertThat(pages.hits()).isPositive();
         }
     }

@@ -9,6 +9,7 @@ import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Dimensions;
 import dev.browsers.operator.model.v1alpha1.SecretReference;
+import dev.browsers.operator.model.v1alpha1.SessionContext;
 import dev.browsers.operator.model.v1alpha1.SessionProxy;
 import dev.browsers.operator.testing.PodSecurity;
 import dev.browsers.operator.testing.TestConfigs;
@@ -48,7 +49,8 @@ class SessionPodDependentTest {
                 .withDimensions(new Dimensions(1280, 720))
                 .withUserAgent("Checkout-Bot/1.0 (like Gecko)")
                 .withBlockAds(true)
-                .withProxy(new SessionProxy("http://proxy.example:3128", new SecretReference("proxy-login")));
+                .withProxy(new SessionProxy("http://proxy.example:3128", new SecretReference("proxy-login")))
+                .withContext(new SessionContext(new SecretReference("login-context")));
         Pod pod = desired(session(spec), Map.of());
 
         assertThat(container(pod, "browser").getArgs())
@@ -77,6 +79,10 @@ class SessionPodDependentTest {
                         .getSecretKeyRef()
                         .getKey())
                 .isEqualTo("password");
+        assertThat(env.get("AGENT_SESSION_CONTEXT").getValue()).isNull();
+        assertThat(env.get("AGENT_SESSION_CONTEXT").getValueFrom().getSecretKeyRef())
+                .satisfies(ref -> assertThat(ref.getName()).isEqualTo("login-context"))
+                .satisfies(ref -> assertThat(ref.getKey()).isEqualTo("context"));
         assertThat(agent.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
     }
 

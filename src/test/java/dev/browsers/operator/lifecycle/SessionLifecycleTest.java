@@ -18,6 +18,7 @@ import dev.browsers.operator.model.v1alpha1.Dimensions;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
 import dev.browsers.operator.model.v1alpha1.SecretReference;
+import dev.browsers.operator.model.v1alpha1.SessionContext;
 import dev.browsers.operator.model.v1alpha1.SessionProxy;
 import dev.browsers.operator.testing.TestConfigs;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -942,7 +943,13 @@ class SessionLifecycleTest {
                             new BrowserSessionSpec()
                                     .withProxy(new SessionProxy(
                                             "http://proxy.example:3128", new SecretReference("Not_A_Name"))),
-                            "spec.proxy.credentialsSecretRef.name: \"Not_A_Name\" is not a Secret name"));
+                            "spec.proxy.credentialsSecretRef.name: \"Not_A_Name\" is not a Secret name"),
+                    Arguments.of(
+                            new BrowserSessionSpec().withContext(new SessionContext()),
+                            "spec.context.secretRef: missing"),
+                    Arguments.of(
+                            new BrowserSessionSpec().withContext(new SessionContext(new SecretReference("Not_A_Name"))),
+                            "spec.context.secretRef.name: \"Not_A_Name\" is not a Secret name"));
         }
 
         @ParameterizedTest
@@ -960,7 +967,8 @@ class SessionLifecycleTest {
                     .withDimensions(new Dimensions(7680, 100))
                     .withUserAgent("Mozilla/5.0 (X11; Linux x86_64) Test/1.0")
                     .withBlockAds(true)
-                    .withProxy(new SessionProxy("socks5://[::1]:1080", new SecretReference("proxy-login")));
+                    .withProxy(new SessionProxy("socks5://[::1]:1080", new SecretReference("proxy-login")))
+                    .withContext(new SessionContext(new SecretReference("login-context")));
             BrowserSession s = session(spec);
             apply(s, decide(s, PodObservation.absent(), T0));
             Decision d = decide(s, PodObservation.absent(), T0.plusMillis(5));
@@ -1021,12 +1029,13 @@ class SessionLifecycleTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"dimensions", "userAgent", "blockAds"})
+        @ValueSource(strings = {"dimensions", "userAgent", "blockAds", "context"})
         void aSessionWithBrowserOptionsGetsAPodOfItsOwn(String option) {
             BrowserSessionSpec spec = new BrowserSessionSpec();
             switch (option) {
                 case "dimensions" -> spec.setDimensions(new Dimensions(800, 600));
                 case "userAgent" -> spec.setUserAgent("Bot/1.0");
+                case "context" -> spec.setContext(new SessionContext(new SecretReference("login-context")));
                 default -> spec.setBlockAds(true);
             }
             BrowserSession s = recorded(spec);

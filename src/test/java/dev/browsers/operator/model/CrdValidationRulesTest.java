@@ -7,6 +7,8 @@ import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Dimensions;
+import dev.browsers.operator.model.v1alpha1.SecretReference;
+import dev.browsers.operator.model.v1alpha1.SessionContext;
 import dev.browsers.operator.model.v1alpha1.SessionProxy;
 import dev.browsers.operator.testing.CrdValidationRules;
 import dev.browsers.operator.testing.CrdValidationRules.Rule;
@@ -76,6 +78,7 @@ class CrdValidationRulesTest {
                         tuple("", immutable("userAgent"), true),
                         tuple("", immutable("blockAds"), true),
                         tuple("", immutable("proxy"), true),
+                        tuple("", immutable("context"), true),
                         tuple(".spec.timeout", TIMEOUT, false),
                         tuple(".spec.inactivityTimeout", INACTIVITY, false),
                         tuple(".spec.ttlAfterFinished", TTL, false));
@@ -246,6 +249,12 @@ class CrdValidationRulesTest {
                         sized,
                         edited(sized, s -> s.getSpec().setProxy(new SessionProxy("http://other.example:3128", null)))))
                 .containsExactly(immutable("proxy"));
+        assertThat(rules.onUpdate(
+                        plain,
+                        edited(
+                                plain,
+                                s -> s.getSpec().setContext(new SessionContext(new SecretReference("login-context"))))))
+                .containsExactly(immutable("context"));
         assertThat(rules.onUpdate(plain, edited(plain, s -> s.getSpec().setUserAgent("a"))))
                 .containsExactly(immutable("userAgent"));
     }

@@ -72,6 +72,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
                 + " && (!(has(self.spec) && has(self.spec.proxy)) || self.spec.proxy == oldSelf.spec.proxy)",
         message = "spec.proxy is immutable: the browser starts with it; it can be neither set, changed nor removed"
                 + " after creation")
+@ValidationRule(
+        value = "(has(self.spec) && has(self.spec.context)) == (has(oldSelf.spec) && has(oldSelf.spec.context))"
+                + " && (!(has(self.spec) && has(self.spec.context)) || self.spec.context == oldSelf.spec.context)",
+        message = "spec.context is immutable: the browser starts with it; it can be neither set, changed nor removed"
+                + " after creation")
 public class BrowserSession extends CustomResource<BrowserSessionSpec, BrowserSessionStatus> implements Namespaced {
     public static final String GROUP = SessionLabels.GROUP;
     public static final String VERSION = "v1alpha1";

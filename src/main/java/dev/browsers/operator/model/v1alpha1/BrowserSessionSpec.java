@@ -84,7 +84,24 @@ public class BrowserSessionSpec {
     @JsonPropertyDescription("Send all of the browser's traffic through this proxy. Immutable after creation.")
     private SessionProxy proxy;
 
+    @JsonPropertyDescription("Cookies and local storage put into the browser before the session is Live, from a"
+            + " Secret. Immutable after creation.")
+    private SessionContext context;
+
     public BrowserSessionSpec() {}
+
+    public SessionContext getContext() {
+        return context;
+    }
+
+    public void setContext(SessionContext context) {
+        this.context = context;
+    }
+
+    public BrowserSessionSpec withContext(SessionContext context) {
+        this.context = context;
+        return this;
+    }
 
     public Dimensions getDimensions() {
         return dimensions;
