@@ -8,29 +8,11 @@
 // Exits 0 when every check passed; otherwise prints what failed and exits 1.
 
 import { chromium } from 'playwright-core';
+import { api, check } from './rest-api.mjs';
 
 const BASE_URL = process.env.BASE_URL;
 const KEY = process.env.STEEL_API_KEY;
 const TIMEOUT = 30000;
-
-async function api(method, path, body) {
-  const response = await fetch(BASE_URL + path, {
-    method,
-    headers: { 'steel-api-key': KEY, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await response.json();
-  if (!response.ok) {
-    throw new Error(`${method} ${path}: HTTP ${response.status} ${JSON.stringify(json)}`);
-  }
-  return json;
-}
-
-function check(condition, message) {
-  if (!condition) {
-    throw new Error(message);
-  }
-}
 
 function seconds(text) {
   const parts = text.split(':').map(Number);

@@ -9,6 +9,7 @@
 
 import Steel from 'steel-sdk';
 import puppeteer from 'puppeteer-core';
+import { check } from './rest-api.mjs';
 
 const DATA_TITLE = 'steel-sdk compatibility';
 const DATA_URL = `data:text/html,<html><head><title>${encodeURIComponent(DATA_TITLE)}</title></head><body>ok</body></html>`;
@@ -19,12 +20,6 @@ function env(name) {
     throw new Error(`environment variable ${name} is not set`);
   }
   return value;
-}
-
-function check(condition, message) {
-  if (!condition) {
-    throw new Error(message);
-  }
 }
 
 function show(value) {

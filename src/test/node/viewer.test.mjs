@@ -14,6 +14,7 @@
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { api, check } from './rest-api.mjs';
 
 const BASE_URL = process.env.BASE_URL;
 const KEY = process.env.STEEL_API_KEY;
@@ -44,25 +45,6 @@ const pages = http.createServer((request, response) => {
 });
 await new Promise((resolve) => pages.listen(0, '127.0.0.1', resolve));
 const PAGE_URL = `http://127.0.0.1:${pages.address().port}/`;
-
-async function api(method, path, body) {
-  const response = await fetch(BASE_URL + path, {
-    method,
-    headers: { 'steel-api-key': KEY, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await response.json();
-  if (!response.ok) {
-    throw new Error(`${method} ${path}: HTTP ${response.status} ${JSON.stringify(json)}`);
-  }
-  return json;
-}
-
-function check(condition, message) {
-  if (!condition) {
-    throw new Error(message);
-  }
-}
 
 function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
