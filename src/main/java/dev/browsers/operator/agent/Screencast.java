@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -300,7 +301,9 @@ final class Screencast {
         // The viewer maps its input by the frame's deviceWidth/deviceHeight, which must be the page's CSS viewport:
         // a tab opened by Target.createTarget in a window larger than the frame reports the frame's scaled size
         // there, so clicks would land off by that scale. The layout metrics say the viewport itself.
+        // Bounded: a frame waits for no answer that may never come, or the screencast, waiting for its ack, stalls.
         cdp.send(frameSession, "Page.getLayoutMetrics", new JsonObject())
+                .timeout(1, TimeUnit.SECONDS)
                 .map(metrics -> {
                     JsonObject viewport = metrics.getJsonObject("cssVisualViewport");
                     return viewport == null
