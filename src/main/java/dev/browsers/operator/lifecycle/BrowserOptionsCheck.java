@@ -8,7 +8,7 @@ import dev.browsers.operator.model.v1alpha1.SessionProxy;
 import java.util.regex.Pattern;
 
 /**
- * What the browser starts with (window size, user agent, proxy), checked by {@link SpecCheck} too, since a cluster
+ * What the browser starts with (window size, user agent, proxy, context) and where its context goes, checked by {@link SpecCheck} too, since a cluster
  * may not enforce the CRD's schema. Messages name the field, the value and what is allowed.
  */
 final class BrowserOptionsCheck {
@@ -55,20 +55,29 @@ final class BrowserOptionsCheck {
         }
         SessionContext context = spec.getContext();
         if (context != null) {
-            if (context.getSecretRef() == null) {
-                throw new IllegalArgumentException("spec.context.secretRef: missing; allowed: {name: a Secret's name}");
+            if (context.getSecretRef() == null && context.getSaveToSecret() == null) {
+                throw new IllegalArgumentException("spec.context.secretRef: missing; allowed: {name: a Secret's name},"
+                        + " spec.context.saveToSecret, or both");
             }
             secretName("spec.context.secretRef.name", context.getSecretRef());
+            if (context.getSaveToSecret() != null) {
+                secretName("spec.context.saveToSecret", context.getSaveToSecret());
+            }
         }
     }
 
     private static void secretName(String field, SecretReference secret) {
-        if (secret != null
-                && (secret.getName() == null
-                        || secret.getName().length() > SecretReference.MAX_NAME_LENGTH
-                        || !SECRET_NAME.matcher(secret.getName()).matches())) {
+        if (secret != null) {
+            secretName(field, secret.getName());
+        }
+    }
+
+    private static void secretName(String field, String name) {
+        if (name == null
+                || name.length() > SecretReference.MAX_NAME_LENGTH
+                || !SECRET_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException(field + ": "
-                    + (secret.getName() == null ? "missing" : shown(secret.getName()) + " is not a Secret name")
+                    + (name == null ? "missing" : shown(name) + " is not a Secret name")
                     + "; allowed: a DNS-1123 subdomain of at most " + SecretReference.MAX_NAME_LENGTH
                     + " characters");
         }

@@ -18,6 +18,28 @@ public final class SessionConditions {
     /** Present once the agent failed to answer; its False transition time starts the grace period. */
     public static final String AGENT_REACHABLE = "AgentReachable";
 
+    /**
+     * Set once a session with spec.context.saveToSecret has finished: True (reason {@link #SAVED}) once its context is
+     * in the Secret, False with the reason it is not. Set, it is final: the context is never saved twice.
+     */
+    public static final String CONTEXT_SAVED = "ContextSaved";
+
+    public static final String SAVED = "Saved";
+    /** Why a context was not saved: the session failed, so whatever its browser held is not trusted as a login. */
+    public static final String SESSION_FAILED = "SessionFailed";
+    /** Why a context was not saved: the session ended before it was Live; there was never a browser to read. */
+    public static final String NOT_LIVE = "NotLive";
+    /** Why a context was not saved: the pod or its browser had already ended (the agent's backstop, for one). */
+    public static final String BROWSER_GONE = "BrowserGone";
+
+    public static final String AGENT_UNREACHABLE = "AgentUnreachable";
+    /** Why a context was not saved: the browser's context is over the most a context may have. */
+    public static final String TOO_LARGE = "TooLarge";
+    /** Why a context was not saved: the Secret exists without the label that lets the operator write it. */
+    public static final String SECRET_NOT_MANAGED = "SecretNotManaged";
+    /** Why a context was not saved: the API server refused the write. */
+    public static final String SECRET_WRITE_FAILED = "SecretWriteFailed";
+
     private SessionConditions() {}
 
     public static Optional<Condition> find(BrowserSessionStatus status, String type) {

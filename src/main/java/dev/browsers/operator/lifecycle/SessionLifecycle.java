@@ -81,14 +81,14 @@ public final class SessionLifecycle {
     /**
      * Whether the session asks for a browser started differently (window size, user agent, proxy, ad blocking, a
      * context to restore before it is Live): a warm pod's browser was started before any session, with none, so such a
-     * session gets a pod of its own.
+     * session gets a pod of its own. Saving the context at the end (saveToSecret) asks nothing of the start.
      */
     static boolean hasBrowserOptions(BrowserSessionSpec spec) {
         return spec.getDimensions() != null
                 || spec.getUserAgent() != null
                 || spec.getProxy() != null
                 || spec.blocksAds()
-                || spec.getContext() != null;
+                || (spec.getContext() != null && spec.getContext().getSecretRef() != null);
     }
 
     /**
@@ -413,9 +413,16 @@ public final class SessionLifecycle {
             return Math.max(0, Duration.between(liveTime, end).toMillis()) / 1000.0;
         }
 
-        /** Terminal: make sure the pod is gone; delete the session itself once its TTL has passed. */
+        /**
+         * Terminal: save the context if asked and not yet decided, make sure the pod is gone; delete the session itself
+         * once its TTL has passed.
+         */
         private Decision afterFinish() {
-            List<Action> actions = new ArrayList<>(List.of(Action.DELETE_POD));
+            List<Action> actions = new ArrayList<>();
+            if (contextSaveDue()) {
+                actions.add(Action.SAVE_CONTEXT);
+            }
+            actions.add(Action.DELETE_POD);
             if (keepFinishedFor.isEmpty()) {
                 return decision(actions, null);
             }
@@ -426,6 +433,50 @@ public final class SessionLifecycle {
                 return decision(actions, null);
             }
             return decision(actions, deleteAt);
+        }
+
+        /**
+         * Whether the reconciler must read the context and write it to spec.context.saveToSecret before the pod goes.
+         * Decided once: a session without the ContextSaved condition is asked again after a restart, one with it never;
+         * when there is nothing to save the condition says why here.
+         */
+        private boolean contextSaveDue() {
+            var context = session.specOrEmpty().getContext();
+            if (context == null
+                    || context.getSaveToSecret() == null
+                    || SessionConditions.find(next, SessionConditions.CONTEXT_SAVED)
+                            .isPresent()) {
+                return false;
+            }
+            String secret = context.getSaveToSecret();
+            if (next.getPhase() == Phase.Failed) {
+                setCondition(
+                        SessionConditions.CONTEXT_SAVED,
+                        false,
+                        SessionConditions.SESSION_FAILED,
+                        "not saved to Secret " + secret + ": the session failed (" + next.getReason() + ")");
+                return false;
+            }
+            if (next.getLiveTime() == null) {
+                setCondition(
+                        SessionConditions.CONTEXT_SAVED,
+                        false,
+                        SessionConditions.NOT_LIVE,
+                        "not saved to Secret " + secret + ": the session ended before it was Live");
+                return false;
+            }
+            boolean browserRuns =
+                    (pod.state() == PodObservation.State.READY || pod.state() == PodObservation.State.NOT_READY)
+                            && pod.agentEndpoint() != null;
+            if (!browserRuns) {
+                setCondition(
+                        SessionConditions.CONTEXT_SAVED,
+                        false,
+                        SessionConditions.BROWSER_GONE,
+                        "not saved to Secret " + secret + ": the browser had already ended" + detail());
+                return false;
+            }
+            return true;
         }
 
         private Decision decision(List<Action> actions, Instant wakeUp) {

@@ -20,6 +20,16 @@ public final class SessionLabels {
     /** On a warm pod: no session may claim it from this time on (RFC 3339); the pool replaces it then. */
     public static final String CLAIM_BEFORE_ANNOTATION = GROUP + "/claim-before";
 
+    /**
+     * On a context Secret: "true" lets a session's {@code spec.context.saveToSecret} write to it. The operator puts it
+     * on the Secrets it creates; anyone else's Secret is written only once its owner adds it.
+     */
+    public static final String CONTEXT = GROUP + "/context";
+
+    public static final String CONTEXT_VALUE = "true";
+    /** On a context Secret: the session whose context it last received. */
+    public static final String SAVED_FROM = GROUP + "/saved-from";
+
     private SessionLabels() {}
 
     public static Map<String, String> forSession(String sessionName) {

@@ -18,4 +18,22 @@ public interface AgentClient {
 
     /** Gives the agent the session's hard deadline, for its backstop; true once the agent has taken it. */
     boolean giveDeadline(String endpoint, String token, Instant expiresAt);
+
+    /**
+     * The browser's context now, Steel's shape as JSON ({@code GET /context}); reading it is not activity. Bounded in
+     * time and size: a late or oversized answer is a failure.
+     */
+    ContextAnswer readContext(String endpoint, String token);
+
+    /** What the agent answered to {@link #readContext}. */
+    sealed interface ContextAnswer {
+        /** @param json a JSON object, at most {@code AgentContract.CONTEXT_MAX_BYTES} */
+        record Read(String json) implements ContextAnswer {}
+
+        /**
+         * @param reason one of the ContextSaved condition's reasons ({@code SessionConditions})
+         * @param message what went wrong, for the condition and the Event
+         */
+        record Failed(String reason, String message) implements ContextAnswer {}
+    }
 }

@@ -72,6 +72,7 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
     private final SessionPodDependent pod;
     private final Set<String> watchNamespaces;
     private final PoolClaims claims;
+    private final ContextSaver contexts;
 
     public BrowserSessionReconciler(
             OperatorConfig config,
@@ -89,6 +90,7 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
         this.metrics = metrics;
         this.pod = new SessionPodDependent(config);
         this.claims = new PoolClaims(pod, secret, tokens, agentPort);
+        this.contexts = new ContextSaver(agents);
     }
 
     /**
@@ -166,7 +168,7 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
         BrowserSessionStatus observed = session.getStatus();
         session.setStatus(decision.status());
         try {
-            if (apply(decision, session, context)) {
+            if (apply(decision, session, context, podObservation)) {
                 return UpdateControl.noUpdate();
             }
         } catch (ActionFailed failed) {
@@ -183,6 +185,7 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
                     context.getClient(), session, refused.get().detail(), now);
         }
         record(context, session, decision, now);
+        recordContextSave(context, session, observed, decision.status(), now);
         UpdateControl<BrowserSession> control =
                 decision.status().equals(observed) ? UpdateControl.noUpdate() : UpdateControl.patchStatus(session);
         BrowserSessionStatus decided = decision.status();
@@ -230,7 +233,8 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
     }
 
     /** Runs the decision's actions; true when the session itself was deleted. */
-    private boolean apply(Decision decision, BrowserSession session, Context<BrowserSession> context) {
+    private boolean apply(
+            Decision decision, BrowserSession session, Context<BrowserSession> context, PodObservation observed) {
         String name = session.getMetadata().getName();
         for (var action : decision.actions()) {
             switch (action) {
@@ -240,6 +244,7 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
                             () -> secret.reconcile(session, context));
                 case ENSURE_POD ->
                     ActionFailed.wrap("pod " + SessionNames.podName(name), () -> pod.reconcile(session, context));
+                case SAVE_CONTEXT -> saveContext(decision.status(), session, context, observed.agentEndpoint());
                 case DELETE_POD -> pod.delete(session, context);
                 case DELETE_SESSION -> {
                     context.getClient().resource(session).delete();
@@ -248,6 +253,42 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
             }
         }
         return false;
+    }
+
+    /**
+     * Saves the context and records the outcome in the decided status; a failure is an outcome too, never an error:
+     * the pod is deleted next whatever happened here.
+     */
+    private void saveContext(
+            BrowserSessionStatus decided, BrowserSession session, Context<BrowserSession> context, String endpoint) {
+        Optional<String> token =
+                secret.getSecondaryResource(session, context).flatMap(ConnectionSecretDependent::token);
+        ContextSaver.Outcome outcome = contexts.save(context.getClient(), session, endpoint, token);
+        SessionConditions.set(
+                decided,
+                SessionConditions.CONTEXT_SAVED,
+                outcome.saved(),
+                outcome.reason(),
+                outcome.message(),
+                session.getMetadata().getGeneration(),
+                Timestamps.format(clock.instant()));
+    }
+
+    /** One Event when the ContextSaved condition first appears: Normal when saved, Warning when not. */
+    private static void recordContextSave(
+            Context<BrowserSession> context,
+            BrowserSession session,
+            BrowserSessionStatus observed,
+            BrowserSessionStatus decided,
+            Instant now) {
+        if (observed != null
+                && SessionConditions.find(observed, SessionConditions.CONTEXT_SAVED)
+                        .isPresent()) {
+            return;
+        }
+        SessionConditions.find(decided, SessionConditions.CONTEXT_SAVED)
+                .ifPresent(c -> SessionEvents.contextSave(
+                        context.getClient(), session, "True".equals(c.getStatus()), c.getMessage(), now));
     }
 
     /** A failed action on one of the session's objects, named so that a refusal can say which. */

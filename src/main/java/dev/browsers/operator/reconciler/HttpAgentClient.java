@@ -3,18 +3,21 @@ package dev.browsers.operator.reconciler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.browsers.operator.lifecycle.ActivityObservation;
+import dev.browsers.operator.lifecycle.SessionConditions;
 import dev.browsers.operator.model.AgentContract;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
  * The agent's HTTP endpoints: {@code GET /activity} (the agent reports idle time, so clock skew between nodes does
- * not matter), {@code GET /ready} and {@code PUT /deadline}.
+ * not matter), {@code GET /ready}, {@code PUT /deadline} and {@code GET /context}.
  */
 public class HttpAgentClient implements AgentClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
@@ -23,6 +26,13 @@ public class HttpAgentClient implements AgentClient {
      * and the next question (or the kubelet's probe) comes soon.
      */
     private static final Duration READY_TIMEOUT = Duration.ofMillis(500);
+    /**
+     * Reading a context takes a CDP round trip per open page; it happens once per session, on the reconciler's thread,
+     * while the session waits for its pod to be deleted, so it may take this long and no longer.
+     */
+    private static final Duration CONTEXT_TIMEOUT = Duration.ofSeconds(5);
+    /** The agent's answer: a context of at most its limit, or a short error. */
+    private static final int MAX_CONTEXT_ANSWER_BYTES = AgentContract.CONTEXT_MAX_BYTES + 4096;
 
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
@@ -91,5 +101,70 @@ public class HttpAgentClient implements AgentClient {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    @Override
+    public ContextAnswer readContext(String endpoint, String token) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + endpoint + AgentContract.CONTEXT_PATH))
+                .header("Authorization", "Bearer " + token)
+                .timeout(CONTEXT_TIMEOUT)
+                .GET()
+                .build();
+        int status;
+        String body;
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            status = response.statusCode();
+            try (InputStream in = response.body()) {
+                byte[] bytes = in.readNBytes(MAX_CONTEXT_ANSWER_BYTES + 1);
+                if (bytes.length > MAX_CONTEXT_ANSWER_BYTES) {
+                    return new ContextAnswer.Failed(
+                            SessionConditions.TOO_LARGE,
+                            "the agent answered more than " + MAX_CONTEXT_ANSWER_BYTES + " bytes");
+                }
+                body = new String(bytes, StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            return new ContextAnswer.Failed(
+                    SessionConditions.AGENT_UNREACHABLE,
+                    "the session agent at " + endpoint + " did not answer: "
+                            + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ContextAnswer.Failed(SessionConditions.AGENT_UNREACHABLE, "interrupted");
+        }
+        return switch (status) {
+            case 200 ->
+                isObject(body)
+                        ? new ContextAnswer.Read(body)
+                        : new ContextAnswer.Failed(
+                                SessionConditions.AGENT_UNREACHABLE, "the session agent answered no JSON object");
+            case 413 -> new ContextAnswer.Failed(SessionConditions.TOO_LARGE, agentMessage(body));
+            // The agent answers 502 when it cannot read the context from the browser: the browser is gone or dying.
+            case 502 -> new ContextAnswer.Failed(SessionConditions.BROWSER_GONE, agentMessage(body));
+            default ->
+                new ContextAnswer.Failed(
+                        SessionConditions.AGENT_UNREACHABLE,
+                        "the session agent answered HTTP " + status + ": " + agentMessage(body));
+        };
+    }
+
+    private boolean isObject(String body) {
+        try {
+            return json.readTree(body).isObject();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The agent's error message, cut short: it goes into a condition and an Event. */
+    private String agentMessage(String body) {
+        String message;
+        try {
+            message = json.readTree(body).path("message").asText("");
+        } catch (IOException notJson) {
+            message = "";
+        }
+        return message.length() <= 300 ? message : message.substring(0, 300) + "…";
     }
 }

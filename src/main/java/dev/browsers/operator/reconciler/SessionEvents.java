@@ -18,13 +18,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kubernetes Events on the session: one for every transition (reason = status.reason), and {@code FailedCreate}
+ * Kubernetes Events on the session: one for every transition (reason = status.reason), one for a context saved or not
+ * ({@code ContextSaved}, {@code ContextNotSaved}), and {@code FailedCreate}
  * while the API server refuses the session's pod or Secret — one Event whose count grows with each refusal, as
  * core controllers aggregate theirs, not one per retry.
  */
 public final class SessionEvents {
     public static final String COMPONENT = "browser-operator";
     public static final String FAILED_CREATE = "FailedCreate";
+    public static final String CONTEXT_SAVED = "ContextSaved";
+    public static final String CONTEXT_NOT_SAVED = "ContextNotSaved";
     private static final Logger LOG = LoggerFactory.getLogger(SessionEvents.class);
 
     private SessionEvents() {}
@@ -34,6 +37,14 @@ public final class SessionEvents {
         String name = session.getMetadata().getName() + "."
                 + UUID.randomUUID().toString().substring(0, 8);
         record(client, session, name, transition.warning(), transition.reason().name(), transition.message(), now);
+    }
+
+    /** Whether spec.context.saveToSecret got the browser's context: once per session, Warning when not. */
+    public static void contextSave(
+            KubernetesClient client, BrowserSession session, boolean saved, String message, Instant now) {
+        String name = session.getMetadata().getName() + ".context."
+                + UUID.randomUUID().toString().substring(0, 8);
+        record(client, session, name, !saved, saved ? CONTEXT_SAVED : CONTEXT_NOT_SAVED, message, now);
     }
 
     /** The same refusal again only counts up its Event; a new message is a new Event. */

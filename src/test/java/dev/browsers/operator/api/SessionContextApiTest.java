@@ -62,6 +62,7 @@ class SessionContextApiTest extends ApiTestBase {
                                   "session": true, "sameSite": "Lax", "priority": "Medium", "sourceScheme": "Secure",
                                   "sourcePort": 443}],
                                  "localStorage": {"https://example.com": {"user": "ann"}}}"""));
+        assertThat(secret.getMetadata().getLabels()).containsEntry("browsers.dev/context", "true");
         assertThat(secret.getMetadata().getOwnerReferences())
                 .singleElement()
                 .satisfies(owner -> assertThat(owner.getUid())

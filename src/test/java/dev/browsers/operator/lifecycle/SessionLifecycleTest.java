@@ -818,6 +818,131 @@ class SessionLifecycleTest {
 
     /** Every phase crossed with every pod observation: what each combination must lead to. */
     @Nested
+    class ContextSave {
+        /** Restores from and saves to the same Secret: a login kept fresh. */
+        static BrowserSessionSpec saving() {
+            return new BrowserSessionSpec()
+                    .withTimeout("1m")
+                    .withContext(new SessionContext(new SecretReference("shop-login"), "shop-login"));
+        }
+
+        static void saved(BrowserSession s, Decision d) {
+            apply(s, d);
+            SessionConditions.set(
+                    s.getStatus(),
+                    SessionConditions.CONTEXT_SAVED,
+                    true,
+                    SessionConditions.SAVED,
+                    "Secret shop-login updated",
+                    1L,
+                    "2026-11-25T10:01:02.000Z");
+        }
+
+        @Test
+        void aTimeoutWithTheBrowserRunningSavesBeforeThePodIsDeleted() {
+            BrowserSession s = liveSession(saving());
+            Decision d = decide(s, PodObservation.ready(ENDPOINT), at(62));
+            assertThat(d.status().getReason()).isEqualTo(Reason.Timeout);
+            assertThat(d.actions()).containsExactly(Action.SAVE_CONTEXT, Action.DELETE_POD);
+            assertThat(condition(d, SessionConditions.CONTEXT_SAVED))
+                    .as("the reconciler records the outcome")
+                    .isNull();
+        }
+
+        @Test
+        void aReleaseOnRequestAndAnInactivityTimeoutSaveToo() {
+            BrowserSession released = liveSession(saving());
+            released.getSpec().setReleased(true);
+            assertThat(decide(released, PodObservation.ready(ENDPOINT), at(10)).actions())
+                    .containsExactly(Action.SAVE_CONTEXT, Action.DELETE_POD);
+
+            BrowserSession idle = liveSession(new BrowserSessionSpec()
+                    .withTimeout("1m")
+                    .withInactivityTimeout("10s")
+                    .withContext(new SessionContext(null, "shop-login")));
+            Decision d = decide(
+                    idle, PodObservation.ready(ENDPOINT), new ActivityObservation.Reported(null), at(12), POLICY);
+            assertThat(d.status().getReason()).isEqualTo(Reason.InactivityTimeout);
+            assertThat(d.actions()).containsExactly(Action.SAVE_CONTEXT, Action.DELETE_POD);
+        }
+
+        @Test
+        void aReleasedSessionWithoutTheConditionSavesAgainAfterARestartButNeverOnceItIsSet() {
+            BrowserSession s = liveSession(saving());
+            apply(s, decide(s, PodObservation.ready(ENDPOINT), at(62)));
+            // The operator stopped before it saved: the next one decides from the status alone.
+            Decision again = decide(s, PodObservation.ready(ENDPOINT), at(70));
+            assertThat(again.actions()).containsExactly(Action.SAVE_CONTEXT, Action.DELETE_POD);
+            assertThat(again.transition()).isEmpty();
+
+            saved(s, again);
+            Decision after = decide(s, PodObservation.ready(ENDPOINT), at(71));
+            assertThat(after.actions()).containsExactly(Action.DELETE_POD);
+            assertThat(condition(after, SessionConditions.CONTEXT_SAVED).getStatus())
+                    .isEqualTo("True");
+        }
+
+        @ParameterizedTest
+        @EnumSource(
+                value = PodObservation.State.class,
+                names = {"BROWSER_EXITED", "POD_FAILED", "ABSENT"})
+        void aTimeoutAfterTheBrowserEndedSavesNothingAndSaysTheBrowserWasGone(PodObservation.State state) {
+            BrowserSession s = liveSession(saving());
+            apply(s, decide(s, PodObservation.ready(ENDPOINT), at(62)));
+            // Decided again with the pod gone (the operator was away past the agent's backstop).
+            Decision d = decide(s, PodObservation.of(state, "exit code 0"), at(100));
+            assertThat(d.actions()).containsExactly(Action.DELETE_POD);
+            Condition c = condition(d, SessionConditions.CONTEXT_SAVED);
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getReason()).isEqualTo(SessionConditions.BROWSER_GONE);
+            assertThat(c.getMessage()).startsWith("not saved to Secret shop-login: the browser had already ended");
+        }
+
+        @Test
+        void aFailedSessionSavesNothing() {
+            BrowserSession s = liveSession(saving());
+            Decision d = decide(s, PodObservation.of(BROWSER_EXITED, "exit code 139"), at(10));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Failed);
+            assertThat(d.actions()).containsExactly(Action.DELETE_POD);
+            Condition c = condition(d, SessionConditions.CONTEXT_SAVED);
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getReason()).isEqualTo(SessionConditions.SESSION_FAILED);
+            assertThat(c.getMessage()).contains("shop-login").contains("BrowserCrashed");
+        }
+
+        @Test
+        void aSessionReleasedBeforeItWasLiveSavesNothing() {
+            BrowserSession s = pendingSession(saving());
+            s.getSpec().setReleased(true);
+            Decision d = decide(s, PodObservation.notReady("starting", ENDPOINT), at(1));
+            assertThat(d.status().getPhase()).isEqualTo(Phase.Released);
+            assertThat(d.actions()).containsExactly(Action.DELETE_POD);
+            assertThat(condition(d, SessionConditions.CONTEXT_SAVED).getReason())
+                    .isEqualTo(SessionConditions.NOT_LIVE);
+        }
+
+        @Test
+        void aSessionWithoutSaveToSecretHasNoConditionAndNoSave() {
+            BrowserSession s = liveSession(new BrowserSessionSpec()
+                    .withTimeout("1m")
+                    .withContext(new SessionContext(new SecretReference("shop-login"))));
+            Decision d = decide(s, PodObservation.ready(ENDPOINT), at(62));
+            assertThat(d.actions()).containsExactly(Action.DELETE_POD);
+            assertThat(condition(d, SessionConditions.CONTEXT_SAVED)).isNull();
+        }
+
+        @Test
+        void savingOnlyAsksNothingOfTheStartSoAWarmPodWillDo() {
+            BrowserSession s = acceptedSession(new BrowserSessionSpec().withContext(new SessionContext(null, "login")));
+            assertThat(SessionLifecycle.claimDue(s, SpecCheck.of(s, POLICY))).isTrue();
+            BrowserSession restoring = acceptedSession(
+                    new BrowserSessionSpec().withContext(new SessionContext(new SecretReference("login"), "login")));
+            assertThat(SessionLifecycle.claimDue(restoring, SpecCheck.of(restoring, POLICY)))
+                    .isFalse();
+        }
+    }
+
+    @Nested
     class Matrix {
         static final Map<PodObservation.State, Reason> PENDING_OUTCOME = Map.of(
                 ABSENT,
@@ -949,7 +1074,14 @@ class SessionLifecycleTest {
                             "spec.context.secretRef: missing"),
                     Arguments.of(
                             new BrowserSessionSpec().withContext(new SessionContext(new SecretReference("Not_A_Name"))),
-                            "spec.context.secretRef.name: \"Not_A_Name\" is not a Secret name"));
+                            "spec.context.secretRef.name: \"Not_A_Name\" is not a Secret name"),
+                    Arguments.of(
+                            new BrowserSessionSpec().withContext(new SessionContext(null, "Not_A_Name")),
+                            "spec.context.saveToSecret: \"Not_A_Name\" is not a Secret name; allowed: a DNS-1123"),
+                    Arguments.of(
+                            new BrowserSessionSpec()
+                                    .withContext(new SessionContext(new SecretReference("login"), "x".repeat(254))),
+                            "spec.context.saveToSecret: \"xxxx"));
         }
 
         @ParameterizedTest

@@ -8,11 +8,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Session agents as the reconciler reaches them, for tests without pods: they answer as set and remember what the
  * operator asked and told them. By default no client was ever active, the browser never answers before the pod's
- * status says Ready, and every deadline is taken.
+ * status says Ready, every deadline is taken, and the browser's context is empty.
  */
 public final class FakeAgents implements AgentClient {
     /** How an agent answers {@code GET /activity}. */
@@ -32,6 +33,11 @@ public final class FakeAgents implements AgentClient {
     public final List<Map.Entry<String, Instant>> deadlinesGiven = new CopyOnWriteArrayList<>();
     /** The deadline each agent holds, by endpoint. */
     public final Map<String, Instant> deadlines = new ConcurrentHashMap<>();
+    /** How the agents answer {@code GET /context}. */
+    public final AtomicReference<ContextAnswer> context =
+            new AtomicReference<>(new ContextAnswer.Read("{\"cookies\":[],\"localStorage\":{}}"));
+    /** Every context read, in order: endpoint and token. */
+    public final List<String> contextsRead = new CopyOnWriteArrayList<>();
 
     public FakeAgents() {
         this((endpoint, token, now) -> new ActivityObservation.Reported(null));
@@ -60,5 +66,11 @@ public final class FakeAgents implements AgentClient {
             return true;
         }
         return false;
+    }
+
+    @Override
+    public ContextAnswer readContext(String endpoint, String token) {
+        contextsRead.add(endpoint + " " + token);
+        return context.get();
     }
 }
