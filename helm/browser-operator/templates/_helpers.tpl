@@ -158,7 +158,8 @@ are mapped onto the operator's names.
 - apiGroups: [""]
   resources: [pods]
   verbs: [get, list, watch, create, update, patch, delete]
-# Connection secrets (token, URL){{ if .Values.restApi.enabled }}; REST API keys{{ end }}.
+# Connection secrets (token, URL); context Secrets, read for spec.context.secretRef and written (get, create,
+# update) for spec.context.saveToSecret{{ if .Values.restApi.enabled }}; REST API keys{{ end }}.
 - apiGroups: [""]
   resources: [secrets]
   verbs: [get, list, watch, create, update]

@@ -61,6 +61,12 @@ class CrdValidationRulesTest {
             copy.getSpec().setUserAgent(session.getSpec().getUserAgent());
             copy.getSpec().setBlockAds(session.getSpec().getBlockAds());
             copy.getSpec().setProxy(session.getSpec().getProxy());
+            SessionContext context = session.getSpec().getContext();
+            copy.getSpec()
+                    .setContext(
+                            context == null
+                                    ? null
+                                    : new SessionContext(context.getSecretRef(), context.getSaveToSecret()));
         }
         edit.accept(copy);
         return copy;
@@ -255,6 +261,14 @@ class CrdValidationRulesTest {
                                 plain,
                                 s -> s.getSpec().setContext(new SessionContext(new SecretReference("login-context"))))))
                 .containsExactly(immutable("context"));
+        BrowserSession restoring =
+                session(new BrowserSessionSpec().withContext(new SessionContext(new SecretReference("login"))));
+        assertThat(rules.onUpdate(
+                        restoring,
+                        edited(restoring, s -> s.getSpec().getContext().setSaveToSecret("login"))))
+                .containsExactly(immutable("context"));
+        assertThat(rules.onUpdate(restoring, edited(restoring, s -> s.getSpec().setTimeout("20m"))))
+                .isEmpty();
         assertThat(rules.onUpdate(plain, edited(plain, s -> s.getSpec().setUserAgent("a"))))
                 .containsExactly(immutable("userAgent"));
     }

@@ -16,23 +16,31 @@ import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
+import dev.browsers.operator.model.v1alpha1.SecretReference;
+import dev.browsers.operator.model.v1alpha1.SessionContext;
 import dev.browsers.operator.testing.FakeAgents;
 import dev.browsers.operator.testing.MutableClock;
 import dev.browsers.operator.testing.OperatorHarness;
 import dev.browsers.operator.testing.Pods;
 import dev.browsers.operator.testing.Sessions;
 import dev.browsers.operator.testing.TestConfigs;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -521,6 +529,251 @@ class BrowserSessionReconcilerTest {
         }
         assertThat(sessions.status("over-max").getMessage()).contains("\"48h\"").contains("at most 24h");
         assertThat(sessions.status("no-class").getMessage()).contains("allowed: default");
+    }
+
+    static final String CONTEXT =
+            "{\"cookies\":[{\"name\":\"login\",\"value\":\"s3cret\",\"domain\":\"shop.example\"}],"
+                    + "\"localStorage\":{\"https://shop.example\":{\"user\":\"ann\"}}}";
+
+    static BrowserSessionSpec savingTo(String secret) {
+        return new BrowserSessionSpec().withContext(new SessionContext(null, secret));
+    }
+
+    FakeAgents agentsWithContext() {
+        FakeAgents agents = new FakeAgents();
+        agents.context.set(new AgentClient.ContextAnswer.Read(CONTEXT));
+        return agents;
+    }
+
+    Secret secret(String name) {
+        return client.secrets().inNamespace(ns).withName(name).get();
+    }
+
+    static String decoded(Secret secret, String key) {
+        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    }
+
+    Condition awaitContextSaved(String session) {
+        return await().until(
+                        () -> Optional.ofNullable(sessions.status(session))
+                                .flatMap(s -> SessionConditions.find(s, SessionConditions.CONTEXT_SAVED)),
+                        Optional::isPresent)
+                .orElseThrow();
+    }
+
+    Event awaitEvent(String session, String reason) {
+        return await().until(
+                        () -> sessions.events(session).stream()
+                                .filter(e -> reason.equals(e.getReason()))
+                                .toList(),
+                        events -> !events.isEmpty())
+                .get(0);
+    }
+
+    @Test
+    void aTimeoutSavesTheContextToANewSecretThatOutlivesTheSessionThenDeletesThePod() {
+        FakeAgents agents = agentsWithContext();
+        operator = harness(KEEP_FINISHED, agents).start();
+        sessions.create("saver", savingTo("shop-login").withTimeout("2s"));
+        awaitPodAndSet("saver", Pods.ready("10.1.3.1"));
+        sessions.awaitPhase("saver", Phase.Live);
+        assertThat(sessions.awaitPhase("saver", Phase.Released).getReason()).isEqualTo(Reason.Timeout);
+
+        Condition saved = awaitContextSaved("saver");
+        assertThat(saved.getStatus()).isEqualTo("True");
+        assertThat(saved.getReason()).isEqualTo("Saved");
+        assertThat(saved.getMessage()).contains("Secret shop-login created").doesNotContain("s3cret");
+        Secret secret = secret("shop-login");
+        assertThat(decoded(secret, "context")).isEqualTo(CONTEXT);
+        assertThat(secret.getType()).isEqualTo("Opaque");
+        assertThat(secret.getMetadata().getLabels())
+                .containsEntry("browsers.dev/context", "true")
+                .containsEntry("browsers.dev/saved-from", "saver");
+        assertThat(secret.getMetadata().getOwnerReferences()).isNullOrEmpty();
+        String token = ConnectionSecretDependent.token(sessions.connectionSecret("saver"))
+                .orElseThrow();
+        assertThat(agents.contextsRead).containsExactly("10.1.3.1:9222 " + token);
+        await().until(() -> Pods.get(client, ns, "saver-browser") == null);
+        Event event = awaitEvent("saver", "ContextSaved");
+        assertThat(event.getType()).isEqualTo("Normal");
+        assertThat(Serialization.asJson(client.resources(BrowserSession.class)
+                        .inNamespace(ns)
+                        .withName("saver")
+                        .get()))
+                .doesNotContain("s3cret");
+
+        // The Secret is the session's no more than any other: deleting the session leaves it.
+        try (OwnerReferenceCollector gc = new OwnerReferenceCollector(client)) {
+            client.resources(BrowserSession.class)
+                    .inNamespace(ns)
+                    .withName("saver")
+                    .delete();
+            await().until(() -> sessions.connectionSecret("saver") == null);
+            assertThat(secret("shop-login")).isNotNull();
+        }
+    }
+
+    @Test
+    void aReleaseUpdatesAManagedSecretKeepingItsOtherKeys() {
+        client.secrets()
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName("kept-login")
+                        .withNamespace(ns)
+                        .withLabels(Map.of("browsers.dev/context", "true", "team", "shop"))
+                        .endMetadata()
+                        .withType("Opaque")
+                        .withData(Map.of(
+                                "context",
+                                Base64.getEncoder().encodeToString("{\"cookies\":[]}".getBytes(StandardCharsets.UTF_8)),
+                                "note",
+                                Base64.getEncoder().encodeToString("hello".getBytes(StandardCharsets.UTF_8))))
+                        .build())
+                .create();
+        operator = harness(KEEP_FINISHED, agentsWithContext()).start();
+        sessions.create(
+                "refresh",
+                new BrowserSessionSpec()
+                        .withContext(new SessionContext(new SecretReference("kept-login"), "kept-login")));
+        awaitPodAndSet("refresh", Pods.ready("10.1.3.2"));
+        sessions.awaitPhase("refresh", Phase.Live);
+        sessions.editSpec("refresh", spec -> spec.setReleased(true));
+        assertThat(sessions.awaitPhase("refresh", Phase.Released).getReason()).isEqualTo(Reason.Released);
+
+        assertThat(awaitContextSaved("refresh").getMessage()).contains("Secret kept-login updated");
+        Secret secret = secret("kept-login");
+        assertThat(decoded(secret, "context")).isEqualTo(CONTEXT);
+        assertThat(decoded(secret, "note")).isEqualTo("hello");
+        assertThat(secret.getMetadata().getLabels())
+                .containsEntry("team", "shop")
+                .containsEntry("browsers.dev/saved-from", "refresh");
+        await().until(() -> Pods.get(client, ns, "refresh-browser") == null);
+    }
+
+    @Test
+    void aSecretWithoutTheLabelIsNotTouchedAndTheSessionSaysWhichLabelToAdd() {
+        Secret foreign = client.secrets()
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName("db-password")
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withData(Map.of(
+                                "context",
+                                Base64.getEncoder().encodeToString("hunter2".getBytes(StandardCharsets.UTF_8))))
+                        .build())
+                .create();
+        FakeAgents agents = agentsWithContext();
+        operator = harness(KEEP_FINISHED, agents).start();
+        sessions.create("sneaky", savingTo("db-password"));
+        awaitPodAndSet("sneaky", Pods.ready("10.1.3.3"));
+        sessions.awaitPhase("sneaky", Phase.Live);
+        sessions.editSpec("sneaky", spec -> spec.setReleased(true));
+
+        Condition notSaved = awaitContextSaved("sneaky");
+        assertThat(notSaved.getStatus()).isEqualTo("False");
+        assertThat(notSaved.getReason()).isEqualTo("SecretNotManaged");
+        assertThat(notSaved.getMessage()).contains("db-password").contains("browsers.dev/context=true");
+        Secret after = secret("db-password");
+        assertThat(after.getData()).isEqualTo(foreign.getData());
+        assertThat(after.getMetadata().getResourceVersion())
+                .isEqualTo(foreign.getMetadata().getResourceVersion());
+        Event event = awaitEvent("sneaky", "ContextNotSaved");
+        assertThat(event.getType()).isEqualTo("Warning");
+        assertThat(event.getMessage()).contains("browsers.dev/context=true");
+        await().until(() -> Pods.get(client, ns, "sneaky-browser") == null);
+    }
+
+    @Test
+    void aFailedSessionSavesNothingAndSaysSo() {
+        FakeAgents agents = agentsWithContext();
+        operator = harness(KEEP_FINISHED, agents).start();
+        sessions.create("crashed", savingTo("crash-login"));
+        awaitPodAndSet("crashed", Pods.ready("10.1.3.4"));
+        sessions.awaitPhase("crashed", Phase.Live);
+        Pods.setStatus(client, ns, "crashed-browser", Pods.browserExited(139));
+        sessions.awaitPhase("crashed", Phase.Failed);
+
+        Condition notSaved = awaitContextSaved("crashed");
+        assertThat(notSaved.getStatus()).isEqualTo("False");
+        assertThat(notSaved.getReason()).isEqualTo("SessionFailed");
+        Event event = awaitEvent("crashed", "ContextNotSaved");
+        assertThat(event.getType()).isEqualTo("Warning");
+        assertThat(event.getMessage()).contains("crash-login").contains("BrowserCrashed");
+        assertThat(agents.contextsRead).isEmpty();
+        assertThat(secret("crash-login")).isNull();
+    }
+
+    @Test
+    void anUnreachableAgentDoesNotKeepThePodAndTheSessionSaysWhy() {
+        FakeAgents agents = new FakeAgents();
+        agents.context.set(new AgentClient.ContextAnswer.Failed(
+                "AgentUnreachable", "the session agent at 10.1.3.5:9222 did not answer: connection refused"));
+        operator = harness(KEEP_FINISHED, agents).start();
+        sessions.create("mute", savingTo("mute-login"));
+        awaitPodAndSet("mute", Pods.ready("10.1.3.5"));
+        sessions.awaitPhase("mute", Phase.Live);
+        sessions.editSpec("mute", spec -> spec.setReleased(true));
+
+        await().until(() -> Pods.get(client, ns, "mute-browser") == null);
+        Condition notSaved = awaitContextSaved("mute");
+        assertThat(notSaved.getStatus()).isEqualTo("False");
+        assertThat(notSaved.getReason()).isEqualTo("AgentUnreachable");
+        assertThat(notSaved.getMessage()).contains("mute-login").contains("connection refused");
+        assertThat(awaitEvent("mute", "ContextNotSaved").getType()).isEqualTo("Warning");
+        assertThat(sessions.status("mute").getPhase()).isEqualTo(Phase.Released);
+        assertThat(secret("mute-login")).isNull();
+    }
+
+    @Test
+    void anOperatorStoppedBetweenReleasedAndTheSaveSavesOnceWhenItIsBack() {
+        FakeAgents agents = agentsWithContext();
+        operator = harness(KEEP_FINISHED, agents).start();
+        sessions.create("resumed", savingTo("resumed-login"));
+        awaitPodAndSet("resumed", Pods.ready("10.1.3.6"));
+        sessions.awaitPhase("resumed", Phase.Live);
+        operator.stop();
+
+        // What the old operator wrote before it stopped: Released, and nothing saved yet.
+        sessions.editSpec("resumed", spec -> spec.setReleased(true));
+        sessions.editStatus("resumed", status -> {
+            status.setPhase(Phase.Released);
+            status.setReason(Reason.Released);
+            status.setMessage("released on request (spec.released)");
+            status.setFinishedTime(Timestamps.format(clock.instant()));
+            SessionConditions.remove(status, SessionConditions.READY);
+        });
+        assertThat(Pods.get(client, ns, "resumed-browser")).isNotNull();
+        operator = harness(KEEP_FINISHED, agents).start();
+
+        Condition saved = awaitContextSaved("resumed");
+        assertThat(saved.getStatus()).as(saved.getMessage()).isEqualTo("True");
+        assertThat(decoded(secret("resumed-login"), "context")).isEqualTo(CONTEXT);
+        await().until(() -> Pods.get(client, ns, "resumed-browser") == null);
+
+        // Reconciled again (a new generation), and again after another restart: never saved twice.
+        BrowserSession edited = sessions.editSpec("resumed", spec -> spec.setTtlAfterFinished("2h"));
+        await().until(() -> sessions.status("resumed").getObservedGeneration()
+                >= edited.getMetadata().getGeneration());
+        operator.stop();
+        operator = harness(KEEP_FINISHED, agents).start();
+        BrowserSession again = sessions.editSpec("resumed", spec -> spec.setTtlAfterFinished("3h"));
+        await().until(() -> sessions.status("resumed").getObservedGeneration()
+                >= again.getMetadata().getGeneration());
+        assertThat(agents.contextsRead).hasSize(1);
+        assertThat(sessions.events("resumed").stream()
+                        .filter(e -> e.getReason().startsWith("Context"))
+                        .count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aBadSaveToSecretFailsWithInvalidSpecNamingTheField() {
+        startOperator();
+        sessions.create("bad-save", savingTo("Not_A_Name"));
+        BrowserSessionStatus status = sessions.awaitPhase("bad-save", Phase.Failed);
+        assertThat(status.getReason()).isEqualTo(Reason.InvalidSpec);
+        assertThat(status.getMessage()).startsWith("spec.context.saveToSecret: \"Not_A_Name\" is not a Secret name");
     }
 
     void awaitPodAndSet(String session, io.fabric8.kubernetes.api.model.PodStatus podStatus) {

@@ -43,6 +43,17 @@ public final class Sessions {
                 });
     }
 
+    /** Writes the status subresource as an operator would (e.g. one that stopped right after writing it). */
+    public BrowserSession editStatus(String name, Consumer<BrowserSessionStatus> edit) {
+        return client.resources(BrowserSession.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .editStatus(s -> {
+                    edit.accept(s.getStatus());
+                    return s;
+                });
+    }
+
     /** Null while the session does not exist or has no status yet. */
     public BrowserSessionStatus status(String name) {
         BrowserSession s = client.resources(BrowserSession.class)

@@ -85,7 +85,7 @@ public class BrowserSessionSpec {
     private SessionProxy proxy;
 
     @JsonPropertyDescription("Cookies and local storage put into the browser before the session is Live, from a"
-            + " Secret. Immutable after creation.")
+            + " Secret, and saved to a Secret when it is released. Immutable after creation.")
     private SessionContext context;
 
     public BrowserSessionSpec() {}
