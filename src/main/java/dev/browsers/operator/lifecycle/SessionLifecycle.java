@@ -448,21 +448,25 @@ public final class SessionLifecycle {
                             .isPresent()) {
                 return false;
             }
-            String secret = context.getSaveToSecret();
-            if (next.getPhase() == Phase.Failed) {
-                setCondition(
-                        SessionConditions.CONTEXT_SAVED,
-                        false,
-                        SessionConditions.SESSION_FAILED,
-                        "not saved to Secret " + secret + ": the session failed (" + next.getReason() + ")");
+            if (next.getReason() == Reason.InvalidSpec) {
+                // The spec is refused as a whole, saveToSecret with it; its value is not repeated anywhere.
                 return false;
             }
+            String secret = context.getSaveToSecret();
             if (next.getLiveTime() == null) {
                 setCondition(
                         SessionConditions.CONTEXT_SAVED,
                         false,
                         SessionConditions.NOT_LIVE,
                         "not saved to Secret " + secret + ": the session ended before it was Live");
+                return false;
+            }
+            if (next.getPhase() == Phase.Failed) {
+                setCondition(
+                        SessionConditions.CONTEXT_SAVED,
+                        false,
+                        SessionConditions.SESSION_FAILED,
+                        "not saved to Secret " + secret + ": the session failed (" + next.getReason() + ")");
                 return false;
             }
             boolean browserRuns =

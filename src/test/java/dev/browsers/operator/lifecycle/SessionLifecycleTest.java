@@ -922,6 +922,17 @@ class SessionLifecycleTest {
         }
 
         @Test
+        void anInvalidSpecSaysNothingOfTheSave() {
+            Decision d = decide(
+                    session(new BrowserSessionSpec().withContext(new SessionContext(null, "Bad\nName"))),
+                    PodObservation.absent(),
+                    T0);
+            assertThat(d.status().getReason()).isEqualTo(Reason.InvalidSpec);
+            assertThat(d.actions()).containsExactly(Action.DELETE_POD);
+            assertThat(condition(d, SessionConditions.CONTEXT_SAVED)).isNull();
+        }
+
+        @Test
         void aSessionWithoutSaveToSecretHasNoConditionAndNoSave() {
             BrowserSession s = liveSession(new BrowserSessionSpec()
                     .withTimeout("1m")

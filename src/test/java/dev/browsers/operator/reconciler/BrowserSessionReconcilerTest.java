@@ -774,6 +774,8 @@ class BrowserSessionReconcilerTest {
         BrowserSessionStatus status = sessions.awaitPhase("bad-save", Phase.Failed);
         assertThat(status.getReason()).isEqualTo(Reason.InvalidSpec);
         assertThat(status.getMessage()).startsWith("spec.context.saveToSecret: \"Not_A_Name\" is not a Secret name");
+        assertThat(SessionConditions.find(status, SessionConditions.CONTEXT_SAVED))
+                .isEmpty();
     }
 
     void awaitPodAndSet(String session, io.fabric8.kubernetes.api.model.PodStatus podStatus) {
