@@ -8,8 +8,9 @@ import dev.browsers.operator.model.v1alpha1.SessionProxy;
 import java.util.regex.Pattern;
 
 /**
- * What the browser starts with (window size, user agent, proxy, context) and where its context goes, checked by {@link SpecCheck} too, since a cluster
- * may not enforce the CRD's schema. Messages name the field, the value and what is allowed.
+ * What the browser starts with (window size, user agent, proxy, context) and where its context goes, checked by
+ * {@link SpecCheck} too, since a cluster may not enforce the CRD's schema. Messages name the field, the value and what
+ * is allowed.
  */
 final class BrowserOptionsCheck {
     private static final int SHOWN_CHARACTERS = 64;
