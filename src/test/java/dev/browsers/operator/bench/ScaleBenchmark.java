@@ -48,8 +48,11 @@ import java.util.regex.Pattern;
  * the others are kept (ttl 0): Live and finished sessions together. Prints reconcile time (from the operator's own
  * histogram), release lateness (from the sessions' status), heap after a full GC and CPU seconds; asserts nothing.
  *
- * <pre>./mvnw -q package -DskipTests && ./mvnw -q test-compile exec:java \
- *     -Dexec.mainClass=dev.browsers.operator.bench.ScaleBenchmark -Dsessions=1000,5000,10000</pre>
+ * With {@code -Dkubeconfig=PATH} it runs against that cluster's API server instead of the mock store (README,
+ * Performance), whose per-request scan of every stored object limits it beyond a few thousand sessions.
+ *
+ * <pre>./mvnw -q package -DskipTests && ./mvnw -q test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=dev.browsers.operator.bench.ScaleBenchmark -Dsessions=1000,10000 -Dkubeconfig=$KUBECONFIG</pre>
  */
 public final class ScaleBenchmark {
     static final String NS = "scale";
@@ -87,11 +90,14 @@ public final class ScaleBenchmark {
                     .get();
             String kubeconfig = System.getProperty("kubeconfig");
             if (kubeconfig != null) {
+                // This kubelet, not the cluster's own fake one (disabled by FAKE_KUBELET_SELECTOR): it writes statuses
+                // in parallel, so that pods start as fast as the operator creates them.
                 try (KubernetesClient client = new KubernetesClientBuilder()
-                        .withConfig(new ConfigBuilder(Config.autoConfigure(null))
-                                .withRequestTimeout(60_000)
-                                .build())
-                        .build()) {
+                                .withConfig(new ConfigBuilder(Config.autoConfigure(null))
+                                        .withRequestTimeout(60_000)
+                                        .build())
+                                .build();
+                        FakeKubelet kubelet = FakeKubelet.start(client, "127.0.0.1", 8)) {
                     measure(
                             sessions,
                             client,
@@ -107,7 +113,7 @@ public final class ScaleBenchmark {
                                     .withRequestTimeout(60_000)
                                     .build())
                             .build();
-                    FakeKubelet kubelet = FakeKubelet.start(client)) {
+                    FakeKubelet kubelet = FakeKubelet.start(client, "127.0.0.1", 8)) {
                 // The mock server records every request; forget them as a long-running store must.
                 ScheduledExecutorService trimmer = Executors.newSingleThreadScheduledExecutor();
                 trimmer.scheduleAtFixedRate(api::forgetRecordedRequests, 5, 5, TimeUnit.SECONDS);
