@@ -2,6 +2,7 @@ package dev.browsers.operator.testing;
 
 import dev.browsers.operator.model.SessionLabels;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -111,10 +112,12 @@ public final class FakeKubelet implements AutoCloseable {
     }
 
     private void start(Pod pod) {
-        // A real API server gives every new pod the phase Pending; the mock server none.
-        if (pod.getStatus() != null
-                && pod.getStatus().getPhase() != null
-                && !pod.getStatus().getPhase().equals("Pending")) {
+        // A real API server gives every new pod the phase Pending and nothing else; the mock server no status.
+        PodStatus status = pod.getStatus();
+        if (status != null
+                && (status.getPhase() != null && !status.getPhase().equals("Pending")
+                        || status.getConditions() != null
+                                && !status.getConditions().isEmpty())) {
             return;
         }
         String session = pod.getMetadata().getLabels().get(SessionLabels.SESSION);
