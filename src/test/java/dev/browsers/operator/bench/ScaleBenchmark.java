@@ -137,17 +137,19 @@ public final class ScaleBenchmark {
     }
 
     static void measure(int sessions, KubernetesClient client, int agentPort, String... apiArgs) throws Exception {
-        if (client.namespaces().withName(NS).get() == null) {
+        // A namespace of its own for each size: the sessions of a run are kept when it ends.
+        String ns = NS + "-" + sessions;
+        if (client.namespaces().withName(ns).get() == null) {
             client.namespaces()
                     .resource(new NamespaceBuilder()
                             .withNewMetadata()
-                            .withName(NS)
+                            .withName(ns)
                             .endMetadata()
                             .build())
                     .create();
         }
         SharedIndexInformer<BrowserSession> watched =
-                client.resources(BrowserSession.class).inNamespace(NS).inform();
+                client.resources(BrowserSession.class).inNamespace(ns).inform();
         int metricsPort = Processes.freePort();
         List<String> args = new ArrayList<>(List.of(apiArgs));
         args.addAll(List.of(
@@ -176,7 +178,7 @@ public final class ScaleBenchmark {
                     }
                     int timeout = expireAfter + (n % spread);
                     return client.resource(new BrowserSession(
-                                    NS, "s-" + n, new BrowserSessionSpec().withTimeout(timeout + "s")))
+                                    ns, "s-" + n, new BrowserSessionSpec().withTimeout(timeout + "s")))
                             .create();
                 }));
             }
@@ -202,13 +204,20 @@ public final class ScaleBenchmark {
             long heapFinished = heapAfterGc(pid);
             double cpu = cpuSeconds(pid) - cpuAtStart;
 
+            // Deadlines that fell while sessions were still being created compete with the creates for the
+            // reconciler's threads and the API server; the ones after show the steady state.
+            Instant createdAllAt = createStart.plus(creating);
             List<Double> lateness = new ArrayList<>();
+            List<Double> latenessDuringCreates = new ArrayList<>();
+            List<Double> latenessAfterCreates = new ArrayList<>();
             for (BrowserSession s : watched.getStore().list()) {
                 if (s.getStatus().getReason() == Reason.Timeout) {
-                    lateness.add((double) Duration.between(
-                                    Timestamps.parse(s.getStatus().getExpiresAt()),
-                                    Timestamps.parse(s.getStatus().getFinishedTime()))
-                            .toMillis());
+                    Instant expiresAt = Timestamps.parse(s.getStatus().getExpiresAt());
+                    double late = Duration.between(
+                                    expiresAt, Timestamps.parse(s.getStatus().getFinishedTime()))
+                            .toMillis();
+                    lateness.add(late);
+                    (expiresAt.isBefore(createdAllAt) ? latenessDuringCreates : latenessAfterCreates).add(late);
                 }
             }
             watched.close();
@@ -224,6 +233,13 @@ public final class ScaleBenchmark {
                     + histogram(metrics, metricsAtLive, "browser_sessions_reconcile_seconds"));
             System.out.println("release lateness (finishedTime - expiresAt, " + lateness.size() + " by timeout): "
                     + new Percentiles(lateness).summary(" ms"));
+            for (var part : Map.of(
+                            "during the creates", latenessDuringCreates, "after the creates", latenessAfterCreates)
+                    .entrySet()) {
+                System.out.println("  deadlines " + part.getKey() + " ("
+                        + part.getValue().size() + "): "
+                        + (part.getValue().isEmpty() ? "none" : new Percentiles(part.getValue()).summary(" ms")));
+            }
             System.out.printf(
                     Locale.ROOT,
                     "heap after full GC: %d MiB all Live, %d MiB all finished; operator CPU %.1f s; RSS %d MiB%n",
