@@ -2,6 +2,7 @@ package dev.browsers.operator.testing;
 
 import dev.browsers.operator.model.SessionLabels;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -23,17 +24,20 @@ public final class FakeKubelet implements AutoCloseable {
     public static final String POD_IP = "10.1.2.3";
 
     private final KubernetesClient client;
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor();
+    private final ScheduledExecutorService worker;
     private final Duration startDelay;
+    private final String podIp;
     private final SharedIndexInformer<Pod> informer;
     private final Map<String, Instant> readyAt = new ConcurrentHashMap<>();
     private final Map<String, Instant> goneAt = new ConcurrentHashMap<>();
     private final Map<String, Integer> podsCreated = new ConcurrentHashMap<>();
     private final Map<String, Integer> poolPodsCreated = new ConcurrentHashMap<>();
 
-    private FakeKubelet(KubernetesClient client, Duration startDelay) {
+    private FakeKubelet(KubernetesClient client, Duration startDelay, String podIp, int workers) {
         this.client = client;
         this.startDelay = startDelay;
+        this.podIp = podIp;
+        this.worker = Executors.newScheduledThreadPool(workers);
         this.informer = client.pods()
                 .inAnyNamespace()
                 .withLabel(SessionLabels.MANAGED_BY, SessionLabels.MANAGED_BY_VALUE)
@@ -51,7 +55,14 @@ public final class FakeKubelet implements AutoCloseable {
                     }
 
                     @Override
-                    public void onUpdate(Pod oldPod, Pod newPod) {}
+                    public void onUpdate(Pod oldPod, Pod newPod) {
+                        // A real API server keeps a deleted pod until its kubelet confirms the containers are gone.
+                        if (newPod.getMetadata().getDeletionTimestamp() != null
+                                && oldPod.getMetadata().getDeletionTimestamp() == null) {
+                            worker.execute(() ->
+                                    client.resource(newPod).withGracePeriod(0).delete());
+                        }
+                    }
 
                     @Override
                     public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
@@ -64,12 +75,20 @@ public final class FakeKubelet implements AutoCloseable {
     }
 
     public static FakeKubelet start(KubernetesClient client) {
-        return new FakeKubelet(client, Duration.ZERO);
+        return new FakeKubelet(client, Duration.ZERO, POD_IP, 1);
+    }
+
+    /**
+     * A kubelet for many pods against a real API server: this many status writes in flight, every pod at this address
+     * (where a test serves the agents), and deleted pods removed at once as a kubelet would after stopping them.
+     */
+    public static FakeKubelet start(KubernetesClient client, String podIp, int workers) {
+        return new FakeKubelet(client, Duration.ZERO, podIp, workers);
     }
 
     /** A kubelet that takes this long from a pod's creation to its Ready status (a node pulling, starting, probing). */
     public static FakeKubelet start(KubernetesClient client, Duration startDelay) {
-        return new FakeKubelet(client, startDelay);
+        return new FakeKubelet(client, startDelay, POD_IP, 1);
     }
 
     /** When each session's pod was made Ready (the API server had accepted the status), by session name. */
@@ -93,7 +112,12 @@ public final class FakeKubelet implements AutoCloseable {
     }
 
     private void start(Pod pod) {
-        if (pod.getStatus() != null && pod.getStatus().getPhase() != null) {
+        // A real API server gives every new pod the phase Pending and nothing else; the mock server no status.
+        PodStatus status = pod.getStatus();
+        if (status != null
+                && (status.getPhase() != null && !status.getPhase().equals("Pending")
+                        || status.getConditions() != null
+                                && !status.getConditions().isEmpty())) {
             return;
         }
         String session = pod.getMetadata().getLabels().get(SessionLabels.SESSION);
@@ -102,7 +126,7 @@ public final class FakeKubelet implements AutoCloseable {
                 client,
                 pod.getMetadata().getNamespace(),
                 pod.getMetadata().getName(),
-                doomed ? Pods.failed("Evicted", "the node ran out of memory") : Pods.ready(POD_IP));
+                doomed ? Pods.failed("Evicted", "the node ran out of memory") : Pods.ready(podIp));
         if (!doomed && session != null) {
             readyAt.put(session, Instant.now());
         }

@@ -34,13 +34,15 @@ public final class Sessions {
     }
 
     public BrowserSession editSpec(String name, Consumer<BrowserSessionSpec> edit) {
-        return client.resources(BrowserSession.class)
+        // Unlocked: a user's edit must not fail with 409 because the operator wrote the status in between.
+        BrowserSession current = client.resources(BrowserSession.class)
                 .inNamespace(namespace)
                 .withName(name)
-                .edit(s -> {
-                    edit.accept(s.getSpec());
-                    return s;
-                });
+                .require();
+        return client.resource(current).unlock().edit(s -> {
+            edit.accept(s.getSpec());
+            return s;
+        });
     }
 
     /** Writes the status subresource as an operator would (e.g. one that stopped right after writing it). */
