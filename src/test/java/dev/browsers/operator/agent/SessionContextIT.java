@@ -126,6 +126,36 @@ class SessionContextIT {
         }
     }
 
+    /**
+     * A page whose script never yields cannot answer {@code Runtime.evaluate}: the agent skips its local storage and
+     * still answers with the cookies, where it would otherwise wait for as long as the page loops.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"port"})
+    void aPageThatDoesNotAnswerIsSkippedAndTheCookiesAreStillRead(String way) throws Exception {
+        int agent = startAgent(way, Map.of());
+        try (CdpClient cdp = client(agent)) {
+            String page = CdpPages.open(cdp);
+            assertThat(CdpPages.navigate(cdp, page, site.url())).isNull();
+            CdpPages.text(cdp, page);
+            evaluate(
+                    cdp,
+                    page,
+                    "document.cookie = 'login=s3cret; max-age=3600'; localStorage.setItem('user', 'ann');"
+                            + " setTimeout(() => { for (;;) {} }, 0); true");
+            HttpRequest request = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + agent + AgentContract.CONTEXT_PATH))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .build();
+            JsonObject context = new JsonObject(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                    .get(30, TimeUnit.SECONDS)
+                    .body());
+            assertThat(context.getJsonArray("cookies").stream().map(c -> ((JsonObject) c).getString("name")))
+                    .containsExactly("login");
+            assertThat(context.getJsonObject("localStorage")).isEmpty();
+        }
+    }
+
     private int startAgent(String way, Map<String, String> env) throws Exception {
         BrowserRules rules = BrowserRules.fromEnvironment(env, List.of());
         SessionAgent agent;
