@@ -1,19 +1,20 @@
 package dev.browsers.operator.agent;
 
 import dev.browsers.operator.model.AgentContract;
+import dev.browsers.operator.model.ContextRules;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -48,6 +49,14 @@ final class SessionContexts {
     private static final Set<String> COOKIE_DERIVED = Set.of("size", "session");
 
     private static final long NAVIGATION_WAIT_MILLIS = 5_000;
+    /**
+     * A page blocked in a dialog or a busy script never answers {@code Runtime.evaluate}: it is skipped after this
+     * long, and pages are no longer asked once the read has taken {@link #STORAGE_READ_BUDGET_MILLIS}, so that the
+     * whole read stays under the 5 s the operator waits for it (the cookies are saved either way).
+     */
+    private static final long PAGE_READ_MILLIS = 1_000;
+
+    private static final long STORAGE_READ_BUDGET_MILLIS = 3_000;
     private static final long RETRY_MILLIS = 20;
     private static final String EMPTY_DOCUMENT =
             Base64.getEncoder().encodeToString("<!doctype html><title></title>".getBytes(StandardCharsets.UTF_8));
@@ -67,67 +76,19 @@ final class SessionContexts {
      * @throws IllegalArgumentException naming the field that breaks the rules
      */
     static JsonObject parse(String json) {
-        if (json.getBytes(StandardCharsets.UTF_8).length > AgentContract.CONTEXT_MAX_BYTES) {
-            throw new IllegalArgumentException(AgentContract.ENV_SESSION_CONTEXT + " is over "
-                    + AgentContract.CONTEXT_MAX_BYTES + " bytes, the most a context may have");
-        }
-        JsonObject context;
+        ContextRules.sizeViolation(json).ifPresent(SessionContexts::refuse);
+        JsonObject context = null;
         try {
             context = new JsonObject(json);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(AgentContract.ENV_SESSION_CONTEXT + " is not a JSON object");
+        } catch (RuntimeException notAnObject) {
+            // ContextRules names what is wrong with no object.
         }
-        for (String field : context.fieldNames()) {
-            if (!field.equals(AgentContract.CONTEXT_COOKIES) && !field.equals(AgentContract.CONTEXT_LOCAL_STORAGE)) {
-                throw new IllegalArgumentException(
-                        "session context: field " + field + " is not supported; allowed: cookies, localStorage");
-            }
-        }
-        JsonArray cookies = array(context, AgentContract.CONTEXT_COOKIES);
-        if (cookies.size() > AgentContract.CONTEXT_MAX_COOKIES) {
-            throw new IllegalArgumentException("session context: cookies has " + cookies.size() + " entries; at most "
-                    + AgentContract.CONTEXT_MAX_COOKIES);
-        }
-        for (int i = 0; i < cookies.size(); i++) {
-            if (!(cookies.getValue(i) instanceof JsonObject cookie)
-                    || !(cookie.getValue("name") instanceof String)
-                    || !(cookie.getValue("value") instanceof String)) {
-                throw new IllegalArgumentException(
-                        "session context: cookies[" + i + "] needs a name and a value, both strings");
-            }
-        }
-        JsonObject storage = object(context, AgentContract.CONTEXT_LOCAL_STORAGE);
-        if (storage.size() > AgentContract.CONTEXT_MAX_ORIGINS) {
-            throw new IllegalArgumentException("session context: localStorage has " + storage.size()
-                    + " origins; at most " + AgentContract.CONTEXT_MAX_ORIGINS);
-        }
-        for (Map.Entry<String, Object> origin : storage) {
-            if (!isOrigin(origin.getKey())) {
-                throw new IllegalArgumentException("session context: localStorage key " + origin.getKey()
-                        + " is not an origin such as https://example.com");
-            }
-            if (!(origin.getValue() instanceof JsonObject items)
-                    || items.stream().anyMatch(e -> !(e.getValue() instanceof String))) {
-                throw new IllegalArgumentException(
-                        "session context: localStorage[" + origin.getKey() + "] must be an object of strings");
-            }
-        }
+        ContextRules.shapeViolation(context == null ? null : context.getMap()).ifPresent(SessionContexts::refuse);
         return context;
     }
 
-    /** {@code http} or {@code https}, a host, maybe a port, nothing else. */
-    static boolean isOrigin(String text) {
-        try {
-            URI uri = new URI(text);
-            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-                    && uri.getHost() != null
-                    && uri.getRawUserInfo() == null
-                    && uri.getRawPath().isEmpty()
-                    && uri.getRawQuery() == null
-                    && uri.getRawFragment() == null;
-        } catch (java.net.URISyntaxException e) {
-            return false;
-        }
+    private static void refuse(String violation) {
+        throw new IllegalArgumentException(AgentContract.ENV_SESSION_CONTEXT + ": " + violation);
     }
 
     /** The browser's context now: its cookies and the local storage of every open page's origin. */
@@ -147,10 +108,10 @@ final class SessionContexts {
                                             .put(AgentContract.CONTEXT_COOKIES, cookies)
                                             .put(AgentContract.CONTEXT_LOCAL_STORAGE, storage));
                         })
-                        .compose(context -> context.toBuffer().length() > AgentContract.CONTEXT_MAX_BYTES
-                                ? Future.failedFuture(new ContextException("the session's context is over "
-                                        + AgentContract.CONTEXT_MAX_BYTES + " bytes, the most a context may have"))
-                                : Future.succeededFuture(context)));
+                        .compose(context -> ContextRules.sizeViolation(context.encode())
+                                .<Future<JsonObject>>map(
+                                        tooLarge -> Future.failedFuture(new ContextException(tooLarge)))
+                                .orElseGet(() -> Future.succeededFuture(context))));
     }
 
     private static JsonObject steelCookie(JsonObject cdpCookie) {
@@ -165,6 +126,7 @@ final class SessionContexts {
 
     private static Future<JsonObject> readStorage(OwnCdp cdp, JsonArray targets) {
         JsonObject storage = new JsonObject();
+        long giveUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STORAGE_READ_BUDGET_MILLIS);
         Future<Void> chain = Future.succeededFuture();
         for (Object t : targets == null ? new JsonArray() : targets) {
             JsonObject target = (JsonObject) t;
@@ -173,9 +135,11 @@ final class SessionContexts {
                 continue;
             }
             String targetId = target.getString("targetId");
-            chain = chain.compose(v -> readPage(cdp, targetId)
+            chain = chain.compose(v -> (System.nanoTime() - giveUpAt < 0
+                            ? readPage(cdp, targetId).timeout(PAGE_READ_MILLIS, TimeUnit.MILLISECONDS)
+                            : Future.<JsonArray>succeededFuture())
                     .map(page -> {
-                        if (page != null && isOrigin(page.getString(0))) {
+                        if (page != null && ContextRules.isOrigin(page.getString(0))) {
                             JsonObject items = storage.getJsonObject(page.getString(0), new JsonObject());
                             items.mergeIn(page.getJsonObject(1));
                             if (!items.isEmpty()) {
@@ -184,7 +148,8 @@ final class SessionContexts {
                         }
                         return (Void) null;
                     })
-                    // A page that went away or refuses storage (a sandboxed frame) has nothing to give.
+                    // A page that went away, refuses storage (a sandboxed frame) or does not answer in time has nothing
+                    // to give.
                     .recover(e -> Future.succeededFuture()));
         }
         return chain.map(storage);
@@ -361,27 +326,5 @@ final class SessionContexts {
                     cdp.close();
                     return Future.succeededFuture();
                 }));
-    }
-
-    private static JsonArray array(JsonObject context, String field) {
-        Object value = context.getValue(field);
-        if (value == null) {
-            return new JsonArray();
-        }
-        if (!(value instanceof JsonArray array)) {
-            throw new IllegalArgumentException("session context: " + field + " must be an array");
-        }
-        return array;
-    }
-
-    private static JsonObject object(JsonObject context, String field) {
-        Object value = context.getValue(field);
-        if (value == null) {
-            return new JsonObject();
-        }
-        if (!(value instanceof JsonObject object)) {
-            throw new IllegalArgumentException("session context: " + field + " must be an object");
-        }
-        return object;
     }
 }

@@ -69,31 +69,28 @@ class BrowserSessions {
                 session,
                 SessionNames.proxySecretName(session.getMetadata().getName()),
                 "kubernetes.io/basic-auth",
-                Map.of(),
                 Map.of(SessionProxy.USERNAME_KEY, base64(username), SessionProxy.PASSWORD_KEY, base64(password)));
     }
 
     /**
      * The Secret spec.context.secretRef of a session created with a sessionContext names, with the context as JSON;
-     * owned by the session, and labelled as a context Secret, as spec.context.saveToSecret would create it.
+     * owned by the session. It carries no {@code browsers.dev/context} label: it is this session's alone, and that label
+     * would let any session of the namespace save its context over it.
      */
     void createContextSecret(BrowserSession session, String context) {
         createOwnedSecret(
                 session,
                 SessionNames.contextSecretName(session.getMetadata().getName()),
                 "Opaque",
-                Map.of(SessionLabels.CONTEXT, SessionLabels.CONTEXT_VALUE),
                 Map.of(SessionContext.SECRET_KEY, base64(context)));
     }
 
-    private void createOwnedSecret(
-            BrowserSession session, String name, String type, Map<String, String> labels, Map<String, String> data) {
+    private void createOwnedSecret(BrowserSession session, String name, String type, Map<String, String> data) {
         client.secrets()
                 .resource(new SecretBuilder()
                         .withNewMetadata()
                         .withName(name)
                         .withNamespace(session.getMetadata().getNamespace())
-                        .withLabels(labels)
                         .addNewOwnerReference()
                         .withApiVersion(session.getApiVersion())
                         .withKind(session.getKind())

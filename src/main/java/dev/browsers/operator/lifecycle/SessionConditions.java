@@ -35,6 +35,8 @@ public final class SessionConditions {
     public static final String AGENT_UNREACHABLE = "AgentUnreachable";
     /** Why a context was not saved: the browser's context is over the most a context may have. */
     public static final String TOO_LARGE = "TooLarge";
+    /** Why a context was not saved: the browser's context breaks a rule of what can be restored. */
+    public static final String INVALID = "Invalid";
     /** Why a context was not saved: the Secret exists without the label that lets the operator write it. */
     public static final String SECRET_NOT_MANAGED = "SecretNotManaged";
     /** Why a context was not saved: the API server refused the write. */

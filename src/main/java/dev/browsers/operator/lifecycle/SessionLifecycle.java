@@ -65,6 +65,27 @@ public final class SessionLifecycle {
     }
 
     /**
+     * True when the lifecycle would record that a session's context could not be saved because its browser is gone,
+     * while a save may have happened all the same (the operator stopped between writing the Secret and the status):
+     * the reconciler must look at the Secret and tell {@link #decide} whether it holds this session's context.
+     */
+    public static boolean earlierSaveCheckDue(BrowserSession session, PodObservation pod) {
+        var context = session.specOrEmpty().getContext();
+        BrowserSessionStatus status = session.statusOrEmpty();
+        return context != null
+                && context.getSaveToSecret() != null
+                && status.getLiveTime() != null
+                && SessionConditions.find(status, SessionConditions.CONTEXT_SAVED)
+                        .isEmpty()
+                && !browserRuns(pod);
+    }
+
+    private static boolean browserRuns(PodObservation pod) {
+        return (pod.state() == PodObservation.State.READY || pod.state() == PodObservation.State.NOT_READY)
+                && pod.agentEndpoint() != null;
+    }
+
+    /**
      * True when a session may take a warm pod from a pool instead of getting its own: it is Pending, recorded (its
      * start time set), valid, not released, asks for no browser options, and no pod has been asked for yet. The reconciler tries the claim before
      * calling {@link #decide}; a claimed pod is then the session's pod (status.podName) and, Ready, makes it Live.
@@ -95,15 +116,18 @@ public final class SessionLifecycle {
      * Decides the next state of a session.
      *
      * @param activity the agent's answer, when {@link #activityProbeDue} asked for one; else null
+     * @param savedEarlier whether the Secret spec.context.saveToSecret names holds this session's context, when
+     *     {@link #earlierSaveCheckDue} asked; else false
      */
     public static Decision decide(
             BrowserSession session,
             SpecCheck spec,
             PodObservation pod,
             ActivityObservation activity,
+            boolean savedEarlier,
             Instant now,
             Policy policy) {
-        return new Evaluation(session, pod, activity, Timestamps.truncate(now), policy).run(spec);
+        return new Evaluation(session, pod, activity, savedEarlier, Timestamps.truncate(now), policy).run(spec);
     }
 
     private static Instant inactivityDeadline(Instant liveTime, Instant lastActivity, Duration idle) {
@@ -118,18 +142,25 @@ public final class SessionLifecycle {
         private final BrowserSessionStatus next;
         private final PodObservation pod;
         private final ActivityObservation activity;
+        private final boolean savedEarlier;
         private final Instant now;
         private final Policy policy;
         private final String podName;
         private final Optional<Duration> keepFinishedFor;
 
         Evaluation(
-                BrowserSession session, PodObservation pod, ActivityObservation activity, Instant now, Policy policy) {
+                BrowserSession session,
+                PodObservation pod,
+                ActivityObservation activity,
+                boolean savedEarlier,
+                Instant now,
+                Policy policy) {
             this.session = session;
             this.previous = session.statusOrEmpty();
             this.next = previous.copy();
             this.pod = pod;
             this.activity = activity;
+            this.savedEarlier = savedEarlier;
             this.now = now;
             this.policy = policy;
             // A claimed warm pod has the pool's name for it; any other pod is named after the session.
@@ -469,10 +500,15 @@ public final class SessionLifecycle {
                         "not saved to Secret " + secret + ": the session failed (" + next.getReason() + ")");
                 return false;
             }
-            boolean browserRuns =
-                    (pod.state() == PodObservation.State.READY || pod.state() == PodObservation.State.NOT_READY)
-                            && pod.agentEndpoint() != null;
-            if (!browserRuns) {
+            if (!browserRuns(pod) && savedEarlier) {
+                setCondition(
+                        SessionConditions.CONTEXT_SAVED,
+                        true,
+                        SessionConditions.SAVED,
+                        "Secret " + secret + " holds this session's context (written before the operator restarted)");
+                return false;
+            }
+            if (!browserRuns(pod)) {
                 setCondition(
                         SessionConditions.CONTEXT_SAVED,
                         false,

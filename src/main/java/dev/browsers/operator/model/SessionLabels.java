@@ -29,6 +29,11 @@ public final class SessionLabels {
     public static final String CONTEXT_VALUE = "true";
     /** On a context Secret: the session whose context it last received. */
     public static final String SAVED_FROM = GROUP + "/saved-from";
+    /**
+     * On a context Secret: the uid of the session whose context it last received, so that a save the session's status
+     * does not show yet (the operator stopped between the write and the status) is still recognised as done.
+     */
+    public static final String SAVED_FROM_UID_ANNOTATION = GROUP + "/saved-from-uid";
 
     private SessionLabels() {}
 

@@ -44,6 +44,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /**
  * Observe (the session, its pod, maybe its agent) -> decide (the pure lifecycle) -> apply (dependents,
@@ -60,6 +61,8 @@ import java.util.stream.Stream;
 @RateLimited(maxReconciliations = 30, within = 10, unit = TimeUnit.SECONDS)
 // Reconciler named as well: JOSDK finds the resource type only among the directly implemented interfaces.
 public class BrowserSessionReconciler implements Reconciler<BrowserSession>, ConfigurableReconciler<BrowserSession> {
+    private static final Logger LOG = Logger.getLogger(BrowserSessionReconciler.class);
+
     public static final String NAME = "browsersession";
 
     private final Policy policy;
@@ -164,11 +167,13 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
                 && SessionLifecycle.activityProbeDue(session, spec, now)) {
             activity = askAgent(session, context, currentPod.get(), now);
         }
-        Decision decision = SessionLifecycle.decide(session, spec, podObservation, activity, now, policy);
+        boolean savedEarlier = SessionLifecycle.earlierSaveCheckDue(session, podObservation)
+                && ContextSaver.savedBy(context.getClient(), session);
+        Decision decision = SessionLifecycle.decide(session, spec, podObservation, activity, savedEarlier, now, policy);
         BrowserSessionStatus observed = session.getStatus();
         session.setStatus(decision.status());
         try {
-            if (apply(decision, session, context, podObservation)) {
+            if (apply(decision, session, context, podObservation, observed, now)) {
                 return UpdateControl.noUpdate();
             }
         } catch (ActionFailed failed) {
@@ -179,7 +184,7 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
                 throw (RuntimeException) failed.getCause();
             }
             session.setStatus(observed);
-            decision = SessionLifecycle.decide(session, spec, refused.get(), null, now, policy);
+            decision = SessionLifecycle.decide(session, spec, refused.get(), null, false, now, policy);
             session.setStatus(decision.status());
             SessionEvents.failedCreate(
                     context.getClient(), session, refused.get().detail(), now);
@@ -211,12 +216,18 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
     public ErrorStatusUpdateControl<BrowserSession> updateErrorStatus(
             BrowserSession session, Context<BrowserSession> context, Exception e) {
         Instant now = clock.instant();
-        BrowserSessionStatus status = session.getStatus() != null
-                        && session.getStatus().getPhase() != null
-                ? session.getStatus().copy()
-                : SessionLifecycle.decide(
-                                session, SpecCheck.of(session, policy), PodObservation.absent(), null, now, policy)
-                        .status();
+        BrowserSessionStatus status =
+                session.getStatus() != null && session.getStatus().getPhase() != null
+                        ? session.getStatus().copy()
+                        : SessionLifecycle.decide(
+                                        session,
+                                        SpecCheck.of(session, policy),
+                                        PodObservation.absent(),
+                                        null,
+                                        false,
+                                        now,
+                                        policy)
+                                .status();
         if (status.getPhase().isTerminal()) {
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
@@ -234,7 +245,12 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
 
     /** Runs the decision's actions; true when the session itself was deleted. */
     private boolean apply(
-            Decision decision, BrowserSession session, Context<BrowserSession> context, PodObservation observed) {
+            Decision decision,
+            BrowserSession session,
+            Context<BrowserSession> context,
+            PodObservation observed,
+            BrowserSessionStatus observedStatus,
+            Instant now) {
         String name = session.getMetadata().getName();
         for (var action : decision.actions()) {
             switch (action) {
@@ -247,6 +263,8 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
                 case SAVE_CONTEXT -> saveContext(decision.status(), session, context, observed.agentEndpoint());
                 case DELETE_POD -> pod.delete(session, context);
                 case DELETE_SESSION -> {
+                    // With ttlAfterFinished 0s the status that holds the save's outcome is never written: its Event is.
+                    recordContextSave(context, session, observedStatus, decision.status(), now);
                     context.getClient().resource(session).delete();
                     return true;
                 }
@@ -286,9 +304,18 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
                         .isPresent()) {
             return;
         }
-        SessionConditions.find(decided, SessionConditions.CONTEXT_SAVED)
-                .ifPresent(c -> SessionEvents.contextSave(
-                        context.getClient(), session, "True".equals(c.getStatus()), c.getMessage(), now));
+        SessionConditions.find(decided, SessionConditions.CONTEXT_SAVED).ifPresent(c -> {
+            boolean saved = "True".equals(c.getStatus());
+            LOG.logf(
+                    saved ? Logger.Level.INFO : Logger.Level.WARN,
+                    "session %s/%s: context %s (%s): %s",
+                    session.getMetadata().getNamespace(),
+                    session.getMetadata().getName(),
+                    saved ? "saved" : "not saved",
+                    c.getReason(),
+                    c.getMessage());
+            SessionEvents.contextSave(context.getClient(), session, saved, c.getMessage(), now);
+        });
     }
 
     /** A failed action on one of the session's objects, named so that a refusal can say which. */

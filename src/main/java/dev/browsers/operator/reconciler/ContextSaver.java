@@ -1,9 +1,13 @@
 package dev.browsers.operator.reconciler;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.browsers.operator.lifecycle.SessionConditions;
+import dev.browsers.operator.model.ContextRules;
 import dev.browsers.operator.model.SessionLabels;
 import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.SessionContext;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,7 +16,9 @@ import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -20,12 +26,19 @@ import java.util.Optional;
  * {@code spec.context.saveToSecret} names, key {@link SessionContext#SECRET_KEY} (where {@code secretRef} reads it).
  *
  * <p>The Secret is not owned by the session: it is there to outlive it. A Secret that is not there is created with
- * the label {@link SessionLabels#CONTEXT}; one that is there is written only if it carries that label, so that
- * whoever may create sessions cannot overwrite any Secret of the namespace through one. Only the context key changes.
+ * the label {@link SessionLabels#CONTEXT}; one that is there is written only if it carries that label and has no
+ * owner (it would be collected with its owner), so that a session can write no Secret of the namespace that was not
+ * meant for contexts. Only the context key changes. Every write carries
+ * {@link SessionLabels#SAVED_FROM_UID_ANNOTATION}, by which {@link #savedBy} recognises a save whose outcome the
+ * session's status lost.
+ *
+ * <p>A context is written only if it could be restored: {@link ContextRules}, as the agent applies them at start.
  */
 final class ContextSaver {
     /** Both a create that lost to another and an update that lost to another writer are tried again, this often. */
     private static final int ATTEMPTS = 3;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AgentClient agents;
 
@@ -53,6 +66,18 @@ final class ContextSaver {
             return new Outcome(false, failed.reason(), "not saved to Secret " + secret + ": " + failed.message());
         }
         String json = ((AgentClient.ContextAnswer.Read) answer).json();
+        Optional<String> tooLarge = ContextRules.sizeViolation(json);
+        if (tooLarge.isPresent()) {
+            return new Outcome(
+                    false, SessionConditions.TOO_LARGE, "not saved to Secret " + secret + ": " + tooLarge.get());
+        }
+        Optional<String> invalid = ContextRules.shapeViolation(tree(json));
+        if (invalid.isPresent()) {
+            return new Outcome(
+                    false,
+                    SessionConditions.INVALID,
+                    "not saved to Secret " + secret + ": it could not be restored: " + invalid.get());
+        }
         try {
             return write(client, session, secret, json);
         } catch (KubernetesClientException e) {
@@ -60,6 +85,30 @@ final class ContextSaver {
                     false,
                     SessionConditions.SECRET_WRITE_FAILED,
                     "not saved to Secret " + secret + ": the API server refused the write: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Whether the Secret {@code spec.context.saveToSecret} names holds this session's context: written by a save whose
+     * outcome the status does not show.
+     */
+    static boolean savedBy(KubernetesClient client, BrowserSession session) {
+        Secret secret = client.secrets()
+                .inNamespace(session.getMetadata().getNamespace())
+                .withName(session.getSpec().getContext().getSaveToSecret())
+                .get();
+        return secret != null
+                && secret.getMetadata().getAnnotations() != null
+                && Objects.equals(
+                        secret.getMetadata().getAnnotations().get(SessionLabels.SAVED_FROM_UID_ANNOTATION),
+                        session.getMetadata().getUid());
+    }
+
+    private static Object tree(String json) {
+        try {
+            return JSON.readValue(json, Object.class);
+        } catch (JsonProcessingException e) {
+            return null;
         }
     }
 
@@ -83,6 +132,9 @@ final class ContextSaver {
                                             SessionLabels.CONTEXT_VALUE,
                                             SessionLabels.SAVED_FROM,
                                             sessionName))
+                                    .withAnnotations(Map.of(
+                                            SessionLabels.SAVED_FROM_UID_ANNOTATION,
+                                            session.getMetadata().getUid()))
                                     .endMetadata()
                                     .withType("Opaque")
                                     .withData(Map.of(SessionContext.SECRET_KEY, encoded))
@@ -99,9 +151,27 @@ final class ContextSaver {
                                     + SessionLabels.CONTEXT + "=" + SessionLabels.CONTEXT_VALUE
                                     + "; add it to let sessions write their context there, or name another Secret");
                 }
+                List<OwnerReference> owners = existing.getMetadata().getOwnerReferences();
+                if (owners != null && !owners.isEmpty()) {
+                    return new Outcome(
+                            false,
+                            SessionConditions.SECRET_NOT_MANAGED,
+                            "not saved: Secret " + name + " is owned by "
+                                    + owners.get(0).getKind() + " "
+                                    + owners.get(0).getName()
+                                    + " and would be deleted with it; name a Secret that nothing owns");
+                }
                 Map<String, String> newLabels = new HashMap<>(labels);
                 newLabels.put(SessionLabels.SAVED_FROM, sessionName);
                 existing.getMetadata().setLabels(newLabels);
+                Map<String, String> annotations = new HashMap<>(
+                        existing.getMetadata().getAnnotations() == null
+                                ? Map.of()
+                                : existing.getMetadata().getAnnotations());
+                annotations.put(
+                        SessionLabels.SAVED_FROM_UID_ANNOTATION,
+                        session.getMetadata().getUid());
+                existing.getMetadata().setAnnotations(annotations);
                 Map<String, String> data = new HashMap<>(existing.getData() == null ? Map.of() : existing.getData());
                 data.put(SessionContext.SECRET_KEY, encoded);
                 existing.setData(data);

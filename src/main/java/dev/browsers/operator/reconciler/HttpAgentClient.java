@@ -5,15 +5,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.browsers.operator.lifecycle.ActivityObservation;
 import dev.browsers.operator.lifecycle.SessionConditions;
 import dev.browsers.operator.model.AgentContract;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The agent's HTTP endpoints: {@code GET /activity} (the agent reports idle time, so clock skew between nodes does
@@ -110,26 +119,38 @@ public class HttpAgentClient implements AgentClient {
                 .timeout(CONTEXT_TIMEOUT)
                 .GET()
                 .build();
+        LimitedBody limited = new LimitedBody(MAX_CONTEXT_ANSWER_BYTES);
+        CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(request, info -> limited);
         int status;
         String body;
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            // The request's timeout ends once the headers are in; this bounds the body too.
+            HttpResponse<byte[]> response = exchange.get(CONTEXT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             status = response.statusCode();
-            try (InputStream in = response.body()) {
-                byte[] bytes = in.readNBytes(MAX_CONTEXT_ANSWER_BYTES + 1);
-                if (bytes.length > MAX_CONTEXT_ANSWER_BYTES) {
-                    return new ContextAnswer.Failed(
-                            SessionConditions.TOO_LARGE,
-                            "the agent answered more than " + MAX_CONTEXT_ANSWER_BYTES + " bytes");
-                }
-                body = new String(bytes, StandardCharsets.UTF_8);
+            if (response.body() == null) {
+                return tooLarge();
             }
-        } catch (IOException e) {
+            body = new String(response.body(), StandardCharsets.UTF_8);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            limited.cancel();
+            return notInTime(endpoint);
+        } catch (ExecutionException e) {
+            if (limited.overLimit) {
+                // Cancelling the body ends the exchange with an error of the client's own.
+                return tooLarge();
+            }
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                return notInTime(endpoint);
+            }
             return new ContextAnswer.Failed(
                     SessionConditions.AGENT_UNREACHABLE,
                     "the session agent at " + endpoint + " did not answer: "
-                            + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                            + cause.getClass().getSimpleName()
+                            + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             return new ContextAnswer.Failed(SessionConditions.AGENT_UNREACHABLE, "interrupted");
         }
@@ -147,6 +168,76 @@ public class HttpAgentClient implements AgentClient {
                         SessionConditions.AGENT_UNREACHABLE,
                         "the session agent answered HTTP " + status + ": " + agentMessage(body));
         };
+    }
+
+    private static ContextAnswer tooLarge() {
+        return new ContextAnswer.Failed(
+                SessionConditions.TOO_LARGE, "the agent answered more than " + MAX_CONTEXT_ANSWER_BYTES + " bytes");
+    }
+
+    private static ContextAnswer notInTime(String endpoint) {
+        return new ContextAnswer.Failed(
+                SessionConditions.AGENT_UNREACHABLE,
+                "the session agent at " + endpoint + " did not answer within " + CONTEXT_TIMEOUT.toSeconds() + " s");
+    }
+
+    /** A body of at most {@code limit} bytes; a longer one ends the exchange and is null. */
+    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final int limit;
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private volatile Flow.Subscription subscription;
+        volatile boolean overLimit;
+
+        LimitedBody(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                if (result.isDone()) {
+                    return;
+                }
+                if (bytes.size() + buffer.remaining() > limit) {
+                    overLimit = true;
+                    cancel();
+                    result.complete(null);
+                    return;
+                }
+                byte[] chunk = new byte[buffer.remaining()];
+                buffer.get(chunk);
+                bytes.write(chunk, 0, chunk.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            result.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(bytes.toByteArray());
+        }
+
+        void cancel() {
+            Flow.Subscription current = subscription;
+            if (current != null) {
+                current.cancel();
+            }
+        }
     }
 
     private boolean isObject(String body) {

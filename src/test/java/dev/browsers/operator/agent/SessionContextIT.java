@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.browsers.operator.local.ChromiumProcess;
 import dev.browsers.operator.model.AgentContract;
+import dev.browsers.operator.reconciler.AgentClient;
+import dev.browsers.operator.reconciler.HttpAgentClient;
 import dev.browsers.operator.testing.CdpClient;
 import dev.browsers.operator.testing.CdpPages;
 import dev.browsers.operator.testing.ChromiumOnPort;
@@ -123,6 +125,33 @@ class SessionContextIT {
             HttpResponse<String> answer = get(agent, TOKEN);
             assertThat(answer.statusCode()).isEqualTo(413);
             assertThat(answer.body()).contains("over " + AgentContract.CONTEXT_MAX_BYTES + " bytes");
+        }
+    }
+
+    /**
+     * A page whose script never yields cannot answer {@code Runtime.evaluate}: the agent skips its local storage and
+     * still answers with the cookies, in time for the operator's save (HttpAgentClient gives up after 5 s).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"port"})
+    void aPageThatDoesNotAnswerIsSkippedAndTheCookiesAreStillRead(String way) throws Exception {
+        int agent = startAgent(way, Map.of());
+        try (CdpClient cdp = client(agent)) {
+            String page = CdpPages.open(cdp);
+            assertThat(CdpPages.navigate(cdp, page, site.url())).isNull();
+            CdpPages.text(cdp, page);
+            evaluate(
+                    cdp,
+                    page,
+                    "document.cookie = 'login=s3cret; max-age=3600'; localStorage.setItem('user', 'ann');"
+                            + " setTimeout(() => { for (;;) {} }, 0); true");
+            // Asked as the operator asks before it saves: within the operator's bound, or not at all.
+            AgentClient.ContextAnswer answer = new HttpAgentClient().readContext("127.0.0.1:" + agent, TOKEN);
+            assertThat(answer).isInstanceOf(AgentClient.ContextAnswer.Read.class);
+            JsonObject context = new JsonObject(((AgentClient.ContextAnswer.Read) answer).json());
+            assertThat(context.getJsonArray("cookies").stream().map(c -> ((JsonObject) c).getString("name")))
+                    .containsExactly("login");
+            assertThat(context.getJsonObject("localStorage")).isEmpty();
         }
     }
 

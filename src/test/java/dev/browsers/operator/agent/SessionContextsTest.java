@@ -17,7 +17,7 @@ class SessionContextsTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "not json                                         | AGENT_SESSION_CONTEXT is not a JSON object",
+                "not json                                         | AGENT_SESSION_CONTEXT: the context is not a JSON object",
                 "{\"sessionStorage\": {}}                         | field sessionStorage is not supported",
                 "{\"cookies\": {}}                                | cookies must be an array",
                 "{\"cookies\": [{\"name\": \"n\"}]}               | cookies[0] needs a name and a value",

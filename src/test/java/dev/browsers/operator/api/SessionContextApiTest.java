@@ -62,7 +62,8 @@ class SessionContextApiTest extends ApiTestBase {
                                   "session": true, "sameSite": "Lax", "priority": "Medium", "sourceScheme": "Secure",
                                   "sourcePort": 443}],
                                  "localStorage": {"https://example.com": {"user": "ann"}}}"""));
-        assertThat(secret.getMetadata().getLabels()).containsEntry("browsers.dev/context", "true");
+        // The session's own: no other session of the namespace may save its context there.
+        assertThat(secret.getMetadata().getLabels()).doesNotContainKey("browsers.dev/context");
         assertThat(secret.getMetadata().getOwnerReferences())
                 .singleElement()
                 .satisfies(owner -> assertThat(owner.getUid())

@@ -63,7 +63,7 @@ class SessionLifecycleTest {
     /** What the reconciler does: check the spec once, then decide. */
     static Decision decide(
             BrowserSession s, PodObservation pod, ActivityObservation activity, Instant now, Policy policy) {
-        return SessionLifecycle.decide(s, SpecCheck.of(s, policy), pod, activity, now, policy);
+        return SessionLifecycle.decide(s, SpecCheck.of(s, policy), pod, activity, false, now, policy);
     }
 
     static boolean activityProbeDue(BrowserSession s, Instant now) {
@@ -896,6 +896,41 @@ class SessionLifecycleTest {
             assertThat(c.getStatus()).isEqualTo("False");
             assertThat(c.getReason()).isEqualTo(SessionConditions.BROWSER_GONE);
             assertThat(c.getMessage()).startsWith("not saved to Secret shop-login: the browser had already ended");
+        }
+
+        @ParameterizedTest
+        @EnumSource(
+                value = PodObservation.State.class,
+                names = {"BROWSER_EXITED", "ABSENT"})
+        void aSaveTheStatusLostIsRecognisedFromTheSecret(PodObservation.State state) {
+            BrowserSession s = liveSession(saving());
+            apply(s, decide(s, PodObservation.ready(ENDPOINT), at(62)));
+            PodObservation gone = PodObservation.of(state, "exit code 0");
+            assertThat(SessionLifecycle.earlierSaveCheckDue(s, gone)).isTrue();
+            assertThat(SessionLifecycle.earlierSaveCheckDue(s, PodObservation.ready(ENDPOINT)))
+                    .as("a running browser is read again instead")
+                    .isFalse();
+            Decision d = SessionLifecycle.decide(s, SpecCheck.of(s, POLICY), gone, null, true, at(100), POLICY);
+            assertThat(d.actions()).containsExactly(Action.DELETE_POD);
+            Condition c = condition(d, SessionConditions.CONTEXT_SAVED);
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getReason()).isEqualTo(SessionConditions.SAVED);
+            assertThat(c.getMessage()).startsWith("Secret shop-login holds this session's context");
+
+            saved(s, d);
+            assertThat(SessionLifecycle.earlierSaveCheckDue(s, gone))
+                    .as("decided once")
+                    .isFalse();
+        }
+
+        @Test
+        void noSecretIsLookedAtForASessionThatSavesNothingOrWasNeverLive() {
+            PodObservation gone = PodObservation.absent();
+            assertThat(SessionLifecycle.earlierSaveCheckDue(pendingSession(saving()), gone))
+                    .isFalse();
+            assertThat(SessionLifecycle.earlierSaveCheckDue(
+                            liveSession(new BrowserSessionSpec().withTimeout("1m")), gone))
+                    .isFalse();
         }
 
         @Test

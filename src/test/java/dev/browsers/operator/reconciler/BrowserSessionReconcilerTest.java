@@ -8,6 +8,7 @@ import dev.browsers.operator.lifecycle.ActivityObservation;
 import dev.browsers.operator.lifecycle.SessionConditions;
 import dev.browsers.operator.local.EmbeddedApiServer;
 import dev.browsers.operator.local.OwnerReferenceCollector;
+import dev.browsers.operator.model.AgentContract;
 import dev.browsers.operator.model.ConnectionSecret;
 import dev.browsers.operator.model.SessionLabels;
 import dev.browsers.operator.model.Timestamps;
@@ -25,6 +26,8 @@ import dev.browsers.operator.testing.Pods;
 import dev.browsers.operator.testing.Sessions;
 import dev.browsers.operator.testing.TestConfigs;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -44,6 +47,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The real reconciler in a real JOSDK operator against the Fabric8 mock API server in CRUD mode; a fresh
@@ -591,6 +597,10 @@ class BrowserSessionReconcilerTest {
                 .containsEntry("browsers.dev/context", "true")
                 .containsEntry("browsers.dev/saved-from", "saver");
         assertThat(secret.getMetadata().getOwnerReferences()).isNullOrEmpty();
+        assertThat(secret.getMetadata().getAnnotations())
+                .containsEntry(
+                        "browsers.dev/saved-from-uid",
+                        sessions.get("saver").getMetadata().getUid());
         String token = ConnectionSecretDependent.token(sessions.connectionSecret("saver"))
                 .orElseThrow();
         assertThat(agents.contextsRead).containsExactly("10.1.3.1:9222 " + token);
@@ -683,6 +693,160 @@ class BrowserSessionReconcilerTest {
         assertThat(event.getType()).isEqualTo("Warning");
         assertThat(event.getMessage()).contains("browsers.dev/context=true");
         await().until(() -> Pods.get(client, ns, "sneaky-browser") == null);
+    }
+
+    /** A Secret with an owner goes when its owner does: a context saved there would be lost with "Saved" shown. */
+    @Test
+    void aLabelledSecretWithAnOwnerIsNotTouched() {
+        ConfigMap owner = client.configMaps()
+                .resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("login-owner")
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .build())
+                .create();
+        Secret owned = client.secrets()
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName("owned-login")
+                        .withNamespace(ns)
+                        .withLabels(Map.of("browsers.dev/context", "true"))
+                        .addNewOwnerReference()
+                        .withApiVersion("v1")
+                        .withKind("ConfigMap")
+                        .withName("login-owner")
+                        .withUid(owner.getMetadata().getUid())
+                        .endOwnerReference()
+                        .endMetadata()
+                        .withData(Map.of(
+                                "context", Base64.getEncoder().encodeToString("{}".getBytes(StandardCharsets.UTF_8))))
+                        .build())
+                .create();
+        operator = harness(KEEP_FINISHED, agentsWithContext()).start();
+        sessions.create("owned", savingTo("owned-login"));
+        awaitPodAndSet("owned", Pods.ready("10.1.3.7"));
+        sessions.awaitPhase("owned", Phase.Live);
+        sessions.editSpec("owned", spec -> spec.setReleased(true));
+
+        Condition notSaved = awaitContextSaved("owned");
+        assertThat(notSaved.getStatus()).isEqualTo("False");
+        assertThat(notSaved.getReason()).isEqualTo("SecretNotManaged");
+        assertThat(notSaved.getMessage())
+                .contains("owned-login")
+                .contains("owned by ConfigMap login-owner")
+                .contains("deleted with it");
+        assertThat(secret("owned-login").getMetadata().getResourceVersion())
+                .isEqualTo(owned.getMetadata().getResourceVersion());
+    }
+
+    /**
+     * What the agent answers is written only if a session could restore it; the condition names the rule it breaks,
+     * never the content.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"cookies\":[{\"name\":\"s3cret\"}]}       | Invalid  | cookies[0] needs a name and a value",
+                "{\"sessionStorage\":{}}                       | Invalid  | field sessionStorage is not supported",
+                "{\"localStorage\":{\"https://a.b\":{\"k\":1}}} | Invalid  | localStorage[https://a.b] must be an object of strings",
+                "BIG                                          | TooLarge | bytes, the most a context may have",
+            })
+    void aContextThatCouldNotBeRestoredIsNotSaved(String answer, String reason, String rule) {
+        // Over the restore's limit, within what the HTTP client takes from an agent.
+        String json = answer.equals("BIG")
+                ? "{\"localStorage\":{\"https://a.b\":{\"k\":\"" + "x".repeat(AgentContract.CONTEXT_MAX_BYTES) + "\"}}}"
+                : answer;
+        FakeAgents agents = new FakeAgents();
+        agents.context.set(new AgentClient.ContextAnswer.Read(json));
+        operator = harness(KEEP_FINISHED, agents).start();
+        sessions.create("unrestorable", savingTo("unrestorable-login"));
+        awaitPodAndSet("unrestorable", Pods.ready("10.1.3.8"));
+        sessions.awaitPhase("unrestorable", Phase.Live);
+        sessions.editSpec("unrestorable", spec -> spec.setReleased(true));
+
+        Condition notSaved = awaitContextSaved("unrestorable");
+        assertThat(notSaved.getStatus()).isEqualTo("False");
+        assertThat(notSaved.getReason()).isEqualTo(reason);
+        assertThat(notSaved.getMessage())
+                .contains("unrestorable-login")
+                .contains(rule)
+                .doesNotContain("s3cret")
+                .doesNotContain("xxxx");
+        Event event = awaitEvent("unrestorable", "ContextNotSaved");
+        assertThat(event.getType()).isEqualTo("Warning");
+        assertThat(event.getMessage()).contains(rule);
+        assertThat(secret("unrestorable-login")).isNull();
+        await().until(() -> Pods.get(client, ns, "unrestorable-browser") == null);
+    }
+
+    /**
+     * The operator wrote the Secret and stopped before the status: the pod is gone when it is back, and the Secret's
+     * saved-from-uid says the save happened. A Secret written from another session says nothing of this one.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aSaveTheStatusLostIsRecognisedByTheSecretsUid(boolean thisSession) {
+        FakeAgents agents = agentsWithContext();
+        operator = harness(KEEP_FINISHED, agents).start();
+        sessions.create("crashed-saver", savingTo("crashed-login"));
+        awaitPodAndSet("crashed-saver", Pods.ready("10.1.3.9"));
+        sessions.awaitPhase("crashed-saver", Phase.Live);
+        operator.stop();
+
+        String uid = thisSession ? sessions.get("crashed-saver").getMetadata().getUid() : "another-session-uid";
+        client.secrets()
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName("crashed-login")
+                        .withNamespace(ns)
+                        .withLabels(Map.of("browsers.dev/context", "true"))
+                        .withAnnotations(Map.of("browsers.dev/saved-from-uid", uid))
+                        .endMetadata()
+                        .withData(Map.of(
+                                "context",
+                                Base64.getEncoder().encodeToString(CONTEXT.getBytes(StandardCharsets.UTF_8))))
+                        .build())
+                .create();
+        sessions.editSpec("crashed-saver", spec -> spec.setReleased(true));
+        sessions.editStatus("crashed-saver", status -> {
+            status.setPhase(Phase.Released);
+            status.setReason(Reason.Released);
+            status.setMessage("released on request (spec.released)");
+            status.setFinishedTime(Timestamps.format(clock.instant()));
+            SessionConditions.remove(status, SessionConditions.READY);
+        });
+        client.pods().inNamespace(ns).withName("crashed-saver-browser").delete();
+        await().until(() -> Pods.get(client, ns, "crashed-saver-browser") == null);
+        operator = harness(KEEP_FINISHED, agents).start();
+
+        Condition outcome = awaitContextSaved("crashed-saver");
+        if (thisSession) {
+            assertThat(outcome.getStatus()).as(outcome.getMessage()).isEqualTo("True");
+            assertThat(outcome.getReason()).isEqualTo("Saved");
+            assertThat(awaitEvent("crashed-saver", "ContextSaved").getType()).isEqualTo("Normal");
+        } else {
+            assertThat(outcome.getStatus()).isEqualTo("False");
+            assertThat(outcome.getReason()).isEqualTo("BrowserGone");
+        }
+        assertThat(agents.contextsRead).isEmpty();
+    }
+
+    /** ttlAfterFinished 0s deletes the session in the pass that saves: the outcome is still an Event. */
+    @Test
+    void aSessionDeletedAsItFinishesStillReportsItsSaveAsAnEvent() {
+        operator = harness(KEEP_FINISHED, agentsWithContext()).start();
+        sessions.create("fleeting", savingTo("fleeting-login").withTtlAfterFinished("0s"));
+        awaitPodAndSet("fleeting", Pods.ready("10.1.3.10"));
+        sessions.awaitPhase("fleeting", Phase.Live);
+        sessions.editSpec("fleeting", spec -> spec.setReleased(true));
+
+        await().until(() -> sessions.get("fleeting") == null);
+        assertThat(decoded(secret("fleeting-login"), "context")).isEqualTo(CONTEXT);
+        Event event = awaitEvent("fleeting", "ContextSaved");
+        assertThat(event.getType()).isEqualTo("Normal");
+        assertThat(event.getMessage()).contains("Secret fleeting-login created");
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link HttpAgentClient#readContext} against an HTTP server on loopback answering as the agent does (the agent itself,
@@ -101,6 +102,19 @@ class HttpAgentClientContextTest {
         assertThat(client.readContext(endpoint, "t"))
                 .isInstanceOfSatisfying(
                         AgentClient.ContextAnswer.Failed.class,
-                        f -> assertThat(f.message()).contains("HttpTimeoutException"));
+                        f -> assertThat(f.message()).endsWith("did not answer within 5 s"));
+    }
+
+    /** The request's own timeout ends with the headers: a body that stalls after them is bounded all the same. */
+    @Test
+    @Timeout(30)
+    void anAgentThatStallsAfterItsHeadersIsUnreachable() {
+        answer.set(request ->
+                request.response().setChunked(true).setStatusCode(200).write("{\"cookies\":["));
+        assertThat(client.readContext(endpoint, "t"))
+                .isInstanceOfSatisfying(AgentClient.ContextAnswer.Failed.class, f -> {
+                    assertThat(f.reason()).isEqualTo("AgentUnreachable");
+                    assertThat(f.message()).endsWith("did not answer within 5 s");
+                });
     }
 }

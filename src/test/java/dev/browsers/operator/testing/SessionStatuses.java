@@ -89,7 +89,8 @@ public final class SessionStatuses {
     }
 
     private static BrowserSession step(BrowserSession session, PodObservation pod, Instant now) {
-        Decision decision = SessionLifecycle.decide(session, SpecCheck.of(session, POLICY), pod, null, now, POLICY);
+        Decision decision =
+                SessionLifecycle.decide(session, SpecCheck.of(session, POLICY), pod, null, false, now, POLICY);
         session.setStatus(decision.status());
         return session;
     }

@@ -56,12 +56,17 @@ public final class Sessions {
                 });
     }
 
-    /** Null while the session does not exist or has no status yet. */
-    public BrowserSessionStatus status(String name) {
-        BrowserSession s = client.resources(BrowserSession.class)
+    /** Null while the session does not exist. */
+    public BrowserSession get(String name) {
+        return client.resources(BrowserSession.class)
                 .inNamespace(namespace)
                 .withName(name)
                 .get();
+    }
+
+    /** Null while the session does not exist or has no status yet. */
+    public BrowserSessionStatus status(String name) {
+        BrowserSession s = get(name);
         return s == null ? null : s.getStatus();
     }
 

@@ -23,8 +23,8 @@ public class SessionContext {
     @JsonPropertyDescription("A Secret in the session's namespace to write the browser's final context to, key"
             + " 'context', when the session is released (timeout, inactivity, spec.released) with its browser still"
             + " running. May be the Secret secretRef names, to keep a login fresh. Created if absent; an existing"
-            + " Secret is updated only if it carries the label browsers.dev/context=true. The outcome is the"
-            + " ContextSaved condition.")
+            + " Secret is updated only if it carries the label browsers.dev/context=true and has no owner. Deleting"
+            + " the session saves nothing: set spec.released first. The outcome is the ContextSaved condition.")
     @Pattern(SecretReference.NAME_PATTERN)
     @Size(max = SecretReference.MAX_NAME_LENGTH)
     private String saveToSecret;
