@@ -51,10 +51,21 @@ function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+// Where the test is, said when it overstays: a step that never answers fails naming itself instead of hanging.
+let step = 'starting';
+const at = (name) => { step = name; };
+setTimeout(() => {
+  console.error(`viewer.test.mjs: stuck at "${step}" for too long`);
+  process.exit(3);
+}, Number(process.env.VIEWER_TEST_LIMIT_MS || 200000)).unref();
+
+// Each check is bounded too: a condition whose answer never comes counts as not yet.
+const within = (promise, ms) => Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve(false), ms))]);
+
 async function until(condition, message, timeout = TIMEOUT) {
   const deadline = Date.now() + timeout;
   for (;;) {
-    if (await condition()) {
+    if (await within(condition(), Math.max(1000, deadline - Date.now()))) {
       return;
     }
     if (Date.now() > deadline) {
@@ -96,23 +107,32 @@ async function toViewer(viewer, remoteSize, x, y) {
   };
 }
 
-// Resolves with the time (ms since the epoch) the viewer's canvas shows this colour at this point.
-function colourShown(viewer, point, colour) {
-  return viewer.evaluate(({ point, colour }) => new Promise((resolve) => {
+// Resolves with the time (ms since the epoch) the viewer's canvas shows this colour at this point; fails, saying
+// what it shows instead, when it does not within the timeout.
+async function colourShown(viewer, point, colour, timeout = TIMEOUT) {
+  const shown = await viewer.evaluate(({ point, colour, timeout }) => new Promise((resolve) => {
     const canvas = document.getElementById('screen');
     const context = canvas.getContext('2d', { willReadFrequently: true });
     const ratio = window.devicePixelRatio;
     const box = canvas.getBoundingClientRect();
+    const deadline = Date.now() + timeout;
     const look = () => {
       const [r, g, b] = context.getImageData((point.x - box.left) * ratio, (point.y - box.top) * ratio, 1, 1).data;
       if (Math.abs(r - colour[0]) < 40 && Math.abs(g - colour[1]) < 40 && Math.abs(b - colour[2]) < 40) {
-        resolve(Date.now());
+        resolve({ at: Date.now() });
+      } else if (Date.now() > deadline) {
+        resolve({ seen: [r, g, b], frames: canvas.dataset.frames });
       } else {
         requestAnimationFrame(look);
       }
     };
     look();
-  }), { point, colour });
+  }), { point, colour, timeout });
+  if (shown.at === undefined) {
+    throw new Error(`the viewer did not show rgb(${colour}) at ${JSON.stringify(point)} within ${timeout} ms: `
+      + `it shows rgb(${shown.seen}) after ${shown.frames} frames`);
+  }
+  return shown.at;
 }
 
 // Starts or stops a colour animation on the remote page, a new frame on every frame of the page.
@@ -147,13 +167,16 @@ try {
   check(session.debugUrl === viewerUrl, `debugUrl is ${session.debugUrl}`);
   console.log(`sessions: kept=${session.id}`);
 
+  at('connecting playwright to the session');
   driver = await chromium.connectOverCDP(session.websocketUrl);
   const remoteContext = driver.contexts()[0];
   const remote = remoteContext.pages()[0] || await remoteContext.newPage();
+  at('opening the test page in the session');
   await remote.goto(PAGE_URL);
   const remoteSize = await remote.evaluate(() => ({ width: innerWidth, height: innerHeight }));
 
   // What the operator spends while the page animates and no one watches: the baseline for the streaming figures.
+  at('measuring the operator with no viewer');
   await animate(remote, true);
   const noViewer = [operatorUsage()];
   await new Promise((resolve) => setTimeout(resolve, 5000));
@@ -164,6 +187,7 @@ try {
   const viewers = await browser.newContext({ viewport: { width: 1000, height: 680 }, deviceScaleFactor: 2 });
 
   // No token, or a wrong one: no page and no socket, so no frames.
+  at('refusing viewers without the token');
   const bare = new URL(viewerUrl);
   bare.search = '';
   check((await fetch(bare)).status === 401, 'the viewer page without a token was served');
@@ -181,6 +205,7 @@ try {
   await refused.close();
 
   // The viewer: a frame arrives, and follows the page.
+  at('opening the viewer, first frame, colours');
   const viewer = await viewers.newPage();
   const opened = Date.now();
   await viewer.goto(viewerUrl);
@@ -193,12 +218,14 @@ try {
   await shownGreen;
 
   // A click at the button reaches the page; the page is asked through CDP.
+  at('clicking through the viewer');
   const button = await remote.locator('#b').boundingBox();
   const buttonAt = await toViewer(viewer, remoteSize, button.x + button.width / 2, button.y + button.height / 2);
   await viewer.mouse.click(buttonAt.x, buttonAt.y);
   await until(async () => (await remote.evaluate(() => window.clicks)) === 1, 'the click did not reach the page');
 
   // On a phone: a tap is a click (touch → mouse), at the phone's pixel ratio.
+  at('tapping from a phone viewer');
   const phones = await browser.newContext({ viewport: { width: 390, height: 700 }, deviceScaleFactor: 3,
     hasTouch: true, isMobile: true });
   const phone = await phones.newPage();
@@ -210,6 +237,7 @@ try {
   await phones.close();
 
   // Typing into the page's input, a shortcut (select all, then type over it) and a paste.
+  at('typing and pasting through the viewer');
   const input = await remote.locator('#i').boundingBox();
   const inputAt = await toViewer(viewer, remoteSize, input.x + input.width / 2, input.y + input.height / 2);
   await viewer.mouse.click(inputAt.x, inputAt.y);
@@ -230,10 +258,12 @@ try {
     `shortcut and paste gave ${JSON.stringify(await remote.inputValue('#i'))}`);
 
   // Input is activity of its own kind (no CDP command in between).
+  at('input reported as activity');
   await viewer.mouse.move(inputAt.x + 5, inputAt.y);
   await until(async () => (await activity(viewerUrl)).lastActivityKind === 'input', '/activity does not say input');
 
   // Latency: a change made through CDP until the viewer shows it, and a press in the viewer until it shows the result.
+  at('timing page change and click to frame');
   const changeToFrame = [];
   for (let i = 0; i < SAMPLES; i++) {
     const colour = i % 2 ? [0, 200, 0] : [200, 0, 200];
@@ -269,6 +299,7 @@ try {
   }
 
   // A new tab appears in the strip and is shown; the strip switches back.
+  at('following a second tab');
   const second = await remoteContext.newPage();
   await second.goto(`${PAGE_URL}second`);
   const strip = async (error) => {
@@ -290,6 +321,7 @@ try {
   // Watch-only: frames come, no input is sent, and input sent anyway is refused by the agent.
   const watchUrl = new URL(viewerUrl);
   watchUrl.searchParams.set('interactive', 'false');
+  at('watch-only viewer');
   const watcher = await viewers.newPage();
   await watcher.goto(watchUrl.toString());
   await until(async () => (await frames(watcher)) > 0, 'no frame reached the watch-only viewer');
@@ -305,6 +337,7 @@ try {
   // Inactivity: the session driven only through the viewer stays; an idle one watched by a watch-only viewer ends.
   await driver.close();
   driver = null;
+  at('the idle session and its inactivity timeout');
   const idle = await api('POST', '/v1/sessions', { timeout: 600000, inactivityTimeout: INACTIVITY_MS });
   console.log(`sessions: idle=${idle.id}`);
   const idleWatch = new URL(idle.sessionViewerUrl);

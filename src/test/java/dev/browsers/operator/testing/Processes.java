@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -13,13 +14,25 @@ import java.util.Set;
 
 /** What tests and benchmarks need to run and watch processes of their own. */
 public final class Processes {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private Processes() {}
 
-    /** A port nothing listens on right now, for a process that cannot be given port 0. */
+    /**
+     * A port nothing listens on right now, for a process that cannot be given port 0. Taken below the kernel's
+     * ephemeral range (32768 and up here), so that no outgoing connection made in between can take it before the
+     * process binds it.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 20_000 + RANDOM.nextInt(12_000);
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // Another listener has it: try another.
+            }
         }
+        throw new IOException("no free port found between 20000 and 32000 in 200 attempts");
     }
 
     /**
