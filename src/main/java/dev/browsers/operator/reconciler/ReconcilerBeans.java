@@ -13,7 +13,6 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
 import java.time.Clock;
-import java.time.Duration;
 
 /** CDI wiring of the reconciler's collaborators. */
 public class ReconcilerBeans {
@@ -64,12 +63,6 @@ public class ReconcilerBeans {
     @Dependent
     LeaderElectionConfiguration leaderElectionConfiguration(LeaderElection election, KubernetesClient client) {
         return election.configuration(client).orElse(null);
-    }
-
-    /** Before the operator SDK stops the operator (its observer has the default priority), so the Lease is handed over. */
-    /** After the operator SDK stopped reconciling and before the client closes: the last transitions' Events. */
-    void writeQueuedEvents(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) ShutdownEvent event) {
-        SessionEvents.awaitWritten(Duration.ofSeconds(3));
     }
 
     /** Before the operator SDK stops the operator (its observer has the default priority), so the Lease is handed over. */

@@ -11,18 +11,13 @@ import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,30 +49,10 @@ public final class SessionEvents {
                 thread.setDaemon(true);
                 return thread;
             },
-            (runnable, executor) -> {
-                // Once, then every thousandth: a flood of drops must not become a flood of log lines.
-                long dropped = SessionEvents.dropped.incrementAndGet();
-                if (dropped == 1 || dropped % 1000 == 0) {
-                    LOG.warn(
-                            "Dropped {} session Events so far: {} were already waiting for the API server",
-                            dropped,
-                            QUEUE_LIMIT);
-                }
-            });
-    private static final AtomicLong dropped = new AtomicLong();
+            (runnable, executor) ->
+                    LOG.warn("Dropped a session Event: {} Events are waiting for the API server", QUEUE_LIMIT));
 
     private SessionEvents() {}
-
-    /** Waits, at most this long, until the Events recorded so far are written: before the client closes. */
-    static void awaitWritten(Duration atMost) {
-        try {
-            WRITER.submit(() -> {}).get(atMost.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException | RejectedExecutionException e) {
-            LOG.warn("Session Events still waiting for the API server after {} s are not written", atMost.toSeconds());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     public static void emit(
             KubernetesClient client, BrowserSession session, Decision.Transition transition, Instant now) {
