@@ -14,10 +14,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,10 +22,6 @@ import org.slf4j.LoggerFactory;
  * ({@code ContextSaved}, {@code ContextNotSaved}), and {@code FailedCreate}
  * while the API server refuses the session's pod or Secret — one Event whose count grows with each refusal, as
  * core controllers aggregate theirs, not one per retry.
- *
- * <p>Events are written by one thread of their own, in order, off the reconciliations' path, as client-go's event
- * recorder does: a reconciliation (and the deadlines queued behind it) never waits for an Event, and when the API
- * server falls far behind, Events beyond {@link #QUEUE_LIMIT} are dropped (and logged) rather than holding memory.
  */
 public final class SessionEvents {
     public static final String COMPONENT = "browser-operator";
@@ -37,20 +29,6 @@ public final class SessionEvents {
     public static final String CONTEXT_SAVED = "ContextSaved";
     public static final String CONTEXT_NOT_SAVED = "ContextNotSaved";
     private static final Logger LOG = LoggerFactory.getLogger(SessionEvents.class);
-    static final int QUEUE_LIMIT = 10_000;
-    private static final ExecutorService WRITER = new ThreadPoolExecutor(
-            1,
-            1,
-            0,
-            TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(QUEUE_LIMIT),
-            runnable -> {
-                Thread thread = new Thread(runnable, "session-events");
-                thread.setDaemon(true);
-                return thread;
-            },
-            (runnable, executor) ->
-                    LOG.warn("Dropped a session Event: {} Events are waiting for the API server", QUEUE_LIMIT));
 
     private SessionEvents() {}
 
@@ -110,12 +88,6 @@ public final class SessionEvents {
                 .withLastTimestamp(time)
                 .withCount(1)
                 .build();
-        WRITER.execute(() -> write(client, event, time));
-    }
-
-    private static void write(KubernetesClient client, Event event, String time) {
-        String namespace = event.getMetadata().getNamespace();
-        String name = event.getMetadata().getName();
         try {
             try {
                 client.v1().events().inNamespace(namespace).resource(event).create();
@@ -129,13 +101,13 @@ public final class SessionEvents {
                     return existing;
                 });
             }
-        } catch (RuntimeException e) {
-            // An Event is a courtesy: failing to record one must not fail anything else.
+        } catch (KubernetesClientException e) {
+            // An Event is a courtesy: failing to record one must not fail the reconciliation.
             LOG.warn(
                     "Could not record event {} for {}/{}: {}",
-                    event.getReason(),
+                    reason,
                     namespace,
-                    event.getInvolvedObject().getName(),
+                    session.getMetadata().getName(),
                     e.getMessage());
         }
     }

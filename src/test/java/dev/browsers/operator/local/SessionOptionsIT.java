@@ -1,7 +1,6 @@
 package dev.browsers.operator.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
@@ -124,8 +123,6 @@ class SessionOptionsIT {
                     Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
             assertThat(commandLine).contains("--proxy-server=" + proxy.server()).doesNotContain(PASSWORD);
             assertThat(live.toString()).doesNotContain(PASSWORD);
-            // Events are written off the reconciliation's path: wait for the one of going Live before reading them.
-            await().until(() -> sessions.events(name).stream().anyMatch(e -> "Running".equals(e.getReason())));
             assertThat(sessions.events(name))
                     .extracting(Event::getMessage)
                     .noneMatch(m -> m != null && m.contains(PASSWORD));

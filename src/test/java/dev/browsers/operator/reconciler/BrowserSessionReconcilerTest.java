@@ -249,8 +249,7 @@ class BrowserSessionReconcilerTest {
         assertThat(lateness).isBetween(Duration.ZERO, Duration.ofSeconds(1));
         assertThat(status.getDurationSeconds()).isBetween(2.0, 3.0);
         await().until(() -> Pods.get(client, ns, "short-browser") == null);
-        await().untilAsserted(() ->
-                assertThat(reasonsOfEvents("short")).containsSubsequence("Starting", "Running", "Timeout"));
+        assertThat(reasonsOfEvents("short")).containsSubsequence("Starting", "Running", "Timeout");
     }
 
     @Test
@@ -293,10 +292,10 @@ class BrowserSessionReconcilerTest {
         assertThat(status.getReason()).isEqualTo(Reason.PodFailed);
         assertThat(status.getMessage()).contains("low on memory");
         await().until(() -> Pods.get(client, ns, "evicted-browser") == null);
-        await().untilAsserted(() -> assertThat(sessions.events("evicted")).anySatisfy(e -> {
+        assertThat(sessions.events("evicted")).anySatisfy(e -> {
             assertThat(e.getReason()).isEqualTo("PodFailed");
             assertThat(e.getType()).isEqualTo("Warning");
-        }));
+        });
     }
 
     @Test
@@ -460,7 +459,7 @@ class BrowserSessionReconcilerTest {
             sessions.create("del", new BrowserSessionSpec());
             awaitPodAndSet("del", Pods.ready("10.1.2.12"));
             sessions.awaitPhase("del", Phase.Live);
-            await().until(() -> !sessions.events("del").isEmpty());
+            assertThat(sessions.events("del")).isNotEmpty();
             client.resources(BrowserSession.class)
                     .inNamespace(ns)
                     .withName("del")

@@ -116,7 +116,7 @@ class CreateRefusalTest {
                 assertThat(e.getMessage()).contains("exceeded quota");
             });
         });
-        await().untilAsserted(() -> assertThat(events("full", "QuotaExceeded")).hasSize(1));
+        assertThat(events("full", "QuotaExceeded")).hasSize(1);
         assertThat(sessions.status("full").getStartTime()).isEqualTo(status.getStartTime());
     }
 
@@ -164,7 +164,7 @@ class CreateRefusalTest {
         assertThat(status.getMessage())
                 .isEqualTo(
                         "the API server refused pod taken-browser (HTTP 409): pods \"taken-browser\" already exists");
-        await().untilAsserted(() -> assertThat(events("taken", "FailedCreate")).hasSize(1));
+        assertThat(events("taken", "FailedCreate")).hasSize(1);
     }
 
     @Test
