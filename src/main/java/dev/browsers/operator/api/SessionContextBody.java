@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.browsers.operator.model.AgentContract;
-import java.net.URI;
-import java.net.URISyntaxException;
+import dev.browsers.operator.model.ContextRules;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
@@ -155,7 +154,7 @@ final class SessionContextBody {
         for (Iterator<Map.Entry<String, JsonNode>> it = storage.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> origin = it.next();
             String where = field + "[" + ApiErrors.quoted(origin.getKey()) + "]";
-            if (!isOrigin(origin.getKey())) {
+            if (!ContextRules.isOrigin(origin.getKey())) {
                 throw ApiException.badRequest(where + ": not an origin; allowed: http(s)://host[:port], no path");
             }
             JsonNode items = origin.getValue();
@@ -171,20 +170,6 @@ final class SessionContextBody {
         }
         if (!storage.isEmpty()) {
             context.set(AgentContract.CONTEXT_LOCAL_STORAGE, storage);
-        }
-    }
-
-    private static boolean isOrigin(String text) {
-        try {
-            URI uri = new URI(text);
-            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-                    && uri.getHost() != null
-                    && uri.getRawUserInfo() == null
-                    && uri.getRawPath().isEmpty()
-                    && uri.getRawQuery() == null
-                    && uri.getRawFragment() == null;
-        } catch (URISyntaxException e) {
-            return false;
         }
     }
 }
