@@ -4,7 +4,6 @@ import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import dev.browsers.operator.model.v1alpha1.Reason;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
@@ -29,13 +28,7 @@ public final class QuotaRefusalBenchmark {
     public static void main(String[] args) {
         String ns = "quota-bench-" + UUID.randomUUID().toString().substring(0, 6);
         try (KubernetesClient client = new KubernetesClientBuilder().build()) {
-            client.namespaces()
-                    .resource(new NamespaceBuilder()
-                            .withNewMetadata()
-                            .withName(ns)
-                            .endMetadata()
-                            .build())
-                    .create();
+            Namespaces.ensure(client, ns);
             try {
                 run(client, ns);
             } finally {

@@ -7,7 +7,6 @@ import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.Phase;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -120,13 +119,7 @@ public final class RealNodeStartBenchmark {
     public static void main(String[] args) throws Exception {
         String ns = "start-bench-" + UUID.randomUUID().toString().substring(0, 6);
         try (KubernetesClient client = new KubernetesClientBuilder().build()) {
-            client.namespaces()
-                    .resource(new NamespaceBuilder()
-                            .withNewMetadata()
-                            .withName(ns)
-                            .endMetadata()
-                            .build())
-                    .create();
+            Namespaces.ensure(client, ns);
             try {
                 new RealNodeStartBenchmark(client, ns).run();
             } finally {

@@ -11,7 +11,6 @@ import dev.browsers.operator.model.v1alpha1.Reason;
 import dev.browsers.operator.testing.FakeKubelet;
 import dev.browsers.operator.testing.LocalOperatorProcess;
 import dev.browsers.operator.testing.Processes;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -139,15 +138,7 @@ public final class ScaleBenchmark {
     static void measure(int sessions, KubernetesClient client, int agentPort, String... apiArgs) throws Exception {
         // A namespace of its own for each size: the sessions of a run are kept when it ends.
         String ns = NS + "-" + sessions;
-        if (client.namespaces().withName(ns).get() == null) {
-            client.namespaces()
-                    .resource(new NamespaceBuilder()
-                            .withNewMetadata()
-                            .withName(ns)
-                            .endMetadata()
-                            .build())
-                    .create();
-        }
+        Namespaces.ensure(client, ns);
         SharedIndexInformer<BrowserSession> watched =
                 client.resources(BrowserSession.class).inNamespace(ns).inform();
         int metricsPort = Processes.freePort();
