@@ -53,6 +53,16 @@ public class ConnectionSecretDependent extends SessionOwnedDependent<Secret>
                 .build();
     }
 
+    /**
+     * Computed on every call. JOSDK keeps the first desired state of a reconciliation, but a warm-pod claim ensures the
+     * token early in the reconciliation that then decides Live: the Secret must gain the URL before the status says
+     * Live, or a client that reads it on seeing Live finds no URL.
+     */
+    @Override
+    protected Secret getOrComputeDesired(Context<BrowserSession> context) {
+        return desired(context.getPrimaryResource(), context);
+    }
+
     public static Optional<String> token(Secret secret) {
         return ConnectionSecret.token(secret.getData());
     }

@@ -12,6 +12,7 @@ import dev.browsers.operator.model.SessionNames;
 import dev.browsers.operator.model.v1alpha1.BrowserPool;
 import dev.browsers.operator.model.v1alpha1.BrowserPoolSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserPoolStatus;
+import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
@@ -25,6 +26,9 @@ import dev.browsers.operator.testing.TestConfigs;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Files;
@@ -33,9 +37,12 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -215,6 +222,37 @@ class BrowserPoolReconcilerTest {
         await().untilAsserted(() -> assertThat(
                         Pods.get(client, ns, status.getPodName()).getMetadata().getAnnotations())
                 .containsEntry(SessionLabels.EXPIRES_AT_ANNOTATION, status.getExpiresAt()));
+    }
+
+    /** A client that connects on seeing Live (as the REST create does) finds the URL: the Secret has it first. */
+    @Test
+    void aClaimedSessionsConnectionUrlIsWrittenBeforeItIsLive() throws Exception {
+        start();
+        createPool("warm", new BrowserPoolSpec().withSize(1));
+        awaitPool("warm", 1, 0);
+        CompletableFuture<Optional<String>> urlWhenLive = new CompletableFuture<>();
+        Watcher<BrowserSession> onLive = new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, BrowserSession session) {
+                if (session.statusOrEmpty().getPhase() == Phase.Live && !urlWhenLive.isDone()) {
+                    urlWhenLive.complete(sessions.connectionUrl("fast"));
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+                urlWhenLive.completeExceptionally(cause);
+            }
+        };
+        try (Watch watch = client.resources(BrowserSession.class)
+                .inNamespace(ns)
+                .withName("fast")
+                .watch(onLive)) {
+            sessions.create("fast", new BrowserSessionSpec().withPoolName("warm"));
+            assertThat(urlWhenLive.get(10, TimeUnit.SECONDS))
+                    .hasValueSatisfying(url ->
+                            assertThat(url).startsWith("ws://" + FakeKubelet.POD_IP + ":9222/devtools/browser?token="));
+        }
     }
 
     @Test
