@@ -176,14 +176,18 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
             if (apply(decision, session, context, podObservation, observed, now)) {
                 return UpdateControl.noUpdate();
             }
-        } catch (ActionFailed failed) {
-            Optional<PodObservation> refused = decision.status().getPhase() == Phase.Pending
-                    ? CreateRefusals.of(failed.getCause(), failed.object)
-                    : Optional.empty();
-            if (refused.isEmpty()) {
-                throw (RuntimeException) failed.getCause();
-            }
+        } catch (RuntimeException e) {
+            // The decided status holds only once its actions are done: JOSDK hands this same object to
+            // updateErrorStatus, which must not write a Live the Secret does not back yet, or a Released with the pod
+            // still running.
             session.setStatus(observed);
+            Optional<PodObservation> refused =
+                    e instanceof ActionFailed failed && decision.status().getPhase() == Phase.Pending
+                            ? CreateRefusals.of(failed.getCause(), failed.object)
+                            : Optional.empty();
+            if (refused.isEmpty()) {
+                throw e instanceof ActionFailed failed ? (RuntimeException) failed.getCause() : e;
+            }
             decision = SessionLifecycle.decide(session, spec, refused.get(), null, false, now, policy);
             session.setStatus(decision.status());
             SessionEvents.failedCreate(

@@ -12,7 +12,6 @@ import dev.browsers.operator.model.SessionNames;
 import dev.browsers.operator.model.v1alpha1.BrowserPool;
 import dev.browsers.operator.model.v1alpha1.BrowserPoolSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserPoolStatus;
-import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
@@ -27,8 +26,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Files;
@@ -231,23 +228,11 @@ class BrowserPoolReconcilerTest {
         createPool("warm", new BrowserPoolSpec().withSize(1));
         awaitPool("warm", 1, 0);
         CompletableFuture<Optional<String>> urlWhenLive = new CompletableFuture<>();
-        Watcher<BrowserSession> onLive = new Watcher<>() {
-            @Override
-            public void eventReceived(Action action, BrowserSession session) {
-                if (session.statusOrEmpty().getPhase() == Phase.Live && !urlWhenLive.isDone()) {
-                    urlWhenLive.complete(sessions.connectionUrl("fast"));
-                }
+        try (Watch watch = sessions.onEachChange("fast", session -> {
+            if (session.statusOrEmpty().getPhase() == Phase.Live) {
+                urlWhenLive.complete(sessions.connectionUrl("fast"));
             }
-
-            @Override
-            public void onClose(WatcherException cause) {
-                urlWhenLive.completeExceptionally(cause);
-            }
-        };
-        try (Watch watch = client.resources(BrowserSession.class)
-                .inNamespace(ns)
-                .withName("fast")
-                .watch(onLive)) {
+        })) {
             sessions.create("fast", new BrowserSessionSpec().withPoolName("warm"));
             assertThat(urlWhenLive.get(10, TimeUnit.SECONDS))
                     .hasValueSatisfying(url ->

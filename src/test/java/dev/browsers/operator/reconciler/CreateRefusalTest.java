@@ -208,6 +208,46 @@ class CreateRefusalTest {
                 .contains("denied the request");
     }
 
+    /**
+     * A refusal while going Live (the connection Secret's URL cannot be written) leaves the session Pending with the
+     * error shown: a client that connects on seeing Live never finds Live without the URL.
+     */
+    @Test
+    void aSessionIsNeverLiveBeforeItsConnectionSecretHasTheUrl() {
+        startOperator(Map.of());
+        server.expect()
+                .put()
+                .withPath("/api/v1/namespaces/" + NS + "/secrets/slow-connection")
+                .andReturn(
+                        422,
+                        new StatusBuilder()
+                                .withStatus("Failure")
+                                .withCode(422)
+                                .withMessage("admission webhook \"secrets.example.com\" denied the request")
+                                .build())
+                .times(2);
+        List<String> liveWithoutUrl = new CopyOnWriteArrayList<>();
+        sessions.create("slow", new BrowserSessionSpec().withTimeout("10m"));
+        try (var watch = sessions.onEachChange("slow", session -> {
+            if (session.statusOrEmpty().getPhase() == Phase.Live
+                    && sessions.connectionUrl("slow").isEmpty()) {
+                liveWithoutUrl.add(session.getMetadata().getResourceVersion());
+            }
+        })) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> Pods.get(client, NS, "slow-browser") != null);
+            Pods.setStatus(client, NS, "slow-browser", Pods.ready("10.3.0.3"));
+            BrowserSessionStatus failing = await().atMost(Duration.ofSeconds(10))
+                    .until(
+                            () -> sessions.status("slow"),
+                            s -> s.getConditions().stream().anyMatch(c -> "ReconcileError".equals(c.getReason())));
+            assertThat(failing.getPhase()).isEqualTo(Phase.Pending);
+            assertThat(condition(failing, "Reconciling").getMessage()).contains("denied the request");
+            sessions.awaitPhase("slow", Phase.Live, Duration.ofSeconds(30));
+            assertThat(sessions.connectionUrl("slow")).isPresent();
+        }
+        assertThat(liveWithoutUrl).isEmpty();
+    }
+
     List<Event> events(String session, String reason) {
         return sessions.events(session).stream()
                 .filter(e -> reason.equals(e.getReason()))

@@ -11,6 +11,9 @@ import dev.browsers.operator.model.v1alpha1.Phase;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -76,6 +79,27 @@ public final class Sessions {
 
     public BrowserSessionStatus awaitPhase(String name, Phase phase, Duration atMost) {
         return await().atMost(atMost).until(() -> status(name), s -> s != null && s.getPhase() == phase);
+    }
+
+    /**
+     * Calls {@code onChange} with every version of the session the API server sends from now on, on the watch's
+     * thread, so it can look at other objects at that very moment. Close the watch to stop.
+     */
+    public Watch onEachChange(String name, Consumer<BrowserSession> onChange) {
+        return client.resources(BrowserSession.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .watch(new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, BrowserSession session) {
+                        onChange.accept(session);
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                        // Closed by the test, or the client went away with it.
+                    }
+                });
     }
 
     /** The CDP URL with the token, once the operator has written it to the connection Secret. */
