@@ -31,6 +31,10 @@ const TEST_PAGE = `<!doctype html><title>Viewer test page</title>
 <input id="i" placeholder="Type here" style="position:fixed;left:2vw;top:50vh;width:44vw;height:14vh;font-size:28px">
 <div id="box" style="position:fixed;right:0;top:0;width:50vw;height:100vh;background:rgb(255,255,255)"></div>
 <script>
+  // Every press the page gets, where and on what: what a failed check says about the input that reached the page.
+  window.presses = [];
+  document.addEventListener('mousedown', (e) => { presses.push({ x: e.clientX, y: e.clientY, on: e.target.id }); },
+    true);
   b.onclick = () => { window.clicks = (window.clicks || 0) + 1; b.textContent = 'Clicked ' + window.clicks; };
   // A press on the right half flips its colour: what the input-to-frame latency is measured with.
   box.onmousedown = () => {
@@ -107,9 +111,30 @@ async function toViewer(viewer, remoteSize, x, y) {
   };
 }
 
+// What went over a viewer's socket: frames in (when, and the metadata the viewer maps input with) and input out.
+function watchSocket(page) {
+  const seen = { frames: 0, lastFrame: null, input: [] };
+  page.on('websocket', (socket) => {
+    socket.on('framereceived', ({ payload }) => {
+      const message = JSON.parse(payload);
+      if (message.type === 'frame') {
+        seen.frames += 1;
+        seen.lastFrame = { at: Date.now(), metadata: message.metadata };
+      }
+    });
+    socket.on('framesent', ({ payload }) => {
+      const message = JSON.parse(payload);
+      if (message.type === 'mouse' && message.event !== 'mouseMoved') {
+        seen.input = [...seen.input.slice(-3), { at: Date.now(), ...message }];
+      }
+    });
+  });
+  return seen;
+}
+
 // Resolves with the time (ms since the epoch) the viewer's canvas shows this colour at this point; fails, saying
-// what it shows instead, when it does not within the timeout.
-async function colourShown(viewer, point, colour, timeout = TIMEOUT) {
+// what it shows instead (and what explain() says, if given), when it does not within the timeout.
+async function colourShown(viewer, point, colour, timeout = TIMEOUT, explain = async () => '') {
   const shown = await viewer.evaluate(({ point, colour, timeout }) => new Promise((resolve) => {
     const canvas = document.getElementById('screen');
     const context = canvas.getContext('2d', { willReadFrequently: true });
@@ -130,7 +155,7 @@ async function colourShown(viewer, point, colour, timeout = TIMEOUT) {
   }), { point, colour, timeout });
   if (shown.at === undefined) {
     throw new Error(`the viewer did not show rgb(${colour}) at ${JSON.stringify(point)} within ${timeout} ms: `
-      + `it shows rgb(${shown.seen}) after ${shown.frames} frames`);
+      + `it shows rgb(${shown.seen}) after ${shown.frames} frames${await explain()}`);
   }
   return shown.at;
 }
@@ -207,6 +232,7 @@ try {
   // The viewer: a frame arrives, and follows the page.
   at('opening the viewer, first frame, colours');
   const viewer = await viewers.newPage();
+  const viewerSocket = watchSocket(viewer);
   const opened = Date.now();
   await viewer.goto(viewerUrl);
   await until(async () => (await frames(viewer)) > 0, 'no frame reached the viewer');
@@ -217,12 +243,34 @@ try {
   await remote.evaluate(() => { document.getElementById('box').style.background = 'rgb(0, 200, 0)'; });
   await shownGreen;
 
+  // Which way a click through the viewer failed: the press lost, misplaced or doubled on its way to the page, or the
+  // page changed and no frame showing it came. Made before the click; says what happened since.
+  const pressReport = async (what) => {
+    const pressed = await remote.evaluate(() => presses.length);
+    return async () => {
+      const page = await remote.evaluate((from) => ({
+        presses: presses.slice(from),
+        box: getComputedStyle(document.getElementById('box')).backgroundColor,
+        focus: document.activeElement && document.activeElement.id,
+      }), pressed);
+      const now = Date.now();
+      const sent = viewerSocket.input.map((m) => ({ ...m, at: m.at - now }));
+      const last = viewerSocket.lastFrame;
+      return `; ${what}: the page got ${page.presses.length} presses since (${JSON.stringify(page.presses)}), `
+        + `its box is ${page.box}, the focus on "${page.focus}"; the viewer sent ${JSON.stringify(sent)} and got `
+        + `${viewerSocket.frames} frames, the last ${last ? now - last.at : '-'} ms ago with metadata `
+        + JSON.stringify(last && last.metadata);
+    };
+  };
+
   // A click at the button reaches the page; the page is asked through CDP.
   at('clicking through the viewer');
   const button = await remote.locator('#b').boundingBox();
   const buttonAt = await toViewer(viewer, remoteSize, button.x + button.width / 2, button.y + button.height / 2);
+  const clickReport = await pressReport('the click');
   await viewer.mouse.click(buttonAt.x, buttonAt.y);
-  await until(async () => (await remote.evaluate(() => window.clicks)) === 1, 'the click did not reach the page');
+  await until(async () => (await remote.evaluate(() => window.clicks)) === 1,
+    async () => `the click did not reach the page${await clickReport()}`);
 
   // On a phone: a tap is a click (touch → mouse), at the phone's pixel ratio.
   at('tapping from a phone viewer');
@@ -240,10 +288,11 @@ try {
   at('typing and pasting through the viewer');
   const input = await remote.locator('#i').boundingBox();
   const inputAt = await toViewer(viewer, remoteSize, input.x + input.width / 2, input.y + input.height / 2);
+  const focusReport = await pressReport('the click');
   await viewer.mouse.click(inputAt.x, inputAt.y);
   // Keys typed before the click has focused the input would go elsewhere: wait for the focus, as a person would.
   await until(async () => (await remote.evaluate(() => document.activeElement && document.activeElement.id)) === 'i',
-    'the click did not focus the input');
+    async () => `the click did not focus the input${await focusReport()}`);
   await viewer.keyboard.type('hello viewer');
   await until(async () => (await remote.inputValue('#i')) === 'hello viewer',
     async () => `typing did not reach the input (it holds "${await remote.inputValue('#i')}")`);
@@ -277,7 +326,7 @@ try {
   await colourShown(viewer, boxCentre, [255, 0, 0]);
   for (let i = 0; i < SAMPLES; i++) {
     const colour = i % 2 ? [255, 0, 0] : [0, 0, 255];
-    const shown = colourShown(viewer, boxCentre, colour);
+    const shown = colourShown(viewer, boxCentre, colour, TIMEOUT, await pressReport(`click ${i + 1}`));
     const sent = Date.now();
     await viewer.mouse.click(boxCentre.x, boxCentre.y);
     inputToFrame.push((await shown) - sent);

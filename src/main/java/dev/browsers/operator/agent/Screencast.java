@@ -50,6 +50,8 @@ final class Screencast {
     private String session;
     /** Whether the screencast sent a frame of the shown tab yet. */
     private boolean framed;
+    /** When the newest frame of the shown tab sent to the viewer was taken (Chromium's clock, in seconds). */
+    private double newestFrame;
 
     private long generation;
     private long refreshTimer = -1;
@@ -162,6 +164,7 @@ final class Screencast {
                     }
                     session = attachedSession;
                     framed = false;
+                    newestFrame = 0;
                     startScreencast();
                 })
                 .onFailure(e -> LOG.log(Level.FINE, e, () -> "could not attach to " + targetId));
@@ -185,12 +188,16 @@ final class Screencast {
                                 .put("quality", JPEG_QUALITY)
                                 .put("maxWidth", maxWidth)
                                 .put("maxHeight", maxHeight)
-                                .put("everyNthFrame", 1))
+                                .put("everyNthFrame", 1)
+                                // Chromium takes no frame while three are unacknowledged: a change drawn then would
+                                // be missing until the page draws again, for good on a page at rest. It keeps the
+                                // last one instead and sends it with the next ack.
+                                .put("sendLastFrame", true))
                 .onFailure(e -> LOG.log(Level.FINE, e, () -> "could not start the screencast"));
         // The screencast sends a frame when the page draws one: a page at rest would leave the viewer blank.
         if (!framed) {
             String stillSession = session;
-            still(cdp, stillSession, maxWidth, maxHeight, JPEG_QUALITY)
+            still(cdp, stillSession, JPEG_QUALITY)
                     .onSuccess(still -> {
                         if (!framed && stillSession.equals(session)) {
                             screen.send(still.put("type", "frame").put("targetId", current));
@@ -201,27 +208,20 @@ final class Screencast {
     }
 
     /**
-     * A JPEG of what the tab shows now, at most {@code maxWidth} by {@code maxHeight} device pixels, as a frame:
-     * {@code data} (base64) and {@code metadata} with the viewport's size in CSS pixels, as the screencast's.
+     * A JPEG of what the tab shows now, its viewport at full size, as a frame: {@code data} (base64) and
+     * {@code metadata} with the viewport's size in CSS pixels, as the screencast's. Never scaled: Chromium scales a
+     * screenshot by resizing the page's view for the moment, which every screencast of the tab sends as a frame of
+     * that size, and the view restored, which draws nothing new, as no frame: a viewer would keep the small picture.
      */
-    static Future<JsonObject> still(OwnCdp cdp, String session, int maxWidth, int maxHeight, int quality) {
+    static Future<JsonObject> still(OwnCdp cdp, String session, int quality) {
         return cdp.send(session, "Page.getLayoutMetrics", new JsonObject()).compose(metrics -> {
             JsonObject viewport = metrics.getJsonObject("cssVisualViewport");
             double width = Math.max(1, viewport.getDouble("clientWidth"));
             double height = Math.max(1, viewport.getDouble("clientHeight"));
-            JsonObject clip = new JsonObject()
-                    .put("x", viewport.getDouble("pageX"))
-                    .put("y", viewport.getDouble("pageY"))
-                    .put("width", width)
-                    .put("height", height)
-                    .put("scale", Math.min(1, Math.min(maxWidth / width, maxHeight / height)));
             return cdp.send(
                             session,
                             "Page.captureScreenshot",
-                            new JsonObject()
-                                    .put("format", "jpeg")
-                                    .put("quality", quality)
-                                    .put("clip", clip))
+                            new JsonObject().put("format", "jpeg").put("quality", quality))
                     .map(shot -> new JsonObject()
                             .put("data", shot.getString("data"))
                             .put(
@@ -297,6 +297,15 @@ final class Screencast {
         }
         framed = true;
         JsonObject metadata = params.getJsonObject("metadata", new JsonObject());
+        // Chromium encodes frames side by side and sends each when done, so an older one can come after a newer:
+        // shown last, it would stay on the viewer of a page at rest. Acknowledged, not shown.
+        double taken = metadata.getDouble("timestamp", 0.0);
+        if (taken < newestFrame) {
+            cdp.send(frameSession, "Page.screencastFrameAck", new JsonObject().put("sessionId", ack))
+                    .onFailure(e -> LOG.log(Level.FINE, e, () -> "could not acknowledge a frame"));
+            return;
+        }
+        newestFrame = taken;
         String shown = current;
         // The viewer maps its input by the frame's deviceWidth/deviceHeight, which must be the page's CSS viewport:
         // a tab opened by Target.createTarget in a window larger than the frame reports the frame's scaled size

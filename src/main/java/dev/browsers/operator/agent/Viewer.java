@@ -22,7 +22,7 @@ import java.util.logging.Logger;
 /**
  * The live viewer, on the agent's port and behind its token: the page ({@link AgentContract#VIEWER_PATH}, plain HTML,
  * CSS and JavaScript from the agent's jar), its WebSocket ({@code /viewer/socket}, one {@link ViewerSocket} each,
- * counted against the agent's connection cap like a CDP client) and a small still of the shown tab
+ * counted against the agent's connection cap like a CDP client) and a still of the shown tab
  * ({@code /viewer/thumbnail}, for the dashboard). Watching, stills included, is not activity; input is.
  */
 final class Viewer {
@@ -34,10 +34,7 @@ final class Viewer {
     static final int MAX_INPUT_BYTES = 64 * 1024;
 
     static final String INTERACTIVE_PARAMETER = "interactive";
-    /** Thumbnail width in CSS pixels of the page: a dashboard row's picture. */
-    private static final int THUMBNAIL_WIDTH = 320;
-
-    private static final int MAX_THUMBNAIL_HEIGHT = 4 * THUMBNAIL_WIDTH;
+    /** The thumbnail is the viewport at full size (see {@link Screencast#still}), shown small: low quality does. */
     private static final int THUMBNAIL_QUALITY = 60;
     /** The page loads nothing but itself and talks only to this agent; no one may frame it. */
     private static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'unsafe-inline';"
@@ -195,7 +192,7 @@ final class Viewer {
         });
     }
 
-    /** A small JPEG of the tab a viewer would show first, through a connection of the agent's own opened for it. */
+    /** A JPEG of the tab a viewer would show first, through a connection of the agent's own opened for it. */
     private Future<Buffer> capture() {
         return browser.openOwn(event -> {}, () -> {})
                 .compose(cdp -> cdp.send(null, "Target.getTargets", new JsonObject())
@@ -212,12 +209,7 @@ final class Viewer {
                                     "Target.attachToTarget",
                                     new JsonObject().put("targetId", target).put("flatten", true));
                         })
-                        .compose(attached -> Screencast.still(
-                                cdp,
-                                attached.getString("sessionId"),
-                                THUMBNAIL_WIDTH,
-                                MAX_THUMBNAIL_HEIGHT,
-                                THUMBNAIL_QUALITY))
+                        .compose(attached -> Screencast.still(cdp, attached.getString("sessionId"), THUMBNAIL_QUALITY))
                         .map(shot -> Buffer.buffer(Base64.getDecoder().decode(shot.getString("data"))))
                         .onComplete(ar -> cdp.close()));
     }

@@ -182,6 +182,77 @@ class ViewerAgentIT {
         assertThat(agent.activity().lastActivityTime()).isEqualTo(before.lastActivityTime());
     }
 
+    /**
+     * Chromium scales a screenshot by resizing the page's view for the moment, which a screencast sends as a frame of
+     * that size and, the page drawing nothing new, never replaces: a viewer would keep a small picture, and map clicks
+     * by it. The stills for a thumbnail and for another viewer's first picture must leave a viewer's frames alone.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"pipe", "port"})
+    void stillsForAThumbnailOrAnotherViewerLeaveAViewersPictureAlone(String mode) throws Exception {
+        start(mode);
+        CdpClient client = connect(URI.create("ws://127.0.0.1:" + port + "/devtools/browser?token=" + TOKEN));
+        String target = client.call("Target.createTarget", new JsonObject().put("url", PAGE))
+                .getString("targetId");
+        String session = client.call(
+                        "Target.attachToTarget",
+                        new JsonObject().put("targetId", target).put("flatten", true))
+                .getString("sessionId");
+        await().atMost(WAIT).until(() -> "complete".equals(evaluate(client, session, "document.readyState")));
+        double pageWidth = ((Number) evaluate(client, session, "innerWidth")).doubleValue();
+        double pageHeight = ((Number) evaluate(client, session, "innerHeight")).doubleValue();
+
+        CdpClient viewer = connect(viewerSocket(""));
+        // A window larger than the page: frames at the page's full size, which a scaled view shows at once.
+        viewer.sendRaw(new JsonObject().put("type", "resize").put("width", 3000).put("height", 2000));
+        await().atMost(WAIT).until(() -> last(viewer, "frame") != null);
+        int framed = (int) Math.round(pageWidth * Math.min(1, Math.min(3000 / pageWidth, 2000 / pageHeight)));
+
+        assertThat(http.send(
+                                HttpRequest.newBuilder(URI.create(
+                                                "http://127.0.0.1:" + port + "/viewer/thumbnail?token=" + TOKEN))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofByteArray())
+                        .statusCode())
+                .isEqualTo(200);
+        CdpClient other = connect(viewerSocket("&interactive=false"));
+        other.sendRaw(new JsonObject().put("type", "resize").put("width", 100).put("height", 80));
+        await().atMost(WAIT).until(() -> last(other, "frame") != null);
+
+        // A change drawn after the stills: once its frame is in, any frame the stills caused came before it.
+        int seen = frames(viewer).size();
+        evaluate(client, session, "document.body.style.background = 'rgb(0, 0, 255)'");
+        await().atMost(WAIT).until(() -> frames(viewer).size() > seen);
+        assertThat(frames(viewer).stream().map(ViewerAgentIT::jpegWidth).toList())
+                .as("the widths of the viewer's frames")
+                .allSatisfy(width -> assertThat(width).isGreaterThanOrEqualTo(framed - 1));
+        assertThat(frames(viewer).stream()
+                        .map(frame -> frame.getJsonObject("metadata").getDouble("deviceWidth"))
+                        .toList())
+                .as("the page widths the viewer's frames say")
+                .containsOnly(pageWidth);
+    }
+
+    private static List<JsonObject> frames(CdpClient viewer) {
+        return viewer.events().stream()
+                .filter(event -> "frame".equals(event.getString("type")))
+                .toList();
+    }
+
+    /** The width a frame's JPEG says in its start-of-frame segment. */
+    private static int jpegWidth(JsonObject frame) {
+        byte[] jpeg = Base64.getDecoder().decode(frame.getString("data"));
+        int at = 2;
+        while (at + 8 < jpeg.length) {
+            int marker = jpeg[at + 1] & 0xFF;
+            if (marker >= 0xC0 && marker <= 0xC2) {
+                return ((jpeg[at + 7] & 0xFF) << 8) | (jpeg[at + 8] & 0xFF);
+            }
+            at += 2 + (((jpeg[at + 2] & 0xFF) << 8) | (jpeg[at + 3] & 0xFF));
+        }
+        throw new AssertionError("no start-of-frame segment in the frame's JPEG");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"pipe"})
     void withoutTheTokenThereIsNoViewer(String mode) throws Exception {
