@@ -1,13 +1,19 @@
 package dev.browsers.operator.local;
 
+import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Preconditions;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -15,6 +21,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -31,6 +38,7 @@ final class PersistentCrudDispatcher extends KubernetesCrudDispatcher {
     private static final String CRDS = "customresourcedefinitions";
 
     private final StoreFiles files;
+    private final Object changes = new Object();
 
     PersistentCrudDispatcher(StoreFiles files) {
         this.files = files;
@@ -58,6 +66,58 @@ final class PersistentCrudDispatcher extends KubernetesCrudDispatcher {
             }
         }
         super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+    }
+
+    /**
+     * Changes one at a time, so that a delete's preconditions still hold when it happens. Fabric8's store ignores the
+     * preconditions of DeleteOptions; an API server refuses such a delete with 409 once the object changed, and the
+     * warm pool relies on that: a pod a session claimed meanwhile must not be deleted as a warm one. Reads and
+     * watches are not held up.
+     */
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        if (request.method() == HttpMethod.GET) {
+            return super.dispatch(request);
+        }
+        synchronized (changes) {
+            if (request.method() == HttpMethod.DELETE) {
+                Optional<MockResponse> refused = failedPrecondition(request);
+                if (refused.isPresent()) {
+                    return refused.get();
+                }
+            }
+            return super.dispatch(request);
+        }
+    }
+
+    private Optional<MockResponse> failedPrecondition(RecordedRequest request) {
+        String body = request.getUtf8Body();
+        AttributeSet key = getKey(request.getPath());
+        String name = value(key, KubernetesAttributesExtractor.NAME);
+        if (body == null || body.isBlank() || name == null) {
+            return Optional.empty();
+        }
+        Preconditions wanted =
+                Serialization.unmarshal(body, DeleteOptions.class).getPreconditions();
+        Map.Entry<AttributeSet, String> current = findResource(key);
+        if (wanted == null || current == null) {
+            return Optional.empty();
+        }
+        ObjectMeta actual = parse(current.getValue()).getMetadata();
+        String failed = null;
+        if (wanted.getUid() != null && !wanted.getUid().equals(actual.getUid())) {
+            failed = "UID in precondition: " + wanted.getUid() + ", UID in object meta: " + actual.getUid();
+        } else if (wanted.getResourceVersion() != null
+                && !wanted.getResourceVersion().equals(actual.getResourceVersion())) {
+            failed = "ResourceVersion in precondition: " + wanted.getResourceVersion()
+                    + ", ResourceVersion in object meta: " + actual.getResourceVersion();
+        }
+        return Optional.ofNullable(failed)
+                .map(why -> StoreDispatcher.status(
+                        409,
+                        "Conflict",
+                        "Operation cannot be fulfilled on " + value(key, KubernetesAttributesExtractor.PLURAL) + " \""
+                                + name + "\": Precondition failed: " + why));
     }
 
     /** What was restored and what was collected, by kind. */

@@ -61,7 +61,7 @@ final class StoreDispatcher extends Dispatcher {
     }
 
     /** A failure as the Kubernetes API gives it: a Status object. */
-    private static MockResponse status(int code, String reason, String message) {
+    static MockResponse status(int code, String reason, String message) {
         return new MockResponse()
                 .setResponseCode(code)
                 .setHeader("Content-Type", "application/json")

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,6 +62,42 @@ class EmbeddedApiServerTest {
 
             assertThat(api.forgetRecordedRequests()).isGreaterThan(200);
             assertThat(api.forgetRecordedRequests()).isZero();
+        }
+    }
+
+    /** As an API server: a delete conditioned on a version that changed is refused, so a claimed warm pod stays. */
+    @Test
+    void aDeleteWhosePreconditionsNoLongerHoldIsRefused() {
+        try (EmbeddedApiServer api = EmbeddedApiServer.start(0, dataDir);
+                KubernetesClient client = client(api)) {
+            Pod seen = client.resource(new PodBuilder()
+                            .withNewMetadata()
+                            .withName("warm")
+                            .withNamespace(NS)
+                            .endMetadata()
+                            .build())
+                    .create();
+            Pod claimed = new PodBuilder(seen)
+                    .editMetadata()
+                    .addToLabels(SessionLabels.SESSION, "s")
+                    .endMetadata()
+                    .build();
+            String now = client.resource(claimed).update().getMetadata().getResourceVersion();
+
+            assertThatThrownBy(() -> client.resource(seen).lockResourceVersion().delete())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                        assertThat(e.getCode()).isEqualTo(409);
+                        assertThat(e.getStatus().getMessage())
+                                .isEqualTo("Operation cannot be fulfilled on pods \"warm\": Precondition failed: "
+                                        + "ResourceVersion in precondition: "
+                                        + seen.getMetadata().getResourceVersion()
+                                        + ", ResourceVersion in object meta: " + now);
+                    });
+            assertThat(client.pods().inNamespace(NS).withName("warm").get()).isNotNull();
+
+            Pod current = client.pods().inNamespace(NS).withName("warm").get();
+            assertThat(client.resource(current).lockResourceVersion().delete()).hasSize(1);
+            assertThat(client.pods().inNamespace(NS).withName("warm").get()).isNull();
         }
     }
 
