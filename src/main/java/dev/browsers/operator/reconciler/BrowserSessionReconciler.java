@@ -265,7 +265,7 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
                 case ENSURE_POD ->
                     ActionFailed.wrap("pod " + SessionNames.podName(name), () -> pod.reconcile(session, context));
                 case SAVE_CONTEXT -> saveContext(decision.status(), session, context, observed.agentEndpoint());
-                case DELETE_POD -> pod.delete(session, context);
+                case DELETE_POD -> deletePods(session, context);
                 case DELETE_SESSION -> {
                     // With ttlAfterFinished 0s the status that holds the save's outcome is never written: its Event is.
                     recordContextSave(context, session, observedStatus, decision.status(), now);
@@ -275,6 +275,30 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
             }
         }
         return false;
+    }
+
+    /**
+     * The pod the status names, and any other pod of the session: its own when it claimed one, or a claimed one when
+     * it has its own. A reconciliation that worked from an older copy of the session may have started one; a finished
+     * session keeps no browser.
+     */
+    private void deletePods(BrowserSession session, Context<BrowserSession> context) {
+        pod.delete(session, context);
+        String named = session.statusOrEmpty().getPodName();
+        InformerEventSource<Pod, BrowserSession> cache = pod.eventSource().orElseThrow();
+        Stream.concat(
+                        cache
+                                .get(new ResourceID(
+                                        SessionNames.podName(
+                                                session.getMetadata().getName()),
+                                        session.getMetadata().getNamespace()))
+                                .stream(),
+                        PoolClaims.claimedBy(session, cache).stream())
+                .filter(p -> !p.getMetadata().getName().equals(named)
+                        && p.getMetadata().getDeletionTimestamp() == null
+                        && p.getOwnerReferenceFor(session.getMetadata().getUid())
+                                .isPresent())
+                .forEach(p -> context.getClient().resource(p).delete());
     }
 
     /**

@@ -140,16 +140,19 @@ final class PoolClaims {
      * a backoff, by when the cache has seen the claim).
      */
     private static Optional<Pod> earlierClaim(BrowserSession session, InformerEventSource<Pod, BrowserSession> cache) {
-        return cache
-                .byIndex(
-                        CLAIMED_INDEX,
-                        session.getMetadata().getNamespace() + "/"
-                                + session.getMetadata().getName())
-                .stream()
+        return claimedBy(session, cache).stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null
                         && p.getOwnerReferenceFor(session.getMetadata().getUid())
                                 .isPresent())
                 .findFirst();
+    }
+
+    /** The pool pods labelled with the session, in the session controller's pod cache. */
+    static List<Pod> claimedBy(BrowserSession session, InformerEventSource<Pod, BrowserSession> cache) {
+        return cache.byIndex(
+                CLAIMED_INDEX,
+                session.getMetadata().getNamespace() + "/"
+                        + session.getMetadata().getName());
     }
 
     /** The session's labels and controller reference on the pod, if nobody changed the pod since the cache saw it. */

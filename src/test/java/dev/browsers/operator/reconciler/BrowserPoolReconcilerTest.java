@@ -12,9 +12,11 @@ import dev.browsers.operator.model.SessionNames;
 import dev.browsers.operator.model.v1alpha1.BrowserPool;
 import dev.browsers.operator.model.v1alpha1.BrowserPoolSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserPoolStatus;
+import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionSpec;
 import dev.browsers.operator.model.v1alpha1.BrowserSessionStatus;
 import dev.browsers.operator.model.v1alpha1.Phase;
+import dev.browsers.operator.model.v1alpha1.Reason;
 import dev.browsers.operator.testing.FakeAgents;
 import dev.browsers.operator.testing.FakeKubelet;
 import dev.browsers.operator.testing.MutableClock;
@@ -23,6 +25,7 @@ import dev.browsers.operator.testing.Pods;
 import dev.browsers.operator.testing.Sessions;
 import dev.browsers.operator.testing.TestConfigs;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
@@ -292,6 +295,46 @@ class BrowserPoolReconcilerTest {
         assertThat(status.getPodName()).isEqualTo("unlucky-browser");
         assertThat(handedOver).hasSize(1);
         await().until(() -> Pods.get(client, ns, warm) == null);
+    }
+
+    /**
+     * A finished session keeps no browser: a pod of its own that turns up after it ended (started by a reconciliation
+     * that worked from an older copy of it) goes too, not only the claimed pod its status names.
+     */
+    @Test
+    void aFinishedSessionThatClaimedAPodKeepsNoOtherPodOfItsOwn() {
+        start();
+        createPool("warm", new BrowserPoolSpec().withSize(1));
+        awaitPool("warm", 1, 0);
+        sessions.create("gone", new BrowserSessionSpec().withPoolName("warm"));
+        String claimed = sessions.awaitPhase("gone", Phase.Live).getPodName();
+        client.pods().inNamespace(ns).withName(claimed).delete();
+        assertThat(sessions.awaitPhase("gone", Phase.Failed).getReason()).isEqualTo(Reason.PodDeleted);
+
+        BrowserSession session = sessions.get("gone");
+        client.resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName(SessionNames.podName("gone"))
+                        .withNamespace(ns)
+                        .withLabels(SessionLabels.forSession("gone"))
+                        .addNewOwnerReference()
+                        .withApiVersion(session.getApiVersion())
+                        .withKind(session.getKind())
+                        .withName("gone")
+                        .withUid(session.getMetadata().getUid())
+                        .withController(true)
+                        .endOwnerReference()
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("browser")
+                        .withImage("browser")
+                        .endContainer()
+                        .endSpec()
+                        .build())
+                .create();
+        await().until(() -> Pods.get(client, ns, SessionNames.podName("gone")) == null);
+        assertThat(sessions.status("gone").getPhase()).isEqualTo(Phase.Failed);
     }
 
     @Test
