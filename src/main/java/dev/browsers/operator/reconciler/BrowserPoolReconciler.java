@@ -51,9 +51,10 @@ import org.jboss.logging.Logger;
         name = BrowserPoolReconciler.NAME,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 @GradualRetry(maxAttempts = Integer.MAX_VALUE, initialInterval = 500, intervalMultiplier = 2, maxInterval = 10_000)
-// A pool is woken by each of its pods' changes: a burst of claims must not turn into a loop that starves the others,
-// and a pod that keeps failing (an image that cannot be pulled) is replaced at most this often.
-@RateLimited(maxReconciliations = 20, within = 10, unit = TimeUnit.SECONDS)
+// A pool is woken by each of its pods' changes, 2-3 times per claim: high enough that a burst of claims refills at once
+// (at 20 a burst of 10 claims used the window up and the pool stayed empty for 10 s), bounded so that a pool caught
+// in a loop cannot starve the others.
+@RateLimited(maxReconciliations = 100, within = 10, unit = TimeUnit.SECONDS)
 public class BrowserPoolReconciler implements Reconciler<BrowserPool>, ConfigurableReconciler<BrowserPool> {
     public static final String NAME = "browserpool";
     private static final Logger LOG = Logger.getLogger(BrowserPoolReconciler.class);
