@@ -146,6 +146,9 @@ public final class SessionLifecycle {
         private final Instant now;
         private final Policy policy;
         private final String podName;
+        /** What keeps the session's objects in place while it runs. */
+        private final List<Action> ensure;
+
         private final Optional<Duration> keepFinishedFor;
 
         Evaluation(
@@ -164,9 +167,13 @@ public final class SessionLifecycle {
             this.now = now;
             this.policy = policy;
             // A claimed warm pod has the pool's name for it; any other pod is named after the session.
-            this.podName = previous.getPodName() != null
-                    ? previous.getPodName()
-                    : SessionNames.podName(session.getMetadata().getName());
+            String ownPodName = SessionNames.podName(session.getMetadata().getName());
+            this.podName = previous.getPodName() != null ? previous.getPodName() : ownPodName;
+            // A claimed pod is observed, never created: should it vanish just after it was observed, the next
+            // observation says so (PodDeleted), rather than a pod of another name being started for the session.
+            this.ensure = podName.equals(ownPodName)
+                    ? List.of(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD)
+                    : List.of(Action.ENSURE_CONNECTION_SECRET);
             this.keepFinishedFor = SpecCheck.keepFinishedFor(session.specOrEmpty(), policy);
             next.setObservedGeneration(session.getMetadata().getGeneration());
         }
@@ -262,7 +269,6 @@ public final class SessionLifecycle {
                 next.setMessage(pod.detail());
                 return decision(List.of(), createRetry(startupDeadline));
             }
-            List<Action> ensure = List.of(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD);
             next.setPodName(podName);
             if (stillRefused) {
                 // Time to try again; the refusal stands in the status until the pod exists.
@@ -398,7 +404,7 @@ public final class SessionLifecycle {
                         "BrowserNotReady",
                         "the browser does not answer CDP at the moment" + detail());
             }
-            return decision(List.of(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD), wakeUp);
+            return decision(ensure, wakeUp);
         }
 
         /** Merges the agent's answer into lastActivityTime; returns the latest known activity. */

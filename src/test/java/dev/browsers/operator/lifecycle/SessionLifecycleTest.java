@@ -1206,6 +1206,25 @@ class SessionLifecycleTest {
             assertThat(SessionLifecycle.claimDue(s, SpecCheck.of(s, POLICY))).isTrue();
         }
 
+        /**
+         * A claimed pod is observed, never created: the reconciler would create a pod of the session's own name if the
+         * claimed one vanished between its observation and the action.
+         */
+        @Test
+        void aSessionLiveOnAClaimedPodNeverAsksForAPod() {
+            BrowserSession s = recorded(new BrowserSessionSpec());
+            s.getStatus().setPodName("default-pool-x7k2p");
+            Decision live = decide(s, PodObservation.ready(ENDPOINT), at(1));
+            assertThat(live.status().getPhase()).isEqualTo(Phase.Live);
+            assertThat(live.actions()).containsExactly(Action.ENSURE_CONNECTION_SECRET);
+            Decision later = decide(apply(s, live), PodObservation.ready(ENDPOINT), at(2));
+            assertThat(later.actions()).containsExactly(Action.ENSURE_CONNECTION_SECRET);
+
+            BrowserSession own = recorded(new BrowserSessionSpec());
+            assertThat(decide(own, PodObservation.ready(ENDPOINT), at(1)).actions())
+                    .containsExactly(Action.ENSURE_CONNECTION_SECRET, Action.ENSURE_POD);
+        }
+
         @ParameterizedTest
         @ValueSource(strings = {"dimensions", "userAgent", "blockAds", "context"})
         void aSessionWithBrowserOptionsGetsAPodOfItsOwn(String option) {
