@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Reads a request body strictly: one JSON object and nothing after it, no key twice, and every number exactly
@@ -39,6 +40,8 @@ final class StrictJson {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
+    private static final Pattern START_MARKER = Pattern.compile(" \\(start marker at \\[Source: .*\\]\\)$");
+
     private StrictJson() {}
 
     /** @return empty when the body is empty or only whitespace */
@@ -47,8 +50,8 @@ final class StrictJson {
             try {
                 return object(parser);
             } catch (JsonProcessingException e) {
-                throw ApiException.badRequest(
-                        "request body is not valid JSON" + where(parser) + ": " + e.getOriginalMessage());
+                throw ApiException.badRequest("request body is not valid JSON" + where(parser) + ": "
+                        + withoutSource(e.getOriginalMessage()));
             } catch (NumberFormatException e) {
                 // What the parser throws, unwrapped, for an exponent beyond an int, such as 1e2147483648.
                 throw ApiException.badRequest(
@@ -57,6 +60,14 @@ final class StrictJson {
         } catch (IOException e) {
             throw new UncheckedIOException("reading a byte array", e);
         }
+    }
+
+    /**
+     * Jackson names where an unclosed object or array began as a location in its source, which reads as its internals
+     * ("[Source: REDACTED ..."); the message already says where the body broke off.
+     */
+    private static String withoutSource(String message) {
+        return START_MARKER.matcher(message).replaceFirst("");
     }
 
     private static Optional<ObjectNode> object(JsonParser parser) throws IOException {

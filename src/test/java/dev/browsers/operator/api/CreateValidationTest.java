@@ -9,6 +9,7 @@ import dev.browsers.operator.model.v1alpha1.BrowserSession;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -16,6 +17,22 @@ import org.junit.jupiter.params.provider.CsvSource;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 class CreateValidationTest extends ApiTestBase {
+
+    /** A body cut short says so, and where, in words of its own: not the JSON parser's internals. */
+    @Test
+    void aTruncatedBodyIsRefusedSayingWhereItEnds() {
+        api.request()
+                .contentType(ContentType.JSON)
+                .body("{\"timeout\": 60000, \"dimensions\": {\"width\": 800")
+                .post("/v1/sessions")
+                .then()
+                .statusCode(400)
+                .body(
+                        "message",
+                        startsWith("request body is not valid JSON (at dimensions.width): "
+                                + "Unexpected end-of-input: expected close marker for Object"))
+                .body("message", not(containsString("Source")));
+    }
 
     @ParameterizedTest
     @CsvSource(
