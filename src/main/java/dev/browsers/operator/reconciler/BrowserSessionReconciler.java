@@ -279,8 +279,8 @@ public class BrowserSessionReconciler implements Reconciler<BrowserSession>, Con
 
     /**
      * The pod the status names, and any other pod of the session: its own when it claimed one, or a claimed one when
-     * it has its own. A reconciliation that worked from an older copy of the session may have started one; a finished
-     * session keeps no browser.
+     * it has its own. However one came to be (a claimed pod that vanished mid-reconciliation once led to a pod of the
+     * session's own name), a finished session keeps no browser.
      */
     private void deletePods(BrowserSession session, Context<BrowserSession> context) {
         pod.delete(session, context);

@@ -298,8 +298,8 @@ class BrowserPoolReconcilerTest {
     }
 
     /**
-     * A finished session keeps no browser: a pod of its own that turns up after it ended (started by a reconciliation
-     * that worked from an older copy of it) goes too, not only the claimed pod its status names.
+     * A finished session keeps no browser: a pod of its own that turns up after it ended goes too, not only the
+     * claimed pod its status names.
      */
     @Test
     void aFinishedSessionThatClaimedAPodKeepsNoOtherPodOfItsOwn() {
