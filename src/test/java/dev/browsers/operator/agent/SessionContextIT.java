@@ -63,9 +63,7 @@ class SessionContextIT {
         String origin = site.url().substring(0, site.url().length() - 1);
         int first = startAgent(way, Map.of());
         try (CdpClient cdp = client(first)) {
-            String page = CdpPages.open(cdp);
-            assertThat(CdpPages.navigate(cdp, page, site.url())).isNull();
-            CdpPages.text(cdp, page);
+            String page = CdpPages.load(cdp, site.url());
             evaluate(
                     cdp,
                     page,
@@ -115,9 +113,7 @@ class SessionContextIT {
     void aContextOverTheLimitIsRefusedNamingIt(String way) throws Exception {
         int agent = startAgent(way, Map.of());
         try (CdpClient cdp = client(agent)) {
-            String page = CdpPages.open(cdp);
-            assertThat(CdpPages.navigate(cdp, page, site.url())).isNull();
-            CdpPages.text(cdp, page);
+            String page = CdpPages.load(cdp, site.url());
             evaluate(
                     cdp,
                     page,
@@ -137,9 +133,7 @@ class SessionContextIT {
     void aPageThatDoesNotAnswerIsSkippedAndTheCookiesAreStillRead(String way) throws Exception {
         int agent = startAgent(way, Map.of());
         try (CdpClient cdp = client(agent)) {
-            String page = CdpPages.open(cdp);
-            assertThat(CdpPages.navigate(cdp, page, site.url())).isNull();
-            CdpPages.text(cdp, page);
+            String page = CdpPages.load(cdp, site.url());
             evaluate(
                     cdp,
                     page,

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.browsers.operator.local.ChromiumProcess;
 import dev.browsers.operator.model.AgentContract;
 import dev.browsers.operator.testing.CdpClient;
+import dev.browsers.operator.testing.CdpPages;
 import dev.browsers.operator.testing.ChromiumOnPort;
 import dev.browsers.operator.testing.TestConfigs;
 import io.vertx.core.Future;
@@ -192,13 +193,7 @@ class ViewerAgentIT {
     void stillsForAThumbnailOrAnotherViewerLeaveAViewersPictureAlone(String mode) throws Exception {
         start(mode);
         CdpClient client = connect(URI.create("ws://127.0.0.1:" + port + "/devtools/browser?token=" + TOKEN));
-        String target = client.call("Target.createTarget", new JsonObject().put("url", PAGE))
-                .getString("targetId");
-        String session = client.call(
-                        "Target.attachToTarget",
-                        new JsonObject().put("targetId", target).put("flatten", true))
-                .getString("sessionId");
-        await().atMost(WAIT).until(() -> "complete".equals(evaluate(client, session, "document.readyState")));
+        String session = CdpPages.load(client, PAGE);
         double pageWidth = ((Number) evaluate(client, session, "innerWidth")).doubleValue();
         double pageHeight = ((Number) evaluate(client, session, "innerHeight")).doubleValue();
 

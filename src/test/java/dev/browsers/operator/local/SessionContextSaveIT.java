@@ -56,9 +56,7 @@ class SessionContextSaveIT {
             sessions.awaitPhase("save-first", Phase.Live, LocalModeIT.LOCAL_WAIT);
             long released;
             try (CdpClient cdp = CdpClient.connect(URI.create(sessions.awaitConnectionUrl("save-first")), Map.of())) {
-                String page = CdpPages.open(cdp);
-                assertThat(CdpPages.navigate(cdp, page, site.url())).isNull();
-                CdpPages.text(cdp, page);
+                String page = CdpPages.load(cdp, site.url());
                 evaluate(
                         cdp,
                         page,
@@ -104,9 +102,7 @@ class SessionContextSaveIT {
                             .withContext(new SessionContext(new SecretReference("site-login"), "site-login")));
             sessions.awaitPhase("save-second", Phase.Live, LocalModeIT.LOCAL_WAIT);
             try (CdpClient cdp = CdpClient.connect(URI.create(sessions.awaitConnectionUrl("save-second")), Map.of())) {
-                String page = CdpPages.open(cdp);
-                assertThat(CdpPages.navigate(cdp, page, site.url())).isNull();
-                CdpPages.text(cdp, page);
+                String page = CdpPages.load(cdp, site.url());
                 assertThat(evaluate(cdp, page, "document.cookie + ' | ' + localStorage.getItem('user')"))
                         .isEqualTo("login=s3cret | ann");
             }

@@ -16,6 +16,17 @@ public final class CdpPages {
                 .getString("sessionId");
     }
 
+    /** A new page showing {@code url}, loaded; fails the test when Chromium cannot load it. Returns its session id. */
+    public static String load(CdpClient cdp, String url) throws Exception {
+        String session = open(cdp);
+        String error = navigate(cdp, session, url);
+        if (error != null) {
+            throw new AssertionError("Chromium could not load " + url + ": " + error);
+        }
+        text(cdp, session);
+        return session;
+    }
+
     /** Navigates and returns Chromium's error for it ({@code net::ERR_...}), or null when it loaded. */
     public static String navigate(CdpClient cdp, String session, String url) throws Exception {
         return cdp.call("Page.navigate", new JsonObject().put("url", url), session)
