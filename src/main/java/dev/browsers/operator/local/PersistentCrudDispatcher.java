@@ -97,8 +97,13 @@ final class PersistentCrudDispatcher extends KubernetesCrudDispatcher {
         if (body == null || body.isBlank() || name == null) {
             return Optional.empty();
         }
-        Preconditions wanted =
-                Serialization.unmarshal(body, DeleteOptions.class).getPreconditions();
+        Preconditions wanted;
+        try {
+            wanted = Serialization.unmarshal(body, DeleteOptions.class).getPreconditions();
+        } catch (RuntimeException e) {
+            return Optional.of(StoreDispatcher.status(
+                    400, "BadRequest", "the body of a delete must be DeleteOptions: " + e.getMessage()));
+        }
         Map.Entry<AttributeSet, String> current = findResource(key);
         if (wanted == null || current == null) {
             return Optional.empty();

@@ -67,7 +67,7 @@ class EmbeddedApiServerTest {
 
     /** As an API server: a delete conditioned on a version that changed is refused, so a claimed warm pod stays. */
     @Test
-    void aDeleteWhosePreconditionsNoLongerHoldIsRefused() {
+    void aDeleteWhosePreconditionsNoLongerHoldIsRefused() throws Exception {
         try (EmbeddedApiServer api = EmbeddedApiServer.start(0, dataDir);
                 KubernetesClient client = client(api)) {
             Pod seen = client.resource(new PodBuilder()
@@ -93,6 +93,20 @@ class EmbeddedApiServerTest {
                                         + seen.getMetadata().getResourceVersion()
                                         + ", ResourceVersion in object meta: " + now);
                     });
+            assertThat(client.pods().inNamespace(NS).withName("warm").get()).isNotNull();
+
+            HttpResponse<String> malformed = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/namespaces/default/pods/warm"))
+                            .header(
+                                    "Authorization",
+                                    "Bearer " + api.clientConfig().getOauthToken())
+                            .header("Content-Type", "application/json")
+                            .method("DELETE", HttpRequest.BodyPublishers.ofString("{\"preconditions\": "))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(malformed.statusCode()).isEqualTo(400);
+            assertThat(new JsonObject(malformed.body()).getString("message"))
+                    .startsWith("the body of a delete must be DeleteOptions");
             assertThat(client.pods().inNamespace(NS).withName("warm").get()).isNotNull();
 
             Pod current = client.pods().inNamespace(NS).withName("warm").get();
